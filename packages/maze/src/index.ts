@@ -1,0 +1,24 @@
+export { MazeError, MazeErrorCode } from './errors.ts'
+export { generateMaze, MAX_SEED, placeKey, type GenerateOptions } from './generate.ts'
+export {
+  ALL_WALLS,
+  assertSize,
+  Direction,
+  DIRECTION_NAMES,
+  DIRECTIONS,
+  DX,
+  DY,
+  Maze,
+  MAX_AREA,
+  MAX_SIDE,
+  opposite,
+  type CellView,
+  type DirectionName,
+  type Label,
+  type MazeData,
+  type Point,
+  type Side,
+} from './grid.ts'
+export { mapByteLength, renderMap, renderMapBytes, visitedMask, type Moves } from './render.ts'
+export { createRng, type Rng } from './rng.ts'
+export { distancesFrom, solve, type Solution } from './solve.ts'

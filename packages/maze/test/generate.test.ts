@@ -1,0 +1,90 @@
+import fc from 'fast-check'
+import { describe, expect, test } from 'vitest'
+import { generateMaze, MAX_SEED, type Maze } from '../src/index.ts'
+import { borderOpenings, connectivity, manhattan } from './support.ts'
+
+const sizes = fc.record({
+  width: fc.integer({ min: 1, max: 48 }),
+  height: fc.integer({ min: 1, max: 48 }),
+  seed: fc.integer({ min: 0, max: MAX_SEED }),
+})
+// Edge shapes fast-check may not draw often enough on its own.
+const edgeCases: Array<[number, number]> = [
+  [1, 1], [2, 1], [1, 2], [3, 1], [1, 3], [1, 40], [40, 1], [2, 2], [2, 30], [30, 2], [3, 3], [80, 20], [5, 97],
+]
+
+function checkMaze(maze: Maze): void {
+  const { width, height, start, exit, key } = maze
+  const area = width * height
+  // Perfect: every cell reachable, and a spanning tree has exactly area - 1 open inner sides.
+  const c = connectivity(maze)
+  expect(c.consistent).toBe(true)
+  expect(c.reachable).toBe(area)
+  expect(c.openEdges).toBe(area - 1)
+  // The border has exactly two openings: the start's and the exit's.
+  const openings = borderOpenings(maze)
+  expect(openings).toHaveLength(2)
+  const cells = openings.map(([x, y]) => `${x},${y}`)
+  expect(cells).toContain(`${start.x},${start.y}`)
+  expect(cells).toContain(`${exit.x},${exit.y}`)
+  if (area >= 2) expect(exit).not.toEqual(start)
+  // The key rule: farther than (w+h)/5 from both start and exit whenever some cell is.
+  const minDistance = (width + height) / 5
+  let anyEligible = false
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      if (manhattan({ x, y }, start) > minDistance && manhattan({ x, y }, exit) > minDistance) anyEligible = true
+    }
+  }
+  if (anyEligible) {
+    expect(manhattan(key, start)).toBeGreaterThan(minDistance)
+    expect(manhattan(key, exit)).toBeGreaterThan(minDistance)
+  }
+  if (area >= 3) {
+    expect(key).not.toEqual(start)
+    expect(key).not.toEqual(exit)
+  }
+  expect(maze.isInside(key.x, key.y)).toBe(true)
+}
+
+describe('generateMaze', () => {
+  test('property: perfect maze, two border openings, key and exit rules, over random sizes and seeds', () => {
+    fc.assert(
+      fc.property(sizes, ({ width, height, seed }) => checkMaze(generateMaze({ width, height, seed }))),
+      { numRuns: 400, seed: 20261128 },
+    )
+  })
+
+  test.each(edgeCases)('edge shape %ix%i over 50 seeds', (width, height) => {
+    for (let seed = 0; seed < 50; seed++) checkMaze(generateMaze({ width, height, seed }))
+  })
+
+  test('the exit is where the carve meets the border late: never the start, usually far from it', () => {
+    let far = 0
+    for (let seed = 0; seed < 100; seed++) {
+      const maze = generateMaze({ width: 80, height: 20, seed })
+      if (manhattan(maze.start, maze.exit) > 20) far++
+    }
+    expect(far).toBeGreaterThan(50)
+  })
+
+  test('same seed and size give the same maze; another seed gives another', () => {
+    const a = generateMaze({ width: 37, height: 23, seed: 7 })
+    const b = generateMaze({ width: 37, height: 23, seed: 7 })
+    const c = generateMaze({ width: 37, height: 23, seed: 8 })
+    expect(b.walls).toEqual(a.walls)
+    expect([b.start, b.exit, b.key]).toEqual([a.start, a.exit, a.key])
+    expect(c.walls).not.toEqual(a.walls)
+  })
+
+  test('rejects bad sizes and seeds with stable codes', () => {
+    for (const [width, height] of [[0, 5], [5, 0], [-1, 5], [1.5, 5], [Number.NaN, 5], [100_001, 1], [20_000, 20_000]]) {
+      expect(() => generateMaze({ width: width!, height: height!, seed: 1 })).toThrow(
+        expect.objectContaining({ code: 'MAZE_ERR_BAD_SIZE' }),
+      )
+    }
+    for (const seed of [-1, 1.5, MAX_SEED + 1, Number.NaN]) {
+      expect(() => generateMaze({ width: 5, height: 5, seed })).toThrow(expect.objectContaining({ code: 'MAZE_ERR_BAD_SEED' }))
+    }
+  })
+})

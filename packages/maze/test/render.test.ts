@@ -1,0 +1,78 @@
+import { createHash } from 'node:crypto'
+import fc from 'fast-check'
+import { describe, expect, test } from 'vitest'
+import { Direction, generateMaze, MAX_SEED, renderMap, type Maze } from '../src/index.ts'
+
+function checkFormat(maze: Maze, map: string, visited: Set<string>): void {
+  const { width, height } = maze
+  expect(map.endsWith('\n')).toBe(true)
+  const lines = map.slice(0, -1).split('\n')
+  expect(lines).toHaveLength(2 * height + 1)
+  for (const [py, line] of lines.entries()) {
+    expect(line).toHaveLength(2 * width + 1)
+    for (let px = 0; px < line.length; px++) {
+      const ch = line[px]!
+      const x = px >> 1
+      const y = py >> 1
+      if (py % 2 === 0) {
+        if (px % 2 === 0) expect(ch).toBe('+')
+        else {
+          const wall = y < height ? maze.side(x, y, Direction.Up) : maze.side(x, height - 1, Direction.Down)
+          expect(ch).toBe(wall ? '-' : ' ')
+        }
+      } else if (px % 2 === 0) {
+        const wall = x < width ? maze.side(x, y, Direction.Left) : maze.side(width - 1, y, Direction.Right)
+        expect(ch).toBe(wall ? '|' : ' ')
+      } else {
+        const label = maze.label(x, y)
+        expect(ch).toBe(label === ' ' && visited.has(`${x},${y}`) ? '*' : label)
+      }
+    }
+  }
+}
+
+describe('renderMap', () => {
+  test('the 4x3 example shape of API.md', () => {
+    const map = renderMap(generateMaze({ width: 4, height: 3, seed: 1 }))
+    const lines = map.split('\n')
+    expect(lines).toHaveLength(8) // 7 lines and the empty string after the last "\n"
+    expect(lines[0]).toMatch(/^\+([- ]\+){4}$/)
+    expect(lines[1]).toMatch(/^[| ]([SEK *][| ]){4}$/)
+  })
+
+  test('property: the map format holds, with labels and a * overlay for moves', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 30 }),
+        fc.integer({ min: 1, max: 30 }),
+        fc.integer({ min: 0, max: MAX_SEED }),
+        fc.array(fc.tuple(fc.nat(), fc.nat()), { maxLength: 60 }),
+        (width, height, seed, raw) => {
+          const maze = generateMaze({ width, height, seed })
+          const moves = raw.map(([x, y]) => [x % width, y % height] as const)
+          checkFormat(maze, renderMap(maze), new Set())
+          checkFormat(maze, renderMap(maze, moves), new Set(moves.map(([x, y]) => `${x},${y}`)))
+        },
+      ),
+      { numRuns: 300, seed: 42 },
+    )
+  })
+
+  test('labels S, E and K each appear once on a maze of at least 3 cells', () => {
+    const map = renderMap(generateMaze({ width: 80, height: 20, seed: 3 }))
+    for (const label of ['S', 'E', 'K']) expect(map.split(label)).toHaveLength(2)
+  })
+
+  test('a move outside the grid is refused with MAZE_ERR_OUT_OF_BOUNDS', () => {
+    const maze = generateMaze({ width: 5, height: 5, seed: 1 })
+    for (const move of [[5, 0], [0, 5], [-1, 0], [1.5, 0]] as const) {
+      expect(() => renderMap(maze, [move])).toThrow(expect.objectContaining({ code: 'MAZE_ERR_OUT_OF_BOUNDS' }))
+    }
+  })
+
+  test('golden: the 80x20 maze of seed 42 is the same on every machine and every release', () => {
+    // If this changes, seeded mazes changed for every user: bump it only on purpose.
+    const map = renderMap(generateMaze({ width: 80, height: 20, seed: 42 }))
+    expect(createHash('sha256').update(map).digest('hex')).toBe('2615785f1b34a38ea5db7c6140b9633b1157663b952cc29dba4e4005fa4bf692')
+  })
+})
