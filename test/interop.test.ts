@@ -1,0 +1,51 @@
+// The wire contract both ways, with the original Python code run unchanged (fixtures/interop).
+import { join } from 'node:path'
+import { afterEach, describe, expect, test } from 'vitest'
+import { agentEntry, findPython, freePort, modelEntry, repoRoot, start, startNode, waitForHttp, type Running } from './support/processes.ts'
+
+const python = findPython(['flask', 'requests'])
+const fixtures = join(repoRoot, 'test/fixtures/interop')
+const running: Running[] = []
+afterEach(async () => {
+  await Promise.all(running.splice(0).map((p) => p.stop('SIGKILL')))
+})
+
+describe.skipIf(python === undefined)('interoperability with the original Python model and agent', () => {
+  test('the original agent.py, unchanged, solves a maze served by our model', async () => {
+    // agent.py talks to 127.0.0.1:5555, hard-coded: our model must be there.
+    const model = startNode(modelEntry, [], { PORT: '5555', HOST: '127.0.0.1', MAZE_SEED: '2024' })
+    running.push(model)
+    await waitForHttp('http://127.0.0.1:5555/health/ready')
+    const agent = start(python!, [join(fixtures, 'agent.py')], { cwd: fixtures })
+    running.push(agent)
+    expect(await agent.exited).toBe(0)
+    const out = agent.stdout()
+    expect(out).toContain("SIZE {'width': 80, 'height': 20}")
+    expect(out).toMatch(/\(\d+, \d+\) key found/)
+    expect(out).toMatch(/\(\d+, \d+\) exit/)
+    expect(out).not.toContain('No moves left')
+    // The map our model drew for the original agent: S, K, E and its trail.
+    const map = out.slice(out.indexOf('\n+') + 1)
+    expect(map.split('\n').filter((l) => /^[+|]/.test(l))).toHaveLength(41)
+    for (const label of ['S', 'K', 'E', '*']) expect(map).toContain(label)
+  })
+
+  test('our agent solves a maze served by the original Flask model (text/html JSON, no extensions)', async () => {
+    const port = await freePort()
+    const model = start(python!, ['-m', 'flask', '--app', 'app', 'run', '--host', '127.0.0.1', '--port', String(port)], {
+      cwd: fixtures,
+    })
+    running.push(model)
+    await waitForHttp(`http://127.0.0.1:${port}/maze/size`)
+    const agent = startNode(agentEntry, [], { MAZE_URL: `http://127.0.0.1:${port}`, AGENT_STRATEGY: 'astar' })
+    running.push(agent)
+    expect(await agent.exited, agent.stderr()).toBe(0)
+    const lines = agent.stdout().trimEnd().split('\n')
+    const result = JSON.parse(lines.at(-1)!)
+    expect(result).toMatchObject({ strategy: 'astar', width: 80, height: 20, solved: true, seed: null, optimalSteps: null })
+    expect(result.steps).toBeGreaterThan(0)
+    // The original server drew the map of our walk.
+    const map = lines.slice(0, -1).join('\n')
+    for (const label of ['S', 'K', 'E', '*']) expect(map).toContain(label)
+  })
+})
