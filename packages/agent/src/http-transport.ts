@@ -1,0 +1,278 @@
+import { Client, interceptors, type Dispatcher } from 'undici'
+import { AgentError, AgentErrorCode, describeError } from './errors.ts'
+import { NO_META, type MazeMeta, type MazeSize, type MazeTransport } from './transport.ts'
+import { parseCellView, parseMap, parseMeta, parseSize, parseStart } from './validate.ts'
+
+export interface HttpTransportOptions {
+  /** The model's base URL, e.g. `http://127.0.0.1:5555` (a path prefix is kept). */
+  readonly url: string
+  /**
+   * Total time the first request may wait for the model to come up (connection refused or reset,
+   * `503` + `Retry-After`), measured from that request. Default 60 s.
+   */
+  readonly startupTimeoutMs?: number
+  /** Time to wait for a connection, for response headers, and between body chunks. Default 10 s. */
+  readonly requestTimeoutMs?: number
+  /** Retries of one request once the model has answered (a reset, a `503`). Default 3. */
+  readonly retries?: number
+  /** Aborts in-flight requests and retry waits. */
+  readonly signal?: AbortSignal
+}
+
+/** A MazeTransport over HTTP: one keep-alive undici Client with composed interceptors. */
+export interface HttpTransport extends MazeTransport {
+  /** The base URL requests go to. */
+  readonly url: string
+  /** HTTP requests actually sent, retries included. */
+  readonly attempts: number
+}
+
+export const DEFAULT_STARTUP_TIMEOUT_MS = 60_000
+export const DEFAULT_REQUEST_TIMEOUT_MS = 10_000
+
+// Failures that mean "the model is not (yet) there": retried within the start-up wait, and a few
+// times afterwards. Anything else (a 4xx, a bad body) is an answer, and is not retried.
+const RETRY_STATUS = [429, 502, 503, 504]
+const RETRY_CODES = [
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ENETDOWN',
+  'ENETUNREACH',
+  'EHOSTDOWN',
+  'EHOSTUNREACH',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_HEADERS_TIMEOUT',
+  'UND_ERR_BODY_TIMEOUT',
+]
+const BACKOFF_MIN_MS = 100
+const BACKOFF_MAX_MS = 1_000
+/** Longest Retry-After honoured once the model has answered: beyond it, the run fails. */
+const RETRY_AFTER_MAX_MS = 10_000
+
+/** Where a transport stands: before its first answer, retries are bounded by a deadline. */
+interface Gate {
+  ready: boolean
+  deadline: number | null
+  /** The last failure the retry policy saw, for the error message when the wait runs out. */
+  lastError: unknown
+}
+
+/** Grace after the start-up deadline for the attempt already on the wire to finish. */
+const DEADLINE_GRACE_MS = 250
+
+/** Milliseconds a `Retry-After` header (seconds or an HTTP date) asks to wait, or null. */
+export function retryAfterMs(headers: unknown): number | null {
+  const raw = (headers as Record<string, string | string[] | undefined> | undefined)?.['retry-after']
+  const value = Array.isArray(raw) ? raw[0] : raw
+  if (value === undefined || value.trim() === '') return null
+  const seconds = Number(value)
+  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000)
+  const date = Date.parse(value)
+  return Number.isNaN(date) ? null : Math.max(0, date - Date.now())
+}
+
+/**
+ * The retry policy of `interceptors.retry`: which failures to retry and how long to wait. Before the
+ * model has answered once, it retries until the start-up deadline (a `Retry-After` is honoured but
+ * never waits past the deadline); afterwards, `retries` times.
+ */
+function retryPolicy(gate: Gate, retries: number): NonNullable<Parameters<typeof interceptors.retry>[0]>['retry'] {
+  return (err, { state }, callback) => {
+    const { statusCode, code, headers } = err as Error & { statusCode?: number; code?: string; headers?: unknown }
+    gate.lastError = err
+    const retriable = statusCode !== undefined ? RETRY_STATUS.includes(statusCode) : RETRY_CODES.includes(code ?? '')
+    if (!retriable) return callback(err)
+    const backoff = Math.min(BACKOFF_MIN_MS * 2 ** (state.counter - 1), BACKOFF_MAX_MS)
+    let delay = retryAfterMs(headers) ?? backoff
+    if (!gate.ready) {
+      const remaining = (gate.deadline ?? 0) - Date.now()
+      if (remaining <= 0) return callback(err)
+      delay = Math.min(delay, remaining)
+    } else {
+      if (state.counter > retries || delay > RETRY_AFTER_MAX_MS) return callback(err)
+    }
+    // Returning the timer lets the retry handler cancel the wait when the request is aborted.
+    return setTimeout(() => callback(null), delay)
+  }
+}
+
+/** An interceptor that applies the per-request timeouts to every attempt. */
+const timeouts =
+  (ms: number): Dispatcher.DispatcherComposeInterceptor =>
+  (dispatch) =>
+  (opts, handler) =>
+    dispatch({ ...opts, headersTimeout: opts.headersTimeout ?? ms, bodyTimeout: opts.bodyTimeout ?? ms }, handler)
+
+/** An interceptor that counts the requests put on the wire (retries included). */
+const counting =
+  (count: () => void): Dispatcher.DispatcherComposeInterceptor =>
+  (dispatch) =>
+  (opts, handler) => {
+    count()
+    return dispatch(opts, handler)
+  }
+
+interface Answer {
+  readonly status: number
+  readonly text: string
+}
+
+/** Creates the HTTP transport. Nothing connects until the first call. */
+export function createHttpTransport(options: HttpTransportOptions): HttpTransport {
+  let base: URL
+  try {
+    base = new URL(options.url)
+  } catch (err) {
+    throw new AgentError(AgentErrorCode.Config, `the maze URL ${JSON.stringify(options.url)} is not a URL`, { cause: err })
+  }
+  if (base.protocol !== 'http:' && base.protocol !== 'https:') {
+    throw new AgentError(AgentErrorCode.Config, `the maze URL must start with http:// or https://, got ${options.url}`)
+  }
+  const url = base.href.replace(/\/+$/, '')
+  const prefix = base.pathname.replace(/\/+$/, '')
+  const startupTimeoutMs = options.startupTimeoutMs ?? DEFAULT_STARTUP_TIMEOUT_MS
+  const requestTimeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS
+  const { signal } = options
+
+  const gate: Gate = { ready: false, deadline: null, lastError: undefined }
+  let requests = 0
+  let attempts = 0
+  let closed = false
+  let size: MazeSize | null = null
+
+  const client = new Client(base.origin, {
+    connectTimeout: requestTimeoutMs,
+    keepAliveTimeout: 30_000,
+    pipelining: 1,
+  })
+  // Innermost first: every attempt is counted and timed; the retry interceptor wraps them all.
+  const dispatcher = client.compose(
+    counting(() => attempts++),
+    timeouts(requestTimeoutMs),
+    interceptors.retry({
+      retry: retryPolicy(gate, options.retries ?? 3),
+      // POST /maze/map only renders a map: repeating it is harmless.
+      methods: ['GET', 'POST'],
+      statusCodes: RETRY_STATUS,
+      errorCodes: RETRY_CODES,
+      throwOnError: true,
+    }),
+  )
+
+  const failure = (route: string, err: unknown, startedAt: number, deadlineHit: boolean): AgentError => {
+    if (err instanceof AgentError) return err
+    if (signal?.aborted) {
+      return new AgentError(AgentErrorCode.Aborted, `${route} to ${url} was aborted`, { cause: err })
+    }
+    // Cut off by the start-up deadline: report what kept failing rather than the cut-off itself.
+    if (deadlineHit && gate.lastError !== undefined) err = gate.lastError
+    const status = (err as { statusCode?: unknown }).statusCode
+    const last = typeof status === 'number' ? `it answered ${status}` : `last error: ${describeError(err)}`
+    const waited = ((Date.now() - startedAt) / 1000).toFixed(1)
+    if (!gate.ready) {
+      return new AgentError(
+        AgentErrorCode.ModelUnreachable,
+        `the maze model at ${url} did not answer ${route} within the start-up wait of ${startupTimeoutMs / 1000} s ` +
+          `(waited ${waited} s; ${last}); is it running? Set MAZE_URL or AGENT_STARTUP_TIMEOUT_MS`,
+        { cause: err },
+      )
+    }
+    return new AgentError(AgentErrorCode.ModelUnreachable, `the maze model at ${url} stopped answering ${route} (waited ${waited} s; ${last})`, {
+      cause: err,
+    })
+  }
+
+  const call = async (method: 'GET' | 'POST', path: string, body?: string): Promise<Answer> => {
+    const route = `${method} ${path}`
+    if (closed) throw new AgentError(AgentErrorCode.ModelUnreachable, `${route}: the HTTP transport to ${url} is closed`)
+    requests++
+    const startedAt = Date.now()
+    gate.deadline ??= startedAt + startupTimeoutMs
+    // Until the model has answered, the whole call (connects, timeouts, retries) is cut off at the
+    // deadline, so a model that accepts connections but never answers cannot stretch the wait.
+    const deadline = gate.ready ? undefined : AbortSignal.timeout(Math.max(0, gate.deadline - startedAt) + DEADLINE_GRACE_MS)
+    const signals = [signal, deadline].filter((s) => s !== undefined)
+    try {
+      const response = await dispatcher.request({
+        path: prefix + path,
+        method,
+        signal: signals.length > 1 ? AbortSignal.any(signals) : signals[0],
+        ...(body === undefined ? {} : { body, headers: { 'content-type': 'application/json' } }),
+      })
+      const text = await response.body.text()
+      if (response.statusCode < 500) gate.ready = true
+      return { status: response.statusCode, text }
+    } catch (err) {
+      throw failure(route, err, startedAt, deadline?.aborted ?? false)
+    }
+  }
+
+  const json = (route: string, answer: Answer): unknown => {
+    if (answer.status !== 200) {
+      throw new AgentError(AgentErrorCode.BadResponse, `${route} answered ${answer.status}: ${snippet(answer.text)}`)
+    }
+    try {
+      // The original model sends JSON as text/html: the content type is ignored on purpose.
+      return JSON.parse(answer.text)
+    } catch (err) {
+      throw new AgentError(AgentErrorCode.BadResponse, `${route} answered a body that is not JSON: ${snippet(answer.text)}`, { cause: err })
+    }
+  }
+
+  return {
+    url,
+    get requests() {
+      return requests
+    },
+    get attempts() {
+      return attempts
+    },
+    async size() {
+      const route = 'GET /maze/size'
+      size = parseSize(json(route, await call('GET', '/maze/size')), route)
+      return size
+    },
+    async start() {
+      const route = 'GET /maze/start'
+      return parseStart(json(route, await call('GET', '/maze/start')), size, route)
+    },
+    async sense(x, y) {
+      const path = `/maze/pos/${y}/${x}`
+      return parseCellView(json(`GET ${path}`, await call('GET', path)), `GET ${path}`)
+    },
+    async submitMap(moves) {
+      const route = 'POST /maze/map'
+      const answer = await call('POST', '/maze/map', JSON.stringify(moves))
+      if (answer.status !== 200) {
+        throw new AgentError(AgentErrorCode.BadResponse, `${route} answered ${answer.status}: ${snippet(answer.text)}`)
+      }
+      return parseMap(answer.text, route)
+    },
+    async meta(): Promise<MazeMeta> {
+      // An extension: a server without it answers 404 (or some non-JSON page): treat as absent.
+      const answer = await call('GET', '/maze/meta')
+      if (answer.status !== 200) return NO_META
+      try {
+        return parseMeta(JSON.parse(answer.text))
+      } catch {
+        return NO_META
+      }
+    },
+    async close() {
+      if (closed) return
+      closed = true
+      // After an abort, requests may still be queued: destroy rather than wait for them.
+      if (signal?.aborted) await client.destroy()
+      else await client.close()
+    },
+  }
+}
+
+const snippet = (text: string): string => {
+  const oneLine = text.replace(/\s+/g, ' ').trim()
+  return oneLine.length > 200 ? `${oneLine.slice(0, 200)}…` : oneLine || '(empty body)'
+}

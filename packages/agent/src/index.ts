@@ -1,0 +1,28 @@
+// The agent's library API: a sweep tool, an embedded runner or a team's tests reuse these.
+export type { Direction, Label, Point, Rng } from '@maze-sim/maze'
+export type { Explorer, Observation, Strategy, StrategyContext } from './strategy.ts'
+export { AgentError, AgentErrorCode, isAgentError } from './errors.ts'
+export { NO_META, type CellView, type MazeMeta, type MazeSize, type MazeTransport } from './transport.ts'
+export {
+  createHttpTransport,
+  DEFAULT_REQUEST_TIMEOUT_MS,
+  DEFAULT_STARTUP_TIMEOUT_MS,
+  retryAfterMs,
+  type HttpTransport,
+  type HttpTransportOptions,
+} from './http-transport.ts'
+export { createInProcessTransport, type InProcessTransportOptions } from './in-process-transport.ts'
+export {
+  defaultMaxSteps,
+  runAgent,
+  type AgentRun,
+  type RunAgentOptions,
+  type RunOutcome,
+  type RunStartInfo,
+  type StepEvent,
+} from './runner.ts'
+export { AGENT_RESULT_KEYS, AGENT_RESULT_SCHEMA, type AgentResult } from './result.ts'
+export { isStrategyName, STRATEGY_NAMES, strategies, type StrategyName } from './registry.ts'
+export { randomDfs } from './strategies/random-dfs.ts'
+export { isStrategy, loadStrategy, type LoadStrategyOptions } from './load-strategy.ts'
+export { readConfig, DEFAULT_STRATEGY, DEFAULT_URL, ExitCode, USAGE, type AgentConfig } from './config.ts'
