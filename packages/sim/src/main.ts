@@ -1,0 +1,77 @@
+#!/usr/bin/env node
+// `npm start`: the whole simulation on one machine, no Docker. The model is the real HTTP service
+// (started in this process, on localhost); the agent is the real runner with its undici client.
+import { randomInt } from 'node:crypto'
+import { createHttpTransport, isAgentError, loadStrategy, runAgent } from '@maze-sim/agent'
+import { startModel } from '@maze-sim/model'
+import { readSimConfig, SimConfigError, USAGE, type SimConfig } from './config.ts'
+
+const PROGRESS_EVERY_MS = 2_000
+
+async function main(): Promise<number> {
+  let config: SimConfig
+  try {
+    config = readSimConfig()
+  } catch (err) {
+    if (!(err instanceof SimConfigError)) throw err
+    process.stderr.write(`maze-sim: ${err.code}: ${err.message}\n`)
+    return 2
+  }
+  if (config.help) {
+    process.stdout.write(USAGE)
+    return 0
+  }
+  const log = (line: string): void => {
+    if (!config.quiet) process.stderr.write(`maze-sim: ${line}\n`)
+  }
+  const seed = config.seed ?? randomInt(0, 2 ** 32)
+  let strategy
+  try {
+    strategy = await loadStrategy(config.strategy)
+  } catch (err) {
+    process.stderr.write(`maze-sim: ${isAgentError(err) ? `${err.code}: ` : ''}${(err as Error).message}\n`)
+    return 2
+  }
+
+  const model = await listen(config, seed)
+  log(`maze model on ${model.url} — ${config.width}x${config.height}, seed ${seed}${config.seed === null ? ' (random)' : ''}`)
+  const transport = createHttpTransport({ url: model.url })
+  try {
+    let lastProgress = Date.now()
+    const run = await runAgent({
+      transport,
+      strategy,
+      onStep: (event) => {
+        const now = Date.now()
+        if (now - lastProgress < PROGRESS_EVERY_MS) return
+        lastProgress = now
+        log(`${event.steps} steps, ${event.observation.hasKey ? 'has the key, looking for the exit' : 'looking for the key'}`)
+      },
+    })
+    const { result } = run
+    process.stdout.write(run.map.endsWith('\n') ? run.map : `${run.map}\n`)
+    const ratio = result.optimalSteps ? ` — ${(result.steps / result.optimalSteps).toFixed(2)}x the optimal ${result.optimalSteps}` : ''
+    log(`${strategy.name} ${run.outcome} in ${result.steps} steps${ratio} (key at step ${result.keyStep ?? '-'}), ${result.requests} requests, ${result.elapsedMs} ms`)
+    process.stdout.write(`${JSON.stringify(result)}\n`)
+    return result.solved ? 0 : 1
+  } catch (err) {
+    process.stderr.write(`maze-sim: ${isAgentError(err) ? `${err.code}: ` : ''}${(err as Error).message}\n`)
+    return 3
+  } finally {
+    await transport.close()
+    await model.close()
+  }
+}
+
+/** Starts the model on the configured port; the default port falls back to a free one when taken. */
+async function listen(config: SimConfig, seed: number): Promise<Awaited<ReturnType<typeof startModel>>> {
+  const options = { host: '127.0.0.1', width: config.width, height: config.height, seed, logger: false as const }
+  try {
+    return await startModel({ ...options, port: config.port })
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE' || !config.portIsDefault) throw err
+    return startModel({ ...options, port: 0 })
+  }
+}
+
+process.exitCode = await main()
