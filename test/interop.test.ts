@@ -16,7 +16,13 @@ describe.skipIf(python === undefined)('interoperability with the original Python
     const model = startNode(modelEntry, [], { PORT: '5555', HOST: '127.0.0.1', MAZE_SEED: '2024' })
     running.push(model)
     await waitForHttp('http://127.0.0.1:5555/health/ready')
-    const agent = start(python!, [join(fixtures, 'agent.py')], { cwd: fixtures })
+    // agent.py is run as it is; only Python's `random` is seeded first, because the original agent
+    // loses cells when it backtracks (it pops its own position, then forgets the parent) and gives
+    // up ("No moves left") in about 3 of 4 unseeded runs on an 80x20 maze - its bug, not the
+    // model's. Seed 2 is one of its lucky walks on this maze, which makes the test repeatable.
+    const agent = start(python!, ['-c', "import random, runpy; random.seed(2); runpy.run_path('agent.py', run_name='__main__')"], {
+      cwd: fixtures,
+    })
     running.push(agent)
     expect(await agent.exited).toBe(0)
     const out = agent.stdout()
@@ -26,7 +32,7 @@ describe.skipIf(python === undefined)('interoperability with the original Python
     expect(out).not.toContain('No moves left')
     // The map our model drew for the original agent: S, K, E and its trail.
     const map = out.slice(out.indexOf('\n+') + 1)
-    expect(map.split('\n').filter((l) => /^[+|]/.test(l))).toHaveLength(41)
+    expect(map.split('\n').filter((l) => /^[-+| SKE*]{161}$/.test(l))).toHaveLength(41)
     for (const label of ['S', 'K', 'E', '*']) expect(map).toContain(label)
   })
 
