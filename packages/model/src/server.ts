@@ -1,0 +1,62 @@
+#!/usr/bin/env node
+// The maze-model program: read config once, listen, generate in a worker, serve; stop cleanly on
+// SIGTERM/SIGINT. Exit codes: 0 clean stop, 1 failure (listen, generation), 2 bad configuration.
+import { ConfigError } from './errors.ts'
+import { readModelConfig, usage, type ModelConfig } from './config.ts'
+import { startModel, type RunningModel } from './start.ts'
+
+if (process.argv.includes('--help') || process.argv.includes('-h')) {
+  process.stdout.write(usage())
+  process.exit(0)
+}
+
+let config: ModelConfig
+try {
+  config = readModelConfig(process.env)
+} catch (error) {
+  if (!(error instanceof ConfigError)) throw error
+  process.stderr.write(`maze-model: bad configuration (${error.code}):\n${error.problems.map((p) => `  ${p}\n`).join('')}`)
+  process.stderr.write('Run with --help to see every variable and its default.\n')
+  process.exit(2)
+}
+
+let model: RunningModel
+try {
+  model = await startModel({
+    port: config.port,
+    host: config.host,
+    width: config.width,
+    height: config.height,
+    seed: config.seed,
+    seedWasRandom: config.seedWasRandom,
+    logger: { level: config.logLevel },
+    logRequests: config.logRequests,
+    closeTimeoutMs: config.shutdownTimeoutMs,
+  })
+} catch (error) {
+  process.stderr.write(`maze-model: could not start: ${error instanceof Error ? error.message : String(error)}\n`)
+  process.exit(1)
+}
+const { app } = model
+
+let stopping = false
+async function stop(signal: NodeJS.Signals): Promise<void> {
+  if (stopping) {
+    app.log.warn({ signal }, 'second signal: exiting now')
+    process.exit(1)
+  }
+  stopping = true
+  app.log.info({ signal }, 'shutting down: finishing in-flight requests')
+  await model.close()
+  app.log.info('stopped')
+  process.exit(0)
+}
+process.on('SIGTERM', (signal) => void stop(signal))
+process.on('SIGINT', (signal) => void stop(signal))
+
+model.ready.catch(async (error: unknown) => {
+  if (stopping) return // generation was aborted by the shutdown
+  app.log.fatal({ err: error }, 'maze generation failed: stopping')
+  await model.close().catch(() => {})
+  process.exit(1)
+})

@@ -1,0 +1,83 @@
+import { buildApp, type BuildAppOptions, type ModelFastify } from './app.ts'
+import { generateInWorker } from './generate-in-worker.ts'
+
+export interface StartModelOptions extends BuildAppOptions {
+  /** TCP port; 0 picks a free one (the default). */
+  port?: number
+  /** Address to listen on (default 127.0.0.1; the program listens on 0.0.0.0 as the original). */
+  host?: string
+  width: number
+  height: number
+  /** Unsigned 32-bit seed. */
+  seed: number
+  /** Only for the start log line: whether the seed was drawn at random. */
+  seedWasRandom?: boolean
+  /** How long `close()` lets in-flight requests finish before cutting connections (default 10 s). */
+  closeTimeoutMs?: number
+}
+
+/** A listening model. */
+export interface RunningModel {
+  /** Base URL, e.g. `http://127.0.0.1:5555`. */
+  url: string
+  app: ModelFastify
+  /** Resolves once the maze is generated and served; rejects (GenerationError) if generation fails. */
+  ready: Promise<void>
+  /** Stops generation, stops accepting, lets in-flight requests finish (bounded), closes. */
+  close(): Promise<void>
+}
+
+/**
+ * Listens first (every /maze/* route answers 503 meanwhile), then generates the maze in a worker
+ * thread and serves it. Logs seed and size at start and the generation time when ready.
+ */
+export async function startModel(options: StartModelOptions): Promise<RunningModel> {
+  const { width, height, seed } = options
+  const { app, setMaze } = await buildApp(options)
+  const address = await app.listen({ port: options.port ?? 0, host: options.host ?? '127.0.0.1' })
+  const url = address.replace('://0.0.0.0:', '://127.0.0.1:').replace('://[::]:', '://[::1]:')
+  app.log.info({ width, height, seed, seedWasRandom: options.seedWasRandom ?? false, url }, 'generating maze')
+
+  const aborter = new AbortController()
+  const ready = generateInWorker({ width, height, seed }, aborter.signal).then(({ maze, optimalSteps, generationMs }) => {
+    setMaze(maze, optimalSteps)
+    app.log.info({ width, height, seed, optimalSteps, generationMs: Math.round(generationMs) }, 'maze ready')
+  })
+  // The caller decides what a failure means; an unobserved rejection must not crash the process.
+  ready.catch(() => {})
+
+  let closing: Promise<void> | undefined
+  return {
+    url,
+    app,
+    ready,
+    close() {
+      closing ??= (async () => {
+        aborter.abort(new Error('the model is closing'))
+        await closeWithin(app, options.closeTimeoutMs ?? 10_000)
+      })()
+      return closing
+    },
+  }
+}
+
+/**
+ * `app.close()` (stop accepting, 503 to new requests on open connections, in-flight requests
+ * finish, idle keep-alive sockets closed), but after `timeoutMs` every remaining connection is cut
+ * so shutdown never hangs. Resolves true when the close was graceful.
+ */
+export async function closeWithin(app: ModelFastify, timeoutMs: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined
+  const timedOut = new Promise<boolean>((resolve) => {
+    timer = setTimeout(() => resolve(false), timeoutMs)
+  })
+  const closed = app.close().then(() => true)
+  const graceful = await Promise.race([closed, timedOut])
+  clearTimeout(timer)
+  if (!graceful) {
+    app.log.warn({ timeoutMs }, 'in-flight requests did not finish in time: closing their connections')
+    app.server.closeAllConnections()
+    await closed
+  }
+  return graceful
+}

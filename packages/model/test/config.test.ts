@@ -1,0 +1,129 @@
+import { MAX_SEED } from '@maze-sim/maze'
+import { describe, expect, test } from 'vitest'
+import { drawSeed, ENV_VARS, readModelConfig, usage } from '../src/config.ts'
+import { ConfigError } from '../src/errors.ts'
+
+function problemsOf(env: Record<string, string>): string[] {
+  try {
+    readModelConfig(env)
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError)
+    expect((error as ConfigError).code).toBe('MAZE_ERR_CONFIG')
+    return [...(error as ConfigError).problems]
+  }
+  throw new Error(`expected ${JSON.stringify(env)} to be rejected`)
+}
+
+describe('readModelConfig', () => {
+  test('defaults', () => {
+    const config = readModelConfig({}, () => 1234)
+    expect(config).toEqual({
+      port: 5555,
+      host: '0.0.0.0',
+      width: 80,
+      height: 20,
+      seed: 1234,
+      seedWasRandom: true,
+      logLevel: 'info',
+      logRequests: false,
+      shutdownTimeoutMs: 10_000,
+    })
+  })
+
+  test('reads every variable', () => {
+    const config = readModelConfig({
+      PORT: '0',
+      HOST: '127.0.0.1',
+      MAZE_WIDTH: '10000',
+      MAZE_HEIGHT: '10000',
+      MAZE_SEED: String(MAX_SEED),
+      LOG_LEVEL: 'debug',
+      LOG_REQUESTS: 'true',
+      SHUTDOWN_TIMEOUT_MS: '500',
+    })
+    expect(config).toEqual({
+      port: 0,
+      host: '127.0.0.1',
+      width: 10000,
+      height: 10000,
+      seed: MAX_SEED,
+      seedWasRandom: false,
+      logLevel: 'debug',
+      logRequests: true,
+      shutdownTimeoutMs: 500,
+    })
+  })
+
+  test('an empty variable counts as unset', () => {
+    expect(readModelConfig({ MAZE_SEED: '', PORT: '' }, () => 9)).toMatchObject({ seed: 9, seedWasRandom: true, port: 5555 })
+  })
+
+  test('MAZE_SEED=0 is a seed, not "unset"', () => {
+    expect(readModelConfig({ MAZE_SEED: '0' })).toMatchObject({ seed: 0, seedWasRandom: false })
+  })
+
+  test.each([
+    ['PORT', '65536'],
+    ['PORT', '-1'],
+    ['PORT', 'http'],
+    ['PORT', '80.5'],
+    ['HOST', 'two words'],
+    ['MAZE_WIDTH', '0'],
+    ['MAZE_WIDTH', 'abc'],
+    ['MAZE_WIDTH', '8e1'],
+    ['MAZE_WIDTH', ' 80'],
+    ['MAZE_WIDTH', '100001'],
+    ['MAZE_HEIGHT', '-20'],
+    ['MAZE_HEIGHT', '0x14'],
+    ['MAZE_SEED', '-1'],
+    ['MAZE_SEED', String(MAX_SEED + 1)],
+    ['MAZE_SEED', '1.5'],
+    ['MAZE_SEED', 'random'],
+    ['LOG_LEVEL', 'loud'],
+    ['LOG_REQUESTS', 'yes'],
+    ['SHUTDOWN_TIMEOUT_MS', '600001'],
+  ])('%s=%j is rejected with a message naming it, the value and what is allowed', (name, value) => {
+    const problems = problemsOf({ [name]: value })
+    expect(problems).toHaveLength(1)
+    expect(problems[0]).toContain(name)
+    expect(problems[0]).toContain(JSON.stringify(value))
+    expect(problems[0]).toMatch(/expected/)
+  })
+
+  test('an area above the domain limit is rejected naming both variables', () => {
+    const problems = problemsOf({ MAZE_WIDTH: '100000', MAZE_HEIGHT: '100000' })
+    expect(problems).toHaveLength(1)
+    expect(problems[0]).toMatch(/MAZE_WIDTH=100000 and MAZE_HEIGHT=100000/)
+    expect(problems[0]).toMatch(/100000000/)
+  })
+
+  test('every problem is reported, not just the first', () => {
+    const problems = problemsOf({ PORT: 'x', MAZE_WIDTH: 'y', MAZE_SEED: 'z', LOG_LEVEL: 'w' })
+    expect(problems.map((p) => p.split('=')[0])).toEqual(['PORT', 'MAZE_WIDTH', 'MAZE_SEED', 'LOG_LEVEL'])
+    expect(problemsOf({ PORT: 'x', MAZE_SEED: 'z' }).join('\n')).toBe(
+      (() => {
+        try {
+          readModelConfig({ PORT: 'x', MAZE_SEED: 'z' })
+        } catch (error) {
+          return (error as Error).message
+        }
+        return ''
+      })(),
+    )
+  })
+})
+
+test('drawSeed gives unsigned 32-bit integers', () => {
+  for (let i = 0; i < 1000; i++) {
+    const seed = drawSeed()
+    expect(Number.isInteger(seed) && seed >= 0 && seed <= MAX_SEED).toBe(true)
+  }
+})
+
+test('usage lists every variable with its default', () => {
+  const text = usage()
+  for (const v of ENV_VARS) {
+    expect(text).toContain(v.name)
+    expect(text).toContain(`default: ${v.default}`)
+  }
+})
