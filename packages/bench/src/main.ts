@@ -88,7 +88,7 @@ if (!values['skip-http']) {
     duration,
     requests: [{ method: 'GET', setupRequest: (req) => ({ ...req, path: paths[next++ % paths.length]! }) }],
   })
-  console.log(`## GET /maze/pos under load (model process on 1 core, autocannon on the other)\n`)
+  console.log(`## GET /maze/pos under load (model in its own process; autocannon in the benchmark process; 2 cores shared)\n`)
   console.log('| connections | requests/s (mean) | latency p50 | p90 | p99 | errors / non-2xx |')
   console.log('| ---: | ---: | ---: | ---: | ---: | ---: |')
   console.log(
