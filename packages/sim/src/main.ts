@@ -37,6 +37,8 @@ async function main(): Promise<number> {
   log(`maze model on ${model.url} — ${config.width}x${config.height}, seed ${seed}${config.seed === null ? ' (random)' : ''}`)
   const transport = createHttpTransport({ url: model.url })
   try {
+    // The agent would wait out the 503s itself (Retry-After: 1); waiting here keeps a short run short.
+    await model.ready
     let lastProgress = Date.now()
     const run = await runAgent({
       transport,
@@ -55,7 +57,8 @@ async function main(): Promise<number> {
     process.stdout.write(`${JSON.stringify(result)}\n`)
     return result.solved ? 0 : 1
   } catch (err) {
-    process.stderr.write(`maze-sim: ${isAgentError(err) ? `${err.code}: ` : ''}${(err as Error).message}\n`)
+    const code = (err as { code?: unknown }).code
+    process.stderr.write(`maze-sim: ${typeof code === 'string' ? `${code}: ` : ''}${(err as Error).message}\n`)
     return 3
   } finally {
     await transport.close()
