@@ -271,6 +271,7 @@ function describe(value: unknown): string {
   if (value === null) return 'null'
   if (Array.isArray(value)) return `an array of ${value.length}`
   if (typeof value === 'object') return 'an object'
+  if (typeof value === 'number' && !Number.isFinite(value)) return 'a number too large to represent'
   const text = JSON.stringify(value)
   return `${typeof value} ${text.length > 40 ? `${text.slice(0, 40)}…` : text}`
 }

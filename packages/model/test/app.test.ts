@@ -284,6 +284,11 @@ describe('with a maze', () => {
     expect(expectError(response, 400, 'MAZE_ERR_BAD_BODY').message).toContain('body[2][0]')
   })
 
+  test('POST /maze/map names a number too large for JSON numbers instead of printing null', async () => {
+    const response = await inject({ method: 'POST', url: '/maze/map', payload: '[[1e400,2]]', headers: { 'content-type': 'application/json' } })
+    expect(expectError(response, 400, 'MAZE_ERR_BAD_BODY').message).toContain('a number too large to represent')
+  })
+
   test.each(['text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'application/xml', 'invalid'])(
     'POST /maze/map with Content-Type %s is MAZE_ERR_UNSUPPORTED_MEDIA_TYPE',
     async (contentType) => {
