@@ -2,12 +2,15 @@ import { type ChildProcess, spawn, spawnSync } from 'node:child_process'
 import { once } from 'node:events'
 import { createServer } from 'node:net'
 import { dirname, join } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { fileURLToPath, pathToFileURL } from 'node:url'
 
 export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..')
 export const modelEntry = join(repoRoot, 'packages/model/src/server.ts')
 export const agentEntry = join(repoRoot, 'packages/agent/src/main.ts')
 export const simEntry = join(repoRoot, 'packages/sim/src/main.ts')
+/** The OpenTelemetry preloads (`node --import <instrument> <entry>`), as the images run them. */
+export const modelInstrument = join(repoRoot, 'packages/model/src/instrument.ts')
+export const agentInstrument = join(repoRoot, 'packages/agent/src/instrument.ts')
 
 /** A child process whose output is collected, killed when the test ends. */
 export interface Running {
@@ -45,6 +48,10 @@ export function start(command: string, args: string[], options: { env?: NodeJS.P
 /** Starts a TypeScript entry point with the Node that runs the tests (the project's Node 24). */
 export const startNode = (entry: string, args: string[] = [], env: NodeJS.ProcessEnv = {}): Running =>
   start(process.execPath, [entry, ...args], { env })
+
+/** Starts a TypeScript entry point with a module preloaded (`node --import`), as the images do. */
+export const startNodeWithPreload = (preload: string, entry: string, args: string[] = [], env: NodeJS.ProcessEnv = {}): Running =>
+  start(process.execPath, ['--import', pathToFileURL(preload).href, entry, ...args], { env })
 
 /** A free TCP port on the loopback interface. */
 export async function freePort(): Promise<number> {

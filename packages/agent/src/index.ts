@@ -26,3 +26,4 @@ export { isStrategyName, STRATEGY_NAMES, strategies, type StrategyName } from '.
 export { randomDfs } from './strategies/random-dfs.ts'
 export { isStrategy, loadStrategy, type LoadStrategyOptions } from './load-strategy.ts'
 export { readConfig, DEFAULT_STRATEGY, DEFAULT_URL, ExitCode, USAGE, type AgentConfig } from './config.ts'
+export { AgentTelemetry } from './telemetry.ts'

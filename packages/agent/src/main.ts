@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 // The agent program: reads its config, loads a strategy, runs it against the model over HTTP,
 // prints the map and the result line. Exit codes are listed in USAGE (config.ts) and the README.
+// Telemetry, when preloaded (instrument.ts), is flushed before every exit, within a bound.
+import { shutdownTelemetry } from '@maze-sim/telemetry/shutdown'
 import { readConfig, ExitCode, USAGE, type AgentConfig } from './config.ts'
 import { AgentError, AgentErrorCode, describeError } from './errors.ts'
 import { createHttpTransport, type HttpTransport } from './http-transport.ts'
@@ -112,3 +114,7 @@ async function main(): Promise<number> {
 }
 
 process.exitCode = await main()
+// Every way out of main() comes here, signals included (they abort the run): the spans of a short
+// run would be lost otherwise. Bounded: with no collector listening, the exporter retries until the
+// bound and its timers would keep the process alive, hence the explicit exit then.
+if ((await shutdownTelemetry()) === 'timed-out') process.exit()

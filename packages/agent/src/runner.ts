@@ -1,8 +1,10 @@
 import { randomInt } from 'node:crypto'
+import { SpanStatusCode, trace, type Span } from '@opentelemetry/api'
 import { createRng, DIRECTION_NAMES, DX, DY, type Direction, type Point } from '@maze-sim/maze'
 import { AgentError, AgentErrorCode, describeError } from './errors.ts'
 import type { AgentResult } from './result.ts'
 import type { Explorer, Observation, Strategy } from './strategy.ts'
+import { AgentTelemetry, recordRun } from './telemetry.ts'
 import type { MazeTransport } from './transport.ts'
 
 /** One move, reported after the runner made it. */
@@ -62,10 +64,59 @@ const open = (v: 0 | 1): boolean => v === 0
  * counts steps, picks up the key), the strategy's explorer is the brain (it picks directions).
  * Ends solved (on the exit with the key), when the explorer gives up (returns null), or at the step
  * limit; then posts the visited cells, in first-visit order, to `POST /maze/map`.
+ *
+ * The run is one span, `agent.run` (see telemetry.ts), active while it runs: the transport's
+ * requests are its children, and through `traceparent` so are the model's spans. Without an
+ * OpenTelemetry SDK this costs nothing.
  */
 export async function runAgent(options: RunAgentOptions): Promise<AgentRun> {
-  const { transport, strategy, onStep, onStart, signal } = options
   const startedAt = performance.now()
+  const { strategy, transport } = options
+  const tracer = trace.getTracer(AgentTelemetry.scope)
+  return tracer.startActiveSpan(AgentTelemetry.runSpan, { attributes: { [AgentTelemetry.strategy]: strategy.name } }, async (span) => {
+    let outcome: string = 'error'
+    let steps = 0
+    try {
+      const run = await walk(options, span, startedAt, (n) => (steps = n))
+      outcome = run.outcome
+      const { result } = run
+      span.setAttributes({
+        [AgentTelemetry.outcome]: run.outcome,
+        [AgentTelemetry.solved]: result.solved,
+        [AgentTelemetry.steps]: result.steps,
+        [AgentTelemetry.requests]: result.requests,
+      })
+      if (result.keyStep !== null) span.setAttribute(AgentTelemetry.keyStep, result.keyStep)
+      if (result.optimalSteps !== null) span.setAttribute(AgentTelemetry.optimalSteps, result.optimalSteps)
+      return run
+    } catch (err) {
+      const code = err instanceof AgentError ? err.code : 'AGENT_ERR_UNEXPECTED'
+      span.setAttributes({
+        [AgentTelemetry.outcome]: 'error',
+        [AgentTelemetry.errorType]: code,
+        [AgentTelemetry.solved]: false,
+        [AgentTelemetry.steps]: steps,
+        [AgentTelemetry.requests]: transport.requests,
+      })
+      span.recordException(err instanceof Error ? err : String(err))
+      span.setStatus({ code: SpanStatusCode.ERROR, message: `${code}: ${describeError(err)}` })
+      throw err
+    } finally {
+      span.end()
+      recordRun({
+        strategy: strategy.name,
+        outcome,
+        steps,
+        requests: transport.requests,
+        seconds: (performance.now() - startedAt) / 1000,
+      })
+    }
+  })
+}
+
+/** The run itself: the body of {@link runAgent}, inside its span. */
+async function walk(options: RunAgentOptions, span: Span, startedAt: number, progress: (steps: number) => void): Promise<AgentRun> {
+  const { transport, strategy, onStep, onStart, signal } = options
   const checkAborted = (): void => {
     if (signal?.aborted) throw new AgentError(AgentErrorCode.Aborted, `the ${strategy.name} run was aborted`, { cause: signal.reason })
   }
@@ -76,6 +127,13 @@ export async function runAgent(options: RunAgentOptions): Promise<AgentRun> {
   const meta = await transport.meta()
   const maxSteps = options.maxSteps ?? defaultMaxSteps(width, height)
   const rngSeed = options.seed ?? meta.seed ?? randomInt(0, 2 ** 32)
+  span.setAttributes({
+    [AgentTelemetry.width]: width,
+    [AgentTelemetry.height]: height,
+    [AgentTelemetry.rngSeed]: rngSeed,
+    [AgentTelemetry.maxSteps]: maxSteps,
+  })
+  if (meta.seed !== null) span.setAttribute(AgentTelemetry.seed, meta.seed)
   onStart?.({ strategy: strategy.name, width, height, start, seed: meta.seed, rngSeed, maxSteps })
 
   let explorer: Explorer
@@ -109,6 +167,7 @@ export async function runAgent(options: RunAgentOptions): Promise<AgentRun> {
     if (view.here === 'K' && !hasKey) {
       hasKey = true
       keyStep = steps
+      span.addEvent(AgentTelemetry.keyEvent, { [AgentTelemetry.steps]: steps })
     }
     if (view.here === 'E' && hasKey) {
       outcome = 'solved'
@@ -160,6 +219,7 @@ export async function runAgent(options: RunAgentOptions): Promise<AgentRun> {
     x = nx
     y = ny
     steps++
+    progress(steps)
     visit(x, y)
     onStep?.({ from, direction, to: { x, y }, steps, observation })
   }

@@ -320,8 +320,9 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<ModelApp>
     },
   )
 
+  // A named plugin: Fastify names the scope (and @fastify/otel its handler spans) after it.
   await app.register(
-    async (maze: ModelFastify) => {
+    async function mazeRoutes(maze: ModelFastify) {
       // Until setMaze, /maze/* is 503 + Retry-After (as the original, whose clients retry on it).
       // A route-level hook rather than one for the whole prefix: /maze/pos checks in its validator
       // instead, which spares the hot path a hook run (about 5% of its CPU time).

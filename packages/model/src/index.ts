@@ -4,3 +4,4 @@ export { ConfigError, GenerationError, HttpError, ModelErrorCode, RETRY_AFTER_SE
 export { generateInWorker, type GeneratedMaze } from './generate-in-worker.ts'
 export { movesBodyLimit } from './moves-body.ts'
 export { closeWithin, startModel, type RunningModel, type StartModelOptions } from './start.ts'
+export { ModelTelemetry } from './telemetry.ts'

@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 // The maze-model program: read config once, listen, generate in a worker, serve; stop cleanly on
 // SIGTERM/SIGINT. Exit codes: 0 clean stop, 1 failure (listen, generation), 2 bad configuration.
+// Telemetry, when preloaded (instrument.ts), is flushed after the server has closed, within a bound.
+import { shutdownTelemetry } from '@maze-sim/telemetry/shutdown'
 import { ConfigError } from './errors.ts'
 import { readModelConfig, usage, type ModelConfig } from './config.ts'
 import { startModel, type RunningModel } from './start.ts'
@@ -48,7 +50,10 @@ async function stop(signal: NodeJS.Signals): Promise<void> {
   stopping = true
   app.log.info({ signal }, 'shutting down: finishing in-flight requests')
   await model.close()
-  app.log.info('stopped')
+  // After the close: the spans of the last requests have ended and are in the batch by now.
+  // 'no-sdk', 'flushed', or 'timed-out' (nothing listening: the SDK has already warned once).
+  const telemetry = await shutdownTelemetry()
+  app.log.info({ telemetry }, 'stopped')
   process.exit(0)
 }
 process.on('SIGTERM', (signal) => void stop(signal))
@@ -58,5 +63,6 @@ model.ready.catch(async (error: unknown) => {
   if (stopping) return // generation was aborted by the shutdown
   app.log.fatal({ err: error }, 'maze generation failed: stopping')
   await model.close().catch(() => {})
+  await shutdownTelemetry()
   process.exit(1)
 })

@@ -1,5 +1,7 @@
+import { metrics, SpanStatusCode, trace } from '@opentelemetry/api'
 import { buildApp, type BuildAppOptions, type ModelFastify } from './app.ts'
 import { generateInWorker } from './generate-in-worker.ts'
+import { ModelTelemetry } from './telemetry.ts'
 
 export interface StartModelOptions extends BuildAppOptions {
   /** TCP port; 0 picks a free one (the default). */
@@ -39,10 +41,35 @@ export async function startModel(options: StartModelOptions): Promise<RunningMod
   app.log.info({ width, height, seed, seedWasRandom: options.seedWasRandom ?? false, url }, 'generating maze')
 
   const aborter = new AbortController()
-  const ready = generateInWorker({ width, height, seed }, aborter.signal).then(({ maze, optimalSteps, generationMs }) => {
-    setMaze(maze, optimalSteps)
-    app.log.info({ width, height, seed, optimalSteps, generationMs: Math.round(generationMs) }, 'maze ready')
+  // Its own trace: generation is not part of any agent's run. A no-op without an SDK.
+  const tracer = trace.getTracer(ModelTelemetry.scope)
+  const span = tracer.startSpan(ModelTelemetry.generateSpan, {
+    attributes: { [ModelTelemetry.width]: width, [ModelTelemetry.height]: height, [ModelTelemetry.seed]: seed },
   })
+  const ready = generateInWorker({ width, height, seed }, aborter.signal).then(
+    ({ maze, optimalSteps, generationMs }) => {
+      setMaze(maze, optimalSteps)
+      app.log.info({ width, height, seed, optimalSteps, generationMs: Math.round(generationMs) }, 'maze ready')
+      span.setAttribute(ModelTelemetry.optimalSteps, optimalSteps)
+      span.end()
+      // The meter is looked up now, not at import: the metrics API has no proxy, so a meter taken
+      // before the SDK registered would stay a no-op.
+      metrics
+        .getMeter(ModelTelemetry.scope)
+        .createHistogram(ModelTelemetry.generationDuration, {
+          unit: 's',
+          description: 'Time to generate a maze and solve it (in the worker thread)',
+          advice: { explicitBucketBoundaries: [...ModelTelemetry.generationBuckets] },
+        })
+        .record(generationMs / 1000, { [ModelTelemetry.width]: width, [ModelTelemetry.height]: height })
+    },
+    (error: unknown) => {
+      span.recordException(error instanceof Error ? error : String(error))
+      span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.message : String(error) })
+      span.end()
+      throw error
+    },
+  )
   // The caller decides what a failure means; an unobserved rejection must not crash the process.
   ready.catch(() => {})
 

@@ -1,0 +1,298 @@
+// OpenTelemetry across the two programs, as separate processes with the preload the images use,
+// exporting to a real OTLP/HTTP receiver that decodes what it gets (test/support/otlp.ts).
+import { afterEach, describe, expect, test } from 'vitest'
+import { SpanKind, startOtlpReceiver, type OtlpReceiver, type ReceivedSpan } from './support/otlp.ts'
+import {
+  agentEntry,
+  agentInstrument,
+  freePort,
+  modelEntry,
+  modelInstrument,
+  startNode,
+  startNodeWithPreload,
+  waitForHttp,
+  type Running,
+} from './support/processes.ts'
+
+const WIDTH = 30
+const HEIGHT = 8
+const SEED = 3
+
+/** Variables that would change what these tests see if the machine had them set. */
+const CLEAN_OTEL: NodeJS.ProcessEnv = {
+  OTEL_SDK_DISABLED: '',
+  OTEL_SERVICE_NAME: '',
+  OTEL_RESOURCE_ATTRIBUTES: '',
+  OTEL_LOG_LEVEL: '',
+  OTEL_EXPORTER_OTLP_PROTOCOL: '',
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: '',
+  OTEL_EXPORTER_OTLP_METRICS_ENDPOINT: '',
+  OTEL_TRACES_EXPORTER: '',
+  OTEL_METRICS_EXPORTER: '',
+  OTEL_TRACES_SAMPLER: '',
+  OTEL_NODE_ENABLED_INSTRUMENTATIONS: '',
+  AWS_BATCH_JOB_ID: '',
+  AWS_BATCH_JOB_ARRAY_INDEX: '',
+  AWS_BATCH_JOB_ATTEMPT: '',
+}
+
+const cleanup: Array<() => Promise<unknown>> = []
+afterEach(async () => {
+  for (const fn of cleanup.splice(0).reverse()) await fn()
+})
+
+async function receiver(): Promise<OtlpReceiver> {
+  const r = await startOtlpReceiver()
+  cleanup.push(() => r.close())
+  return r
+}
+
+/** A model process listening on a free port, ready; stopped (SIGTERM) after the test if still running. */
+async function startModel(env: NodeJS.ProcessEnv, { instrumented = true, width = WIDTH, height = HEIGHT } = {}): Promise<{ model: Running; url: string }> {
+  const port = await freePort()
+  const url = `http://127.0.0.1:${port}`
+  const modelEnv = {
+    ...CLEAN_OTEL,
+    ...env,
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    MAZE_WIDTH: String(width),
+    MAZE_HEIGHT: String(height),
+    MAZE_SEED: String(SEED),
+  }
+  const model = instrumented ? startNodeWithPreload(modelInstrument, modelEntry, [], modelEnv) : startNode(modelEntry, [], modelEnv)
+  cleanup.push(() => model.stop('SIGKILL'))
+  await waitForHttp(`${url}/health/ready`)
+  return { model, url }
+}
+
+const lastLine = (text: string): string => text.trimEnd().split('\n').at(-1) ?? ''
+const service = (s: { resource: Record<string, unknown> }): unknown => s.resource['service.name']
+
+describe('one agent run is one trace across both services (OTLP http/protobuf, the default)', () => {
+  test('spans, parentage, domain attributes, resource attributes and metrics arrive decoded', async () => {
+    const otlp = await receiver()
+    // Long intervals: what arrives is what the programs flush at exit.
+    const otel = { OTEL_EXPORTER_OTLP_ENDPOINT: otlp.url, OTEL_METRIC_EXPORT_INTERVAL: '600000' }
+    const { model, url } = await startModel(otel)
+
+    const agent = startNodeWithPreload(agentInstrument, agentEntry, ['--quiet'], {
+      ...CLEAN_OTEL,
+      ...otel,
+      MAZE_URL: url,
+      AGENT_STRATEGY: 'random-dfs',
+      AWS_BATCH_JOB_ID: 'c0ffee00-1234:7',
+      AWS_BATCH_JOB_ARRAY_INDEX: '7',
+    })
+    expect(await agent.exited, agent.stderr()).toBe(0)
+    expect(agent.stderr()).toBe('')
+    const result = JSON.parse(lastLine(agent.stdout()))
+    expect(await model.stop('SIGTERM'), model.stderr()).toBe(0)
+
+    expect(otlp.errors).toEqual([])
+    expect(otlp.requests.length).toBeGreaterThan(0)
+    for (const r of otlp.requests) expect(r.contentType).toBe('application/x-protobuf')
+
+    const agentSpans = otlp.spans.filter((s) => service(s) === 'maze-agent')
+    const modelSpans = otlp.spans.filter((s) => service(s) === 'maze-model')
+    expect(agentSpans.length).toBeGreaterThan(0)
+    expect(modelSpans.length).toBeGreaterThan(0)
+
+    // The run: a root span with the domain attributes of the result line.
+    const runs = agentSpans.filter((s) => s.name === 'agent.run')
+    expect(runs).toHaveLength(1)
+    const run = runs[0]!
+    expect(run.parentSpanId).toBe('')
+    expect(run.kind).toBe(SpanKind.Internal)
+    expect(run.scope).toBe('@maze-sim/agent')
+    expect(run.attributes).toMatchObject({
+      'agent.strategy': 'random-dfs',
+      'maze.width': WIDTH,
+      'maze.height': HEIGHT,
+      'maze.seed': SEED,
+      'agent.seed': SEED,
+      'agent.solved': true,
+      'agent.outcome': 'solved',
+      'agent.steps': result.steps,
+      'agent.key_step': result.keyStep,
+      'agent.requests': result.requests,
+      'maze.optimal_steps': result.optimalSteps,
+    })
+    expect(run.events.map((e) => e.name)).toEqual(['agent.key_found'])
+    expect(run.events[0]!.attributes['agent.steps']).toBe(result.keyStep)
+
+    // One trace: every span but the model's own generation span carries the run's trace id.
+    const generate = modelSpans.filter((s) => s.name === 'maze.generate')
+    expect(generate).toHaveLength(1)
+    expect(generate[0]!.attributes).toMatchObject({ 'maze.width': WIDTH, 'maze.height': HEIGHT, 'maze.seed': SEED, 'maze.optimal_steps': result.optimalSteps })
+    const traced = otlp.spans.filter((s) => s.name !== 'maze.generate')
+    expect(new Set(traced.map((s) => s.traceId))).toEqual(new Set([run.traceId]))
+
+    // Every request of the run is an undici client span under the run...
+    const clients = agentSpans.filter((s) => s.kind === SpanKind.Client)
+    expect(clients).toHaveLength(result.requests)
+    for (const c of clients) expect(c.parentSpanId).toBe(run.spanId)
+    expect(new Set(clients.map((c) => c.scope))).toEqual(new Set(['@opentelemetry/instrumentation-undici']))
+
+    // ...and the model's server span of that request is its child, through `traceparent`.
+    const byId = new Map<string, ReceivedSpan>(otlp.spans.map((s) => [s.spanId, s]))
+    const servers = modelSpans.filter((s) => s.kind === SpanKind.Server)
+    expect(servers).toHaveLength(result.requests)
+    const childrenOf = new Map<string, number>()
+    for (const server of servers) {
+      const parent = byId.get(server.parentSpanId)
+      expect(parent, `parent of ${server.name}`).toBeDefined()
+      expect(service(parent!)).toBe('maze-agent')
+      expect(parent!.kind).toBe(SpanKind.Client)
+      expect(parent!.attributes['url.path']).toBe(server.attributes['url.path'])
+      childrenOf.set(parent!.spanId, (childrenOf.get(parent!.spanId) ?? 0) + 1)
+    }
+    expect([...childrenOf.values()].every((n) => n === 1)).toBe(true)
+    expect(new Set(servers.map((s) => s.attributes['http.route']))).toEqual(
+      new Set(['/maze/size', '/maze/start', '/maze/meta', '/maze/pos/:y/:x', '/maze/map']),
+    )
+    // Fastify's spans (@fastify/otel) hang under the server spans; health checks make none.
+    const fastify = modelSpans.filter((s) => s.scope === '@fastify/otel')
+    expect(fastify.length).toBeGreaterThanOrEqual(result.requests)
+    for (const f of fastify) expect(byId.get(f.parentSpanId), f.name).toBeDefined()
+    expect(modelSpans.some((s) => String(s.attributes['url.path'] ?? '').startsWith('/health'))).toBe(false)
+
+    // Resource attributes.
+    expect(run.resource).toMatchObject({
+      'service.name': 'maze-agent',
+      'service.namespace': 'maze-sim',
+      'agent.strategy': 'random-dfs',
+      'aws.batch.job.id': 'c0ffee00-1234:7',
+      'aws.batch.job.array_index': 7,
+    })
+    expect(modelSpans[0]!.resource).toMatchObject({ 'service.name': 'maze-model', 'service.namespace': 'maze-sim' })
+    expect(modelSpans[0]!.resource['aws.batch.job.id']).toBeUndefined()
+
+    // Metrics: the model's generation time, the agent's per-run histograms, HTTP latency both ways.
+    const metric = (svc: string, name: string) => otlp.metrics.filter((m) => service(m) === svc && m.name === name)
+    const generation = metric('maze-model', 'maze.generation.duration')
+    expect(generation).toHaveLength(1)
+    expect(generation[0]).toMatchObject({ type: 'histogram', unit: 's', scope: '@maze-sim/model' })
+    expect(generation[0]!.points).toHaveLength(1)
+    expect(generation[0]!.points[0]).toMatchObject({ count: 1, attributes: { 'maze.width': WIDTH, 'maze.height': HEIGHT } })
+    expect(generation[0]!.points[0]!.sum).toBeGreaterThan(0)
+    const steps = metric('maze-agent', 'agent.run.steps')
+    expect(steps[0]?.points[0]).toMatchObject({ count: 1, sum: result.steps, attributes: { 'agent.strategy': 'random-dfs', 'agent.outcome': 'solved' } })
+    expect(metric('maze-agent', 'agent.run.requests')[0]?.points[0]).toMatchObject({ count: 1, sum: result.requests })
+    expect(metric('maze-agent', 'agent.run.duration')[0]?.points[0]).toMatchObject({ count: 1 })
+    const clientLatency = metric('maze-agent', 'http.client.request.duration')
+    expect(clientLatency[0]?.unit).toBe('s')
+    expect(clientLatency[0]!.points.reduce((n, p) => n + (p.count ?? 0), 0)).toBe(result.requests)
+    const serverLatency = metric('maze-model', 'http.server.request.duration')
+    expect(serverLatency[0]!.points.reduce((n, p) => n + (p.count ?? 0), 0)).toBe(result.requests)
+  })
+})
+
+describe('no telemetry loss at exit', () => {
+  // Batches and metric exports are scheduled far in the future: only the flush at exit can deliver.
+  const lateExports = { OTEL_BSP_SCHEDULE_DELAY: '600000', OTEL_METRIC_EXPORT_INTERVAL: '600000', OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json' }
+
+  test('a short run: the agent.run span arrives although the agent exits right after the run (http/json)', async () => {
+    const otlp = await receiver()
+    const { url } = await startModel({}, { instrumented: false })
+    const agent = startNodeWithPreload(agentInstrument, agentEntry, ['--quiet'], {
+      ...CLEAN_OTEL,
+      ...lateExports,
+      OTEL_EXPORTER_OTLP_ENDPOINT: otlp.url,
+      MAZE_URL: url,
+      AGENT_STRATEGY: 'astar',
+    })
+    expect(await agent.exited, agent.stderr()).toBe(0)
+    const result = JSON.parse(lastLine(agent.stdout()))
+    // The agent waited for its export before exiting: it is all there already.
+    expect(otlp.errors).toEqual([])
+    for (const r of otlp.requests) expect(r.contentType).toMatch(/^application\/json/)
+    const run = otlp.spans.find((s) => s.name === 'agent.run')
+    expect(run?.attributes).toMatchObject({ 'agent.strategy': 'astar', 'agent.solved': true, 'agent.steps': result.steps })
+    expect(otlp.spans.filter((s) => s.kind === SpanKind.Client)).toHaveLength(result.requests)
+    expect(otlp.metrics.some((m) => m.name === 'agent.run.steps')).toBe(true)
+  })
+
+  test('stopped by SIGTERM mid-run: exit 143, and the aborted run is exported', async () => {
+    const otlp = await receiver()
+    // A maze random-dfs needs minutes for.
+    const { url } = await startModel({}, { instrumented: false, width: 600, height: 600 })
+    const agent = startNodeWithPreload(agentInstrument, agentEntry, [], {
+      ...CLEAN_OTEL,
+      ...lateExports,
+      OTEL_EXPORTER_OTLP_ENDPOINT: otlp.url,
+      MAZE_URL: url,
+      AGENT_STRATEGY: 'random-dfs',
+    })
+    cleanup.push(() => agent.stop('SIGKILL'))
+    // The start line comes once the run has begun (size, start and meta answered).
+    const deadline = Date.now() + 30_000
+    while (!agent.stderr().includes('step limit') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50))
+    await new Promise((r) => setTimeout(r, 300))
+    expect(await agent.stop('SIGTERM'), agent.stderr()).toBe(143)
+    const run = otlp.spans.find((s) => s.name === 'agent.run')
+    expect(run?.attributes).toMatchObject({ 'agent.outcome': 'error', 'error.type': 'AGENT_ERR_ABORTED', 'agent.solved': false })
+    expect(run!.attributes['agent.steps']).toBeGreaterThan(0)
+    expect(run!.status.code).toBe(2)
+  })
+
+  test('model unreachable: exit 3, and the failed run is exported with its error code', async () => {
+    const otlp = await receiver()
+    const agent = startNodeWithPreload(agentInstrument, agentEntry, [], {
+      ...CLEAN_OTEL,
+      ...lateExports,
+      OTEL_EXPORTER_OTLP_ENDPOINT: otlp.url,
+      MAZE_URL: `http://127.0.0.1:${await freePort()}`,
+      AGENT_STARTUP_TIMEOUT_MS: '300',
+    })
+    expect(await agent.exited).toBe(3)
+    const run = otlp.spans.find((s) => s.name === 'agent.run')
+    expect(run?.attributes).toMatchObject({ 'agent.outcome': 'error', 'error.type': 'AGENT_ERR_MODEL_UNREACHABLE' })
+    // The refused attempts are client spans of the run, with their error.
+    const attempts = otlp.spans.filter((s) => s.kind === SpanKind.Client)
+    expect(attempts.length).toBeGreaterThan(0)
+    for (const a of attempts) expect(a.parentSpanId).toBe(run!.spanId)
+  })
+})
+
+describe('no collector, no harm', () => {
+  test('with nothing listening on OTLP: same exit code and output, at most one warning, bounded delay', async () => {
+    // Telemetry goes to a port nobody listens on.
+    const nowhere = { OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${await freePort()}` }
+    const { model, url } = await startModel(nowhere)
+    const agentEnv = { ...CLEAN_OTEL, ...nowhere, MAZE_URL: url, AGENT_STRATEGY: 'random-dfs' }
+
+    const timed = async (agent: Running): Promise<{ code: number | string; ms: number; agent: Running }> => {
+      const started = Date.now()
+      const code = await agent.exited
+      return { code, ms: Date.now() - started, agent }
+    }
+    // The program as it ran before telemetry (no preload), then with it.
+    const baseline = await timed(startNode(agentEntry, [], agentEnv))
+    const instrumented = await timed(startNodeWithPreload(agentInstrument, agentEntry, [], agentEnv))
+
+    expect(baseline.code, baseline.agent.stderr()).toBe(0)
+    expect(instrumented.code, instrumented.agent.stderr()).toBe(0)
+    // stdout: the same map, and the same result line but for the wall-clock time.
+    const withoutTime = (out: string): string => out.replace(/"elapsedMs":\d+/, '"elapsedMs":0')
+    expect(withoutTime(instrumented.agent.stdout())).toBe(withoutTime(baseline.agent.stdout()))
+    const result = JSON.parse(lastLine(instrumented.agent.stdout()))
+    expect(result).toMatchObject({ strategy: 'random-dfs', seed: SEED, solved: true })
+    // stderr: the same progress lines, plus at most one telemetry warning.
+    const lines = (r: Running): string[] => r.stderr().trimEnd().split('\n').filter(Boolean)
+    const extra = lines(instrumented.agent).filter((l) => !/^maze-agent: /.test(l))
+    expect(extra.length, instrumented.agent.stderr()).toBeLessThanOrEqual(1)
+    for (const l of extra) expect(l).toMatch(/^maze-agent telemetry: /)
+    expect(lines(instrumented.agent).length - extra.length).toBe(lines(baseline.agent).length)
+    expect(instrumented.ms, `baseline ${baseline.ms} ms`).toBeLessThan(baseline.ms + 3_000)
+
+    // The model stops as before, its flush bounded as well.
+    const stopping = Date.now()
+    expect(await model.stop('SIGTERM')).toBe(0)
+    expect(Date.now() - stopping).toBeLessThan(3_500)
+    const modelWarnings = model.stderr().trimEnd().split('\n').filter(Boolean)
+    expect(modelWarnings.length, model.stderr()).toBeLessThanOrEqual(1)
+    for (const l of modelWarnings) expect(l).toMatch(/^maze-model telemetry: /)
+    for (const l of model.stdout().trimEnd().split('\n')) expect(() => JSON.parse(l)).not.toThrow()
+  })
+})
