@@ -1,0 +1,206 @@
+// The AWS calls: register, submit, describe and list jobs (AWS Batch), and the agent's result lines
+// (CloudWatch Logs). Region, credentials and profile come from the SDK's standard chain (AWS_REGION,
+// AWS_PROFILE, ~/.aws/config, SSO, instance roles...); --region and --profile override them.
+import {
+  BatchClient,
+  DescribeJobsCommand,
+  ListJobsCommand,
+  RegisterJobDefinitionCommand,
+  SubmitJobCommand,
+  type JobDetail,
+  type JobStatus,
+  type JobSummary,
+  type RegisterJobDefinitionCommandInput,
+  type RegisterJobDefinitionCommandOutput,
+  type SubmitJobCommandInput,
+  type SubmitJobCommandOutput,
+  type TaskContainerDetails,
+} from '@aws-sdk/client-batch'
+import { CloudWatchLogsClient, FilterLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs'
+import { BatchError, BatchErrorCode } from './errors.ts'
+import { findResult, type ResultRow, type RunResult } from './results.ts'
+
+export interface AwsOptions {
+  readonly region?: string | undefined
+  readonly profile?: string | undefined
+}
+
+/** The CloudWatch Logs filter that selects the agent's result lines (every result has this key). */
+export const RESULT_FILTER_PATTERN = '"optimalSteps"'
+/** Terminal job states. */
+export const DONE_STATUSES: readonly JobStatus[] = ['SUCCEEDED', 'FAILED']
+export const ALL_STATUSES: readonly JobStatus[] = ['SUBMITTED', 'PENDING', 'RUNNABLE', 'STARTING', 'RUNNING', 'SUCCEEDED', 'FAILED']
+
+const clientConfig = (o: AwsOptions): { region?: string; profile?: string } => ({
+  ...(o.region !== undefined ? { region: o.region } : {}),
+  ...(o.profile !== undefined ? { profile: o.profile } : {}),
+})
+
+export const createBatchClient = (o: AwsOptions = {}): BatchClient => new BatchClient(clientConfig(o))
+export const createLogsClient = (o: AwsOptions = {}): CloudWatchLogsClient => new CloudWatchLogsClient(clientConfig(o))
+
+/** The region the SDK would use (flags, environment, profile), or undefined; no network access. */
+export async function resolveRegion(o: AwsOptions = {}): Promise<string | undefined> {
+  if (o.region !== undefined) return o.region
+  const client = createBatchClient(o)
+  try {
+    return await client.config.region()
+  } catch {
+    return undefined
+  } finally {
+    client.destroy()
+  }
+}
+
+/** Wraps an SDK error as BATCH_ERR_AWS with what was being done and a hint for the usual causes. */
+export function awsError(err: unknown, doing: string): BatchError {
+  const e = err as { name?: string; message?: string; $metadata?: { httpStatusCode?: number } }
+  const name = e.name ?? 'Error'
+  const message = e.message ?? String(err)
+  let hint = ''
+  if (/Region is missing/i.test(message)) hint = ' Set AWS_REGION, pass --region, or set a region in your AWS profile.'
+  else if (name === 'CredentialsProviderError' || /credentials/i.test(message)) {
+    hint = ' No usable AWS credentials: set AWS_PROFILE (or --profile), run `aws configure` or `aws sso login`.'
+  } else if (/AccessDenied|UnauthorizedOperation|not authorized/i.test(`${name} ${message}`)) {
+    hint = ' The caller lacks an IAM permission (see batch/README.md, "IAM").'
+  } else if (name === 'ExpiredTokenException' || /expired/i.test(message)) hint = ' The session has expired: log in again (e.g. `aws sso login`).'
+  return new BatchError(BatchErrorCode.Aws, `${doing} failed: ${name}: ${message}.${hint}`, { cause: err })
+}
+
+export async function registerJobDefinition(client: BatchClient, input: RegisterJobDefinitionCommandInput): Promise<RegisterJobDefinitionCommandOutput> {
+  try {
+    return await client.send(new RegisterJobDefinitionCommand(input))
+  } catch (err) {
+    throw awsError(err, `RegisterJobDefinition ${input.jobDefinitionName}`)
+  }
+}
+
+export async function submitJob(client: BatchClient, input: SubmitJobCommandInput): Promise<SubmitJobCommandOutput> {
+  try {
+    return await client.send(new SubmitJobCommand(input))
+  } catch (err) {
+    throw awsError(err, `SubmitJob ${input.jobName}`)
+  }
+}
+
+/** DescribeJobs for any number of ids (100 per call); an unknown id is BATCH_ERR_JOB_NOT_FOUND. */
+export async function describeJobs(client: BatchClient, jobIds: readonly string[]): Promise<JobDetail[]> {
+  const out: JobDetail[] = []
+  for (let i = 0; i < jobIds.length; i += 100) {
+    const chunk = jobIds.slice(i, i + 100)
+    let jobs: JobDetail[]
+    try {
+      jobs = (await client.send(new DescribeJobsCommand({ jobs: chunk }))).jobs ?? []
+    } catch (err) {
+      throw awsError(err, 'DescribeJobs')
+    }
+    out.push(...jobs)
+  }
+  const found = new Set(out.map((j) => j.jobId))
+  const missing = jobIds.filter((id) => !found.has(id))
+  if (missing.length > 0) {
+    throw new BatchError(
+      BatchErrorCode.JobNotFound,
+      `AWS Batch does not know job ${missing.join(', ')} in this region (wrong id or region, or finished more than about 7 days ago)`,
+    )
+  }
+  // In the order asked for.
+  return jobIds.map((id) => out.find((j) => j.jobId === id)!)
+}
+
+/** The children of an array job in the given states (ListJobs with arrayJobId, every page). */
+export async function listArrayChildren(client: BatchClient, arrayJobId: string, statuses: readonly JobStatus[] = ALL_STATUSES): Promise<JobSummary[]> {
+  const out: JobSummary[] = []
+  for (const jobStatus of statuses) {
+    let nextToken: string | undefined
+    do {
+      let page
+      try {
+        page = await client.send(new ListJobsCommand({ arrayJobId, jobStatus, ...(nextToken !== undefined ? { nextToken } : {}) }))
+      } catch (err) {
+        throw awsError(err, `ListJobs (children of ${arrayJobId}, ${jobStatus})`)
+      }
+      out.push(...(page.jobSummaryList ?? []))
+      nextToken = page.nextToken
+    } while (nextToken !== undefined)
+  }
+  return out.sort((a, b) => (a.arrayProperties?.index ?? 0) - (b.arrayProperties?.index ?? 0))
+}
+
+/** A container of an ecsProperties job (the latest attempt), by name. */
+export const jobContainer = (job: JobDetail, name: string): TaskContainerDetails | undefined =>
+  job.ecsProperties?.taskProperties?.[0]?.containers?.find((c) => c.name === name)
+
+/**
+ * The result rows of a job: for an array job one per finished child, else one. The result line is
+ * read from the CloudWatch Logs stream of `container` (its awslogs group, default /aws/batch/job),
+ * with FilterLogEvents over up to 100 streams per call.
+ */
+export async function fetchResults(batch: BatchClient, logs: CloudWatchLogsClient, jobId: string, container = 'agent'): Promise<ResultRow[]> {
+  const [job] = await describeJobs(batch, [jobId])
+  const isArray = job!.arrayProperties?.size !== undefined && job!.arrayProperties.index === undefined
+  const jobs = isArray
+    ? await describeJobs(
+        batch,
+        (await listArrayChildren(batch, jobId, DONE_STATUSES)).map((s) => s.jobId!),
+      )
+    : [job!]
+
+  // Streams by log group.
+  const streamOf = new Map<string, { group: string; stream: string }>()
+  for (const j of jobs) {
+    const c = jobContainer(j, container)
+    if (c?.logStreamName === undefined) continue
+    const group = c.logConfiguration?.options?.['awslogs-group'] ?? '/aws/batch/job'
+    streamOf.set(j.jobId!, { group, stream: c.logStreamName })
+  }
+  const byGroup = new Map<string, string[]>()
+  for (const { group, stream } of streamOf.values()) byGroup.set(group, [...(byGroup.get(group) ?? []), stream])
+  const startTime = Math.min(...jobs.map((j) => j.createdAt ?? j.startedAt ?? 0))
+
+  const lastResult = new Map<string, { timestamp: number; result: RunResult }>()
+  for (const [group, streams] of byGroup) {
+    for (let i = 0; i < streams.length; i += 100) {
+      const logStreamNames = streams.slice(i, i + 100)
+      let nextToken: string | undefined
+      do {
+        let page
+        try {
+          page = await logs.send(
+            new FilterLogEventsCommand({
+              logGroupName: group,
+              logStreamNames,
+              filterPattern: RESULT_FILTER_PATTERN,
+              ...(Number.isFinite(startTime) && startTime > 0 ? { startTime } : {}),
+              ...(nextToken !== undefined ? { nextToken } : {}),
+            }),
+          )
+        } catch (err) {
+          throw awsError(err, `FilterLogEvents (${group})`)
+        }
+        for (const event of page.events ?? []) {
+          const result = findResult(event.message ?? '')
+          if (result === null || event.logStreamName === undefined) continue
+          const ts = event.timestamp ?? 0
+          const previous = lastResult.get(event.logStreamName)
+          if (previous === undefined || previous.timestamp <= ts) lastResult.set(event.logStreamName, { timestamp: ts, result })
+        }
+        nextToken = page.nextToken
+      } while (nextToken !== undefined)
+    }
+  }
+
+  return jobs.map((j) => {
+    const c = jobContainer(j, container)
+    const stream = streamOf.get(j.jobId!)?.stream
+    return {
+      jobId: j.jobId!,
+      arrayIndex: j.arrayProperties?.index ?? null,
+      status: j.status ?? 'UNKNOWN',
+      exitCode: c?.exitCode ?? null,
+      ...(j.statusReason !== undefined ? { statusReason: j.statusReason } : {}),
+      attempts: j.attempts?.length ?? 0,
+      result: stream === undefined ? null : (lastResult.get(stream)?.result ?? null),
+    }
+  })
+}

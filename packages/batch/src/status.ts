@@ -1,0 +1,57 @@
+// `status` and `watch`: a job's state for people, with the children's counts by state for an array job.
+import type { BatchClient, JobDetail } from '@aws-sdk/client-batch'
+import { ALL_STATUSES, describeJobs, DONE_STATUSES } from './aws.ts'
+
+export const isDone = (job: JobDetail): boolean => job.status !== undefined && DONE_STATUSES.includes(job.status)
+
+/** `SUCCEEDED 80, FAILED 3, RUNNING 5 (83/100 done)` for an array job, '' otherwise. */
+export function childProgress(job: JobDetail): string {
+  const summary = job.arrayProperties?.statusSummary
+  const size = job.arrayProperties?.size
+  if (summary === undefined || size === undefined) return ''
+  const parts = ALL_STATUSES.filter((s) => (summary[s] ?? 0) > 0).map((s) => `${s} ${summary[s]}`)
+  const done = (summary.SUCCEEDED ?? 0) + (summary.FAILED ?? 0)
+  return `${parts.length > 0 ? parts.join(', ') : 'no children yet'} (${done}/${size} done)`
+}
+
+/** One line per job, plus its containers' exit codes once they have them. */
+export function formatJob(job: JobDetail): string {
+  const head = `${job.jobName} ${job.jobId}: ${job.status}${job.statusReason !== undefined ? ` (${job.statusReason})` : ''}`
+  const progress = childProgress(job)
+  const lines = [progress !== '' ? `${head}\n  children: ${progress}` : head]
+  const containers = job.ecsProperties?.taskProperties?.[0]?.containers ?? []
+  const exited = containers.filter((c) => c.exitCode !== undefined || c.reason !== undefined)
+  if (exited.length > 0) {
+    lines.push(`  containers: ${exited.map((c) => `${c.name} ${c.exitCode ?? '-'}${c.reason !== undefined ? ` (${c.reason})` : ''}`).join(', ')}`)
+  }
+  if ((job.attempts?.length ?? 0) > 1) lines.push(`  attempts: ${job.attempts!.length}`)
+  return lines.join('\n')
+}
+
+/** A short key of what `watch` shows, to print a line only when something changed. */
+const stateKey = (jobs: readonly JobDetail[]): string => jobs.map((j) => `${j.status}|${childProgress(j)}`).join(';')
+
+export interface WatchOptions {
+  readonly intervalMs: number
+  readonly print: (line: string) => void
+  readonly sleep?: (ms: number) => Promise<void>
+  readonly signal?: AbortSignal | undefined
+}
+
+/** Polls until every job is SUCCEEDED or FAILED, printing progress when it changes; returns the final details. */
+export async function watchJobs(client: BatchClient, jobIds: readonly string[], options: WatchOptions): Promise<JobDetail[]> {
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)))
+  let previous = ''
+  for (;;) {
+    const jobs = await describeJobs(client, jobIds)
+    const key = stateKey(jobs)
+    if (key !== previous) {
+      const time = new Date().toISOString().slice(11, 19)
+      for (const job of jobs) options.print(`${time} ${formatJob(job)}`)
+      previous = key
+    }
+    if (jobs.every(isDone)) return jobs
+    if (options.signal?.aborted === true) return jobs
+    await sleep(options.intervalMs)
+  }
+}

@@ -1,0 +1,75 @@
+import { spawnSync } from 'node:child_process'
+import { describe, expect, test } from 'vitest'
+import { deriveJobEnv, JOB_ENV_SOURCE, jobEnvNodeOptions, JobEnvError } from '../src/job-env.ts'
+
+/** Runs a real `node` with the rendered NODE_OPTIONS, as the containers do; returns what the program sees. */
+function inNode(env: Record<string, string>): { env: Record<string, string | undefined>; stderr: string; status: number | null } {
+  const program = 'process.stdout.write(JSON.stringify({ MAZE_SEED: process.env.MAZE_SEED, AGENT_STRATEGY: process.env.AGENT_STRATEGY, PORT: process.env.PORT, MAZE_URL: process.env.MAZE_URL }))'
+  const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('AWS_BATCH') && !k.startsWith('MAZE_') && k !== 'NODE_OPTIONS'))
+  const out = spawnSync(process.execPath, ['-e', program], { env: { ...clean, ...env, NODE_OPTIONS: jobEnvNodeOptions() }, encoding: 'utf8' })
+  return { env: out.status === 0 ? (JSON.parse(out.stdout) as Record<string, string | undefined>) : {}, stderr: out.stderr, status: out.status }
+}
+
+describe('the job preload (NODE_OPTIONS) derives each array child from AWS_BATCH_JOB_ARRAY_INDEX', () => {
+  test('a sweep: child i runs strategy i mod n on seed base + floor(i / n)', () => {
+    const sweep = { MAZE_SEED_BASE: '1000', MAZE_SWEEP_STRATEGIES: 'astar, random-dfs ,wall-follower' }
+    const children = Array.from({ length: 7 }, (_, i) => deriveJobEnv({ ...sweep, AWS_BATCH_JOB_ARRAY_INDEX: String(i) }))
+    expect(children.map((e) => [e.AGENT_STRATEGY, e.MAZE_SEED])).toEqual([
+      ['astar', '1000'],
+      ['random-dfs', '1000'],
+      ['wall-follower', '1000'],
+      ['astar', '1001'],
+      ['random-dfs', '1001'],
+      ['wall-follower', '1001'],
+      ['astar', '1002'],
+    ])
+  })
+
+  test('seeds only: child i plays base + i, wrapping at 2^32; the strategy is left alone', () => {
+    expect(deriveJobEnv({ MAZE_SEED_BASE: '7', AWS_BATCH_JOB_ARRAY_INDEX: '5', AGENT_STRATEGY: 'astar' })).toMatchObject({ MAZE_SEED: '12', AGENT_STRATEGY: 'astar' })
+    expect(deriveJobEnv({ MAZE_SEED_BASE: '4294967295', AWS_BATCH_JOB_ARRAY_INDEX: '2' }).MAZE_SEED).toBe('1')
+  })
+
+  test('nothing happens outside an array job or without the variables', () => {
+    const env = { MAZE_SEED: '5', AGENT_STRATEGY: 'astar', PORT: '5555' }
+    expect(deriveJobEnv(env)).toEqual(env)
+    expect(deriveJobEnv({ ...env, AWS_BATCH_JOB_ARRAY_INDEX: '3' })).toEqual({ ...env, AWS_BATCH_JOB_ARRAY_INDEX: '3' })
+  })
+
+  test('MAZE_PORT_FROM_JOB: one port per job, the same in every container of it, consecutive for array children', () => {
+    const port = (id: string): number => Number(deriveJobEnv({ MAZE_PORT_FROM_JOB: 'true', AWS_BATCH_JOB_ID: id }).PORT)
+    const a = port('3f1c5e2a-0000-4000-8000-000000000001')
+    expect(a).toBeGreaterThanOrEqual(10000)
+    expect(a).toBeLessThan(32000)
+    expect(port('3f1c5e2a-0000-4000-8000-000000000001')).toBe(a)
+    const children = [0, 1, 2].map((i) => port(`3f1c5e2a-0000-4000-8000-000000000001:${i}`))
+    expect(new Set(children).size).toBe(3)
+    expect(children[1]).toBe(10000 + ((children[0]! - 10000 + 1) % 22000))
+    const env = deriveJobEnv({ MAZE_PORT_FROM_JOB: 'true', AWS_BATCH_JOB_ID: 'x' })
+    expect(env.MAZE_URL).toBe(`http://127.0.0.1:${env.PORT}`)
+  })
+
+  test('bad values stop the container with a message that names the variable (exit 2)', () => {
+    expect(() => deriveJobEnv({ MAZE_SEED_BASE: 'ten', AWS_BATCH_JOB_ARRAY_INDEX: '1' })).toThrow(
+      new JobEnvError('maze-sim batch preload: MAZE_SEED_BASE=ten is not an integer from 0 to 4294967295'),
+    )
+    expect(() => deriveJobEnv({ MAZE_PORT_FROM_JOB: 'true' })).toThrow(/MAZE_PORT_FROM_JOB=true needs AWS_BATCH_JOB_ID/)
+    const run = inNode({ MAZE_SEED_BASE: '-1', AWS_BATCH_JOB_ARRAY_INDEX: '0' })
+    expect(run.status).toBe(2)
+    expect(run.stderr).toBe('maze-sim batch preload: MAZE_SEED_BASE=-1 is not an integer from 0 to 4294967295\n')
+  })
+
+  test('in a real node process through NODE_OPTIONS, the same as in-process', () => {
+    const env = { MAZE_SEED_BASE: '40', MAZE_SWEEP_STRATEGIES: 'astar,random-dfs', AWS_BATCH_JOB_ARRAY_INDEX: '3', AWS_BATCH_JOB_ID: 'abc:3', MAZE_PORT_FROM_JOB: 'true' }
+    const run = inNode(env)
+    expect(run.status).toBe(0)
+    const expected = deriveJobEnv(env)
+    expect(run.env).toEqual({ MAZE_SEED: '41', AGENT_STRATEGY: 'random-dfs', PORT: expected.PORT, MAZE_URL: expected.MAZE_URL })
+    expect(run.stderr).toBe(`maze-sim batch: AGENT_STRATEGY=random-dfs, MAZE_SEED=41, port ${expected.PORT}\n`)
+  })
+
+  test('the source survives NODE_OPTIONS and a data: URL (no double quotes, backslashes, # or line breaks)', () => {
+    expect(JOB_ENV_SOURCE).not.toMatch(/["\\#\n]/)
+    expect(jobEnvNodeOptions()).toMatch(/^--import="data:text\/javascript,\{ .* \}"$/)
+  })
+})
