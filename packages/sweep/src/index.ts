@@ -1,0 +1,29 @@
+// @maze-sim/sweep: strategy comparison. The plan and its index mapping, result lines, the
+// leaderboard and its statistics, charts and maze pictures are pure; the sweep runs on workers.
+export { SweepError, SweepErrorCode } from './errors.ts'
+export { expandPlan, parseSeeds, parseSizes, parseStrategies, planSize, runAt, runKey, sizeLabel, type PlannedRun, type Size, type SweepPlan } from './plan.ts'
+export { asResult, dedupe, formatResultLine, parseResultLines, resultKey, type ParsedResults, type SweepResult } from './results.ts'
+export { readForResume, readResultSources, ResultWriter } from './results-file.ts'
+export {
+  buildLeaderboard,
+  defaultBaseline,
+  withoutTimings,
+  type ExpectedRun,
+  type Leaderboard,
+  type LeaderboardOptions,
+  type PairedComparison,
+  type SizeBoard,
+  type StrategyStats,
+  type Summary,
+} from './leaderboard.ts'
+export * as stats from './stats.ts'
+export { formatMarkdown, formatP, formatText, type FormatOptions } from './format.ts'
+export { renderRatioChart, type ChartOptions } from './chart.ts'
+export { optimalPath, renderMazeSvg, type MazeSvgOptions } from './maze-svg.ts'
+export { svgToPng } from './png.ts'
+export { runOne, TRANSPORTS, type RunOneOptions, type TransportKind } from './run-one.ts'
+export { walkMaze, type Walk } from './walk.ts'
+export { defaultWorkers, runPool, type PoolOptions, type PoolOutcome } from './pool.ts'
+export { resolveStrategyNames, runSweep, type SweepOptions, type SweepOutcome, type SweepProgress } from './sweep.ts'
+export { Progress, formatDuration } from './progress.ts'
+export { DEFAULTS, ExitCode, readConfig, runCli, USAGE, type CliIo, type SweepConfig } from './cli.ts'

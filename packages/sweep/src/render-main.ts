@@ -1,0 +1,91 @@
+#!/usr/bin/env node
+// `pnpm render`: draws the maze of (seed, size) and the walk of a strategy through it, as SVG
+// (and PNG through resvg when the output ends in .png or --png is given).
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { dirname, resolve } from 'node:path'
+import { parseArgs } from 'node:util'
+import { loadStrategy, STRATEGY_NAMES } from '@maze-sim/agent'
+import { generateMaze, MAX_SEED } from '@maze-sim/maze'
+import { SweepError, SweepErrorCode, usageError } from './errors.ts'
+import { renderMazeSvg } from './maze-svg.ts'
+import { parseSizes } from './plan.ts'
+import { svgToPng } from './png.ts'
+import { walkMaze } from './walk.ts'
+
+const USAGE = `Usage: pnpm render --seed <n> --size <WxH> [--strategy <s>] [--out <file.svg|file.png>] [--png <file.png>]
+
+Draws the maze of a seed and size, and the walk of a strategy through it: walls, the walk to the key
+(blue) and on to the exit (orange), the optimal S→K→E path (dashed green), S, K and E.
+
+  --seed <n>               maze seed, 0..${MAX_SEED} (default 1)
+  --size <WxH>             maze size (default 80x20)
+  --strategy <s>           ${STRATEGY_NAMES.join(', ')}, a package name or a module path (default astar);
+                           none: the maze alone
+  --out <file>             .svg, or .png to rasterize (default maze-<strategy>-<seed>-<WxH>.svg)
+  --png <file>             also write a PNG
+  --no-optimal             leave out the optimal path
+  --cell <px>              pixels per cell (default: fits about 1400 x 1000)
+  -h, --help               this text
+`
+
+async function main(): Promise<number> {
+  const { values } = parseArgs({
+    args: process.argv.slice(2),
+    allowNegative: true,
+    options: {
+      seed: { type: 'string', default: '1' },
+      size: { type: 'string', default: '80x20' },
+      strategy: { type: 'string', default: 'astar' },
+      out: { type: 'string' },
+      png: { type: 'string' },
+      optimal: { type: 'boolean', default: true },
+      cell: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  })
+  if (values.help) {
+    process.stdout.write(USAGE)
+    return 0
+  }
+  const seed = Number(values.seed)
+  if (!/^\d{1,10}$/.test(values.seed) || seed > MAX_SEED) throw usageError(`--seed must be an integer from 0 to ${MAX_SEED}, got ${values.seed}`)
+  const sizes = parseSizes(values.size)
+  if (sizes.length !== 1) throw usageError('--size takes one size')
+  const { width, height } = sizes[0]!
+  const cell = values.cell === undefined ? undefined : Number(values.cell)
+  if (cell !== undefined && !(Number.isInteger(cell) && cell >= 2 && cell <= 64)) throw usageError(`--cell must be a whole number from 2 to 64, got ${values.cell}`)
+
+  const maze = generateMaze({ width, height, seed })
+  let caption = `maze ${width}x${height}, seed ${seed}`
+  let svg: string
+  if (values.strategy === 'none') {
+    svg = renderMazeSvg(maze, { optimal: values.optimal, caption, ...(cell ? { cell } : {}) })
+  } else {
+    const strategy = await loadStrategy(values.strategy).catch((err: unknown) => {
+      throw new SweepError(SweepErrorCode.StrategyLoad, (err as Error).message, { cause: err })
+    })
+    const { result, points } = await walkMaze(strategy, seed, width, height)
+    const ratio = result.optimalSteps ? ` — ${(result.steps / result.optimalSteps).toFixed(2)}× the optimal ${result.optimalSteps.toLocaleString('en')}` : ''
+    caption = `${result.strategy} on ${caption}: ${result.solved ? 'solved' : 'not solved'} in ${result.steps.toLocaleString('en')} steps${ratio}${result.keyStep !== null ? ` (key at step ${result.keyStep})` : ''}`
+    svg = renderMazeSvg(maze, { walk: points, keyStep: result.keyStep, optimal: values.optimal, caption, ...(cell ? { cell } : {}) })
+    process.stderr.write(`maze-render: ${caption}\n`)
+  }
+  const out = values.out ?? `maze-${values.strategy.replace(/[^A-Za-z0-9_-]+/g, '_')}-${seed}-${width}x${height}.svg`
+  const write = async (file: string): Promise<void> => {
+    const path = resolve(file)
+    mkdirSync(dirname(path), { recursive: true })
+    writeFileSync(path, file.endsWith('.png') ? await svgToPng(svg) : svg)
+    process.stderr.write(`maze-render: wrote ${file}\n`)
+  }
+  await write(out)
+  if (values.png !== undefined) await write(values.png)
+  return 0
+}
+
+try {
+  process.exitCode = await main()
+} catch (err) {
+  const code = err instanceof SweepError ? err.code : (err as { code?: string }).code ?? 'SWEEP_ERR_UNEXPECTED'
+  process.stderr.write(`maze-render: ${code}: ${(err as Error).message}\n`)
+  process.exitCode = err instanceof SweepError && err.code === SweepErrorCode.Render ? 1 : 2
+}
