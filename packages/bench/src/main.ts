@@ -1,16 +1,20 @@
 // pnpm bench: maze generation time and memory by size, and /maze/pos throughput and latency of a
-// real model process under concurrent keep-alive load. Prints Markdown tables for the README.
+// real model process under concurrent keep-alive load, without and with live-view viewers connected.
+// Prints Markdown tables for the README.
 import { spawn, spawnSync } from 'node:child_process'
 import { once } from 'node:events'
+import http from 'node:http'
 import { cpus } from 'node:os'
+import { createHistogram } from 'node:perf_hooks'
 import { parseArgs } from 'node:util'
 import autocannon from 'autocannon'
 
-const HELP = `Usage: pnpm bench [--sizes 80x20,1000x1000,...] [--duration SECONDS] [--connections N] [--skip-generate] [--skip-http]
+const HELP = `Usage: pnpm bench [--sizes 80x20,1000x1000,...] [--duration SECONDS] [--connections N] [--viewers N] [--skip-generate] [--skip-http]
 
   --sizes          maze sizes to generate, each in a fresh process (default 80x20,1000x1000,3000x3000,10000x10000)
   --duration       seconds of load per HTTP run (default 10)
   --connections    concurrent keep-alive connections (default 32)
+  --viewers        live-view viewers (SSE clients of /view/events) for the second HTTP run (default 10)
   --skip-generate  only the HTTP benchmark
   --skip-http      only the generation benchmark
 `
@@ -20,6 +24,7 @@ const { values } = parseArgs({
     sizes: { type: 'string', default: '80x20,1000x1000,3000x3000,10000x10000' },
     duration: { type: 'string', default: '10' },
     connections: { type: 'string', default: '32' },
+    viewers: { type: 'string', default: '10' },
     'skip-generate': { type: 'boolean', default: false },
     'skip-http': { type: 'boolean', default: false },
     help: { type: 'boolean', short: 'h', default: false },
@@ -31,6 +36,7 @@ if (values.help) {
 }
 const duration = Number(values.duration)
 const connections = Number(values.connections)
+const viewerCount = Number(values.viewers)
 const sizes = values.sizes.split(',').map((s) => {
   const m = /^(\d+)x(\d+)$/.exec(s.trim())
   if (!m) {
@@ -39,8 +45,8 @@ const sizes = values.sizes.split(',').map((s) => {
   }
   return [Number(m[1]), Number(m[2])] as const
 })
-if (!(duration > 0) || !(connections > 0)) {
-  console.error('bench: --duration and --connections must be positive numbers')
+if (!(duration > 0) || !(connections > 0) || !Number.isInteger(viewerCount) || viewerCount < 0) {
+  console.error('bench: --duration and --connections must be positive numbers, --viewers a whole number')
   process.exit(2)
 }
 
@@ -81,21 +87,64 @@ if (!values['skip-http']) {
   const paths: string[] = []
   for (let y = 0; y < 20; y++) for (let x = 0; x < 80; x++) paths.push(`/maze/pos/${y}/${x}`)
   let next = 0
-  process.stderr.write(`loading ${base}/maze/pos for ${duration}s with ${connections} connections…\n`)
-  const result = await autocannon({
-    url: base,
-    connections,
-    duration,
-    requests: [{ method: 'GET', setupRequest: (req) => ({ ...req, path: paths[next++ % paths.length]! }) }],
-  })
-  console.log(`## GET /maze/pos under load (model in its own process; autocannon in the benchmark process; 2 cores shared)\n`)
-  console.log('| connections | requests/s (mean) | latency p50 | p90 | p99 | errors / non-2xx |')
-  console.log('| ---: | ---: | ---: | ---: | ---: | ---: |')
-  console.log(
-    `| ${connections} | ${Math.round(result.requests.average).toLocaleString('en')} | ${result.latency.p50} ms | ${result.latency.p90} ms | ${result.latency.p99} ms | ${result.errors} / ${result.non2xx} |`,
-  )
+  /**
+   * One autocannon run on rotating /maze/pos paths. Latency comes from autocannon's per-response
+   * event (milliseconds with decimals, from process.hrtime) into a microsecond histogram: its own
+   * summary rounds percentiles to whole milliseconds, which hides everything on this route.
+   */
+  const load = async (seconds: number) => {
+    const latency = createHistogram()
+    const run = autocannon({
+      url: base,
+      connections,
+      duration: seconds,
+      requests: [{ method: 'GET', setupRequest: (req) => ({ ...req, path: paths[next++ % paths.length]! }) }],
+    })
+    // The promise autocannon returns is also its tracker (an EventEmitter), whose 'response' event
+    // passes (client, status, bytes, ms); @types/autocannon types neither.
+    ;(run as unknown as NodeJS.EventEmitter).on('response', (_client: unknown, _status: number, _bytes: number, ms: number) =>
+      latency.record(Math.max(1, Math.round(ms * 1000))),
+    )
+    const result = await run
+    return { result, latency }
+  }
+  process.stderr.write(`warming up ${base}/maze/pos for 2s…\n`)
+  await load(2)
+  const rows: string[] = []
+  for (const viewers of viewerCount > 0 ? [0, viewerCount] : [0]) {
+    const sse = await connectViewers(base, viewers)
+    process.stderr.write(`loading ${base}/maze/pos for ${duration}s with ${connections} connections and ${viewers} viewers…\n`)
+    const { result, latency } = await load(duration)
+    const received = sse.bytes()
+    const stats = (await (await fetch(`${base}/view/stats`)).json()) as { viewers: number; dropped: number }
+    sse.close()
+    if (stats.viewers !== viewers) process.stderr.write(`bench: expected ${viewers} viewers connected, the model counts ${stats.viewers}\n`)
+    const us = (q: number): string => (latency.percentile(q) / 1000).toFixed(2)
+    rows.push(
+      `| ${viewers} | ${connections} | ${Math.round(result.requests.average).toLocaleString('en')} | ${(latency.mean / 1000).toFixed(3)} ms | ${us(50)} | ${us(90)} | ${us(99)} | ${us(100)} | ${result.errors} / ${result.non2xx} | ${viewers === 0 ? '–' : `${(received / viewers / duration / 1024).toFixed(0)} KiB/s each, ${stats.dropped} dropped`} |`,
+    )
+  }
+  console.log(`## GET /maze/pos under load, without and with live-view viewers (model in its own process; autocannon and the viewers in the benchmark process; ${cpus().length} cores shared)\n`)
+  console.log('Latency in milliseconds, measured per response (not autocannon\'s whole-millisecond percentiles).\n')
+  console.log('| viewers | connections | requests/s (mean) | latency mean | p50 | p90 | p99 | max | errors / non-2xx | events received |')
+  console.log('| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |')
+  for (const row of rows) console.log(row)
   model.kill('SIGTERM')
   await once(model, 'exit')
+}
+
+/** `count` SSE clients of /view/events that read (and drop) everything, as browsers would. */
+async function connectViewers(base: string, count: number): Promise<{ bytes(): number; close(): void }> {
+  let bytes = 0
+  const responses: http.IncomingMessage[] = []
+  for (let k = 0; k < count; k++) {
+    const request = http.get(`${base}/view/events`)
+    const [response] = (await once(request, 'response')) as [http.IncomingMessage]
+    if (response.statusCode !== 200) throw new Error(`GET /view/events answered ${response.statusCode}`)
+    response.on('data', (chunk: Buffer) => (bytes += chunk.length))
+    responses.push(response)
+  }
+  return { bytes: () => bytes, close: () => responses.forEach((r) => r.destroy()) }
 }
 
 function ms(n: number): string {

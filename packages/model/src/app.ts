@@ -28,6 +28,8 @@ import {
   Size,
   textContent,
 } from './schemas.ts'
+import { LiveView, type LiveViewOptions } from './view/live-view.ts'
+import { registerViewRoutes } from './view/view-routes.ts'
 
 /** The Fastify instance of the model, typed by its TypeBox schemas. */
 export type ModelFastify = FastifyInstance<
@@ -45,6 +47,8 @@ export interface BuildAppOptions {
   loggerInstance?: FastifyBaseLogger
   /** Log one line per request and response (off by default: /maze/pos is the hot path). */
   logRequests?: boolean
+  /** Live view settings (buffer limit, flush interval, ...); defaults in `LIVE_VIEW_DEFAULTS`. */
+  view?: Partial<LiveViewOptions>
 }
 
 /** The app and the way to hand it its maze. */
@@ -55,6 +59,8 @@ export interface ModelApp {
   setMaze(maze: Maze, optimalSteps: number): void
   /** True once a maze has been set. */
   readonly isReady: boolean
+  /** The live view fed by the agent's requests (GET /, /view/events, /view/stats). */
+  view: LiveView
 }
 
 /** Everything a request needs once the maze is there, computed once in setMaze. */
@@ -158,6 +164,7 @@ function patternToRegExp(url: string): RegExp {
  */
 export async function buildApp(options: BuildAppOptions = {}): Promise<ModelApp> {
   let served: Served | undefined
+  const live = new LiveView(options.view)
 
   const fastifyOptions: FastifyServerOptions = {
     logController: new LogController({ disableRequestLogging: options.logRequests !== true }),
@@ -188,6 +195,8 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<ModelApp>
   // until keepAliveTimeout (72 s in Fastify): once its response is sent, it may idle 50 ms at most.
   app.addHook('preClose', (done) => {
     app.server.keepAliveTimeout = 50
+    // Event streams never finish on their own: end them, so their connections close as idle ones.
+    live.close()
     done()
   })
 
@@ -261,21 +270,8 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<ModelApp>
     sendError(reply, new HttpError(404, ModelErrorCode.NotFound, `no route ${request.method} ${path}; see /openapi.json`))
   })
 
-  app.get(
-    '/',
-    {
-      schema: {
-        summary: 'A tiny HTML greeting',
-        tags: ['maze'],
-        response: { 200: textContent('text/html', 'a greeting with a link to the API description') },
-      },
-    },
-    (_request, reply) => {
-      reply
-        .type('text/html; charset=utf-8')
-        .send('<p>Hello, Maze!</p>\n<p>API description: <a href="/openapi.json">/openapi.json</a></p>\n')
-    },
-  )
+  // GET / is the live view's page (it keeps the original greeting): see view/view-routes.ts.
+  await registerViewRoutes(app, live)
 
   app.get(
     '/health/live',
@@ -391,6 +387,8 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<ModelApp>
         '/start',
         { onRequest: requireMaze, schema: { summary: 'The start cell', tags: ['maze'], response: { 200: Point, ...mazeErrors } } },
         (_request, reply) => {
+          // Every agent asks for the start first: the live view begins a new run.
+          live.startRun()
           reply.send(served!.start)
         },
       )
@@ -429,6 +427,8 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<ModelApp>
           const { x, y } = request.params
           if (x >= s.width || y >= s.height) throw outOfBounds(x, y, s)
           const i = y * s.width + x
+          // The live view records "the agent is here": O(1), no allocation, never waits for a viewer.
+          live.visit(i)
           const { labels } = s
           const slot = i === labels.start ? 16 : i === labels.exit ? 32 : i === labels.key ? 48 : 0
           reply.send(CELL_VIEWS[slot | (s.walls[i]! & 15)]!)
@@ -493,6 +493,7 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<ModelApp>
               'send the moves as a JSON body with Content-Type: application/json',
             )
           }
+          live.finishRun()
           sendBytes(reply, 'text/plain; charset=utf-8', renderMapBytes(served!.maze, body.visited))
         },
       )
@@ -530,9 +531,11 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<ModelApp>
         meta: { width, height, seed: maze.seed, optimalSteps },
         mapPage: undefined,
       }
+      live.setMaze(maze, optimalSteps)
     },
     get isReady() {
       return served !== undefined
     },
+    view: live,
   }
 }

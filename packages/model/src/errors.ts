@@ -10,6 +10,7 @@ export const ModelErrorCode = {
   BadRequest: 'MAZE_ERR_BAD_REQUEST',
   NotFound: 'MAZE_ERR_NOT_FOUND',
   MethodNotAllowed: 'MAZE_ERR_METHOD_NOT_ALLOWED',
+  TooManyViewers: 'MAZE_ERR_TOO_MANY_VIEWERS',
   Internal: 'MAZE_ERR_INTERNAL',
   Config: 'MAZE_ERR_CONFIG',
   Generation: 'MAZE_ERR_GENERATION',

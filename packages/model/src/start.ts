@@ -2,6 +2,7 @@ import { metrics, SpanStatusCode, trace } from '@opentelemetry/api'
 import { buildApp, type BuildAppOptions, type ModelFastify } from './app.ts'
 import { generateInWorker } from './generate-in-worker.ts'
 import { ModelTelemetry } from './telemetry.ts'
+import type { LiveView } from './view/live-view.ts'
 
 export interface StartModelOptions extends BuildAppOptions {
   /** TCP port; 0 picks a free one (the default). */
@@ -23,6 +24,8 @@ export interface RunningModel {
   /** Base URL, e.g. `http://127.0.0.1:5555`. */
   url: string
   app: ModelFastify
+  /** The live view (its page is at `url` + `/`). */
+  view: LiveView
   /** Resolves once the maze is generated and served; rejects (GenerationError) if generation fails. */
   ready: Promise<void>
   /** Stops generation, stops accepting, lets in-flight requests finish (bounded), closes. */
@@ -35,7 +38,7 @@ export interface RunningModel {
  */
 export async function startModel(options: StartModelOptions): Promise<RunningModel> {
   const { width, height, seed } = options
-  const { app, setMaze } = await buildApp(options)
+  const { app, setMaze, view } = await buildApp(options)
   const address = await app.listen({ port: options.port ?? 0, host: options.host ?? '127.0.0.1' })
   const url = address.replace('://0.0.0.0:', '://127.0.0.1:').replace('://[::]:', '://[::1]:')
   app.log.info({ width, height, seed, seedWasRandom: options.seedWasRandom ?? false, url }, 'generating maze')
@@ -77,6 +80,7 @@ export async function startModel(options: StartModelOptions): Promise<RunningMod
   return {
     url,
     app,
+    view,
     ready,
     close() {
       closing ??= (async () => {

@@ -371,6 +371,8 @@ describe('with a maze', () => {
         '/maze/size',
         '/maze/start',
         '/openapi.json',
+        '/view/events',
+        '/view/stats',
       ].sort(),
     )
     expect(Object.keys(doc.paths['/maze/map']!).sort()).toEqual(['get', 'post'])

@@ -12,6 +12,10 @@ export interface SimConfig {
   readonly port: number
   readonly portIsDefault: boolean
   readonly quiet: boolean
+  /** Keep the model (and its live view) up after the run until Ctrl-C. */
+  readonly linger: boolean
+  /** Pause before each of the agent's steps (ms), so a person can watch the view; 0 = full speed. */
+  readonly stepDelayMs: number
   readonly help: boolean
 }
 
@@ -21,6 +25,8 @@ export const USAGE = `Usage: npm start [-- options]      (or: pnpm sim [options]
 
 Runs the maze model and the agent together on this machine, no Docker: starts the model's HTTP
 server on localhost, lets the agent explore it over HTTP, prints the solved map and the result line.
+While it runs, the model's address (printed as "view: …") shows the maze and the agent live in a
+browser; --linger keeps it up afterwards and --step-delay slows the agent down to watch it.
 
 Options (each overrides its environment variable):
   --width <n>        MAZE_WIDTH       maze width, 1..${MAX_SIDE} (default 80)
@@ -28,6 +34,8 @@ Options (each overrides its environment variable):
   --seed <n>         MAZE_SEED        maze seed, 0..${MAX_SEED} (default random, printed)
   --strategy <s>     AGENT_STRATEGY   random-dfs, astar, a package name or a file path (default astar)
   --port <n>         PORT             model port on 127.0.0.1 (default ${DEFAULT_PORT}, or a free one if taken; 0 = any)
+  --linger                            keep the model and its live view up after the run, until Ctrl-C
+  --step-delay <ms>                   pause before each step of the agent, to watch it in the view (default 0)
   -q, --quiet                         only the map and the result line
   -h, --help                          print this help
 
@@ -62,6 +70,8 @@ export function readSimConfig(argv: string[] = process.argv.slice(2), env: NodeJ
         strategy: { type: 'string' },
         port: { type: 'string' },
         quiet: { type: 'boolean', short: 'q', default: false },
+        linger: { type: 'boolean', default: false },
+        'step-delay': { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     }))
@@ -90,6 +100,8 @@ export function readSimConfig(argv: string[] = process.argv.slice(2), env: NodeJ
     port,
     portIsDefault: p === undefined || p.trim() === '',
     quiet: values.quiet,
+    linger: values.linger,
+    stepDelayMs: integer(values['step-delay'], '--step-delay', 0, 60_000, 0),
     help: values.help,
   }
 }

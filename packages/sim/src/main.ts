@@ -2,7 +2,8 @@
 // `npm start`: the whole simulation on one machine, no Docker. The model is the real HTTP service
 // (started in this process, on localhost); the agent is the real runner with its undici client.
 import { randomInt } from 'node:crypto'
-import { createHttpTransport, isAgentError, loadStrategy, runAgent } from '@maze-sim/agent'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { createHttpTransport, isAgentError, loadStrategy, runAgent, type MazeTransport } from '@maze-sim/agent'
 import { startModel } from '@maze-sim/model'
 import { readSimConfig, SimConfigError, USAGE, type SimConfig } from './config.ts'
 
@@ -35,7 +36,9 @@ async function main(): Promise<number> {
 
   const model = await listen(config, seed)
   log(`maze model on ${model.url} — ${config.width}x${config.height}, seed ${seed}${config.seed === null ? ' (random)' : ''}`)
-  const transport = createHttpTransport({ url: model.url })
+  log(`view: ${model.url}/ — the maze and the agent live in a browser${config.linger ? '' : ' (--linger keeps it up after the run)'}`)
+  const http = createHttpTransport({ url: model.url })
+  const transport = config.stepDelayMs > 0 ? slowed(http, config.stepDelayMs) : http
   try {
     // The agent would wait out the 503s itself (Retry-After: 1); waiting here keeps a short run short.
     await model.ready
@@ -55,6 +58,11 @@ async function main(): Promise<number> {
     const ratio = result.optimalSteps ? ` — ${(result.steps / result.optimalSteps).toFixed(2)}x the optimal ${result.optimalSteps}` : ''
     log(`${strategy.name} ${run.outcome} in ${result.steps} steps${ratio} (key at step ${result.keyStep ?? '-'}), ${result.requests} requests, ${result.elapsedMs} ms`)
     process.stdout.write(`${JSON.stringify(result)}\n`)
+    if (config.linger) {
+      // Ctrl-C (or SIGTERM) ends the wait; the result's exit code stands.
+      process.stderr.write(`maze-sim: view: ${model.url}/ stays up — press Ctrl-C to stop\n`)
+      await untilSignal()
+    }
     return result.solved ? 0 : 1
   } catch (err) {
     const code = (err as { code?: unknown }).code
@@ -64,6 +72,37 @@ async function main(): Promise<number> {
     await transport.close()
     await model.close()
   }
+}
+
+/** The agent's transport with a pause before each step: only to watch a run in the live view. */
+function slowed(transport: MazeTransport, delayMs: number): MazeTransport {
+  return {
+    size: () => transport.size(),
+    start: () => transport.start(),
+    meta: () => transport.meta(),
+    submitMap: (moves) => transport.submitMap(moves),
+    close: () => transport.close(),
+    get requests() {
+      return transport.requests
+    },
+    sense: async (x, y) => {
+      await sleep(delayMs)
+      return transport.sense(x, y)
+    },
+  }
+}
+
+/** Resolves at the first SIGINT or SIGTERM. */
+function untilSignal(): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      process.off('SIGINT', done)
+      process.off('SIGTERM', done)
+      resolve()
+    }
+    process.on('SIGINT', done)
+    process.on('SIGTERM', done)
+  })
 }
 
 /** Starts the model on the configured port; the default port falls back to a free one when taken. */

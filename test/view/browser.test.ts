@@ -1,0 +1,109 @@
+// The live view in a real browser: Debian's headless Chromium (playwright-core) against a running
+// model and agent. The page loads, the trail grows while the agent walks, the end shows the key, the
+// exit and the result; screenshots go to test/artifacts/.
+import { mkdirSync } from 'node:fs'
+import { join } from 'node:path'
+import { createHttpTransport, randomDfs, runAgent, type MazeTransport } from '@maze-sim/agent'
+import { startModel, type RunningModel } from '@maze-sim/model'
+import type { Browser, Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { findChromium, launchChromium } from '../support/chromium.ts'
+import { repoRoot } from '../support/processes.ts'
+import { sleep, until } from '../support/view.ts'
+
+const chromiumPath = findChromium()
+const artifacts = join(repoRoot, 'test/artifacts')
+/** UPDATE_DOCS_SCREENSHOT=1 also refreshes the README's screenshot. */
+const docsScreenshot = process.env.UPDATE_DOCS_SCREENSHOT === '1' ? join(repoRoot, 'docs/live-view.png') : undefined
+
+/** The agent's transport, a little slower per step so the page can be watched mid-run. */
+function slowed(transport: MazeTransport, delayMs: number): MazeTransport {
+  return {
+    size: () => transport.size(),
+    start: () => transport.start(),
+    meta: () => transport.meta(),
+    submitMap: (moves) => transport.submitMap(moves),
+    close: () => transport.close(),
+    get requests() {
+      return transport.requests
+    },
+    sense: async (x, y) => {
+      await sleep(delayMs)
+      return transport.sense(x, y)
+    },
+  }
+}
+
+const value = async (page: Page, id: string): Promise<string> => (await page.locator(`#${id}`).getAttribute('data-value')) ?? ''
+const number = async (page: Page, id: string): Promise<number> => Number(await value(page, id))
+const text = async (page: Page, id: string): Promise<string> => (await page.locator(`#${id}`).textContent()) ?? ''
+
+describe.skipIf(chromiumPath === undefined)('the live view in headless Chromium', () => {
+  let model: RunningModel
+  let browser: Browser
+  beforeAll(async () => {
+    mkdirSync(artifacts, { recursive: true })
+    model = await startModel({ port: 0, width: 40, height: 20, seed: 7 })
+    await model.ready
+    browser = await launchChromium(chromiumPath!)
+  })
+  afterAll(async () => {
+    await browser?.close()
+    await model?.close()
+  })
+
+  test('GET / draws the maze, the trail grows while the agent runs, the end shows key, exit and result', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 720 } })
+    const problems: string[] = []
+    page.on('pageerror', (error) => problems.push(`page error: ${error.message}`))
+    page.on('console', (message) => message.type() === 'error' && problems.push(`console: ${message.text()}`))
+    await page.goto(`${model.url}/`)
+    expect(await page.title()).toBe('maze-sim · live view')
+    expect(await page.locator('header').textContent()).toContain('Hello, Maze!')
+    await until(async () => (await text(page, 'status')) === 'waiting for the agent', 'the page to get the maze')
+    expect(await text(page, 'maze')).toBe('40 × 20, seed 7')
+    expect(await page.locator('#board').isVisible()).toBe(true)
+
+    const transport = createHttpTransport({ url: model.url })
+    try {
+      const running = runAgent({ transport: slowed(transport, 2), strategy: randomDfs })
+
+      // Mid-run: the step counter and the sensed cells grow between two readings.
+      await until(async () => (await number(page, 'steps')) >= 100, 'the first 100 steps on the page')
+      const first = { steps: await number(page, 'steps'), visited: await number(page, 'visited') }
+      await sleep(800)
+      const second = { steps: await number(page, 'steps'), visited: await number(page, 'visited') }
+      expect(second.steps).toBeGreaterThan(first.steps)
+      expect(second.visited).toBeGreaterThan(first.visited)
+      expect(await text(page, 'status')).toMatch(/^exploring/)
+      expect(await page.locator('#result').getAttribute('data-state')).toBe('running')
+      await page.screenshot({ path: join(artifacts, 'view-running.png') })
+
+      // A second viewer joins late: it gets the trail so far at once.
+      const late = await browser.newPage({ viewport: { width: 1280, height: 720 } })
+      await late.goto(`${model.url}/`)
+      await until(async () => (await number(late, 'steps')) >= second.steps, 'the late joiner to catch up')
+
+      // Once the key is picked up, a shot for the README (when asked for).
+      await until(async () => (await value(page, 'key')) !== '', 'the key to be picked up', 60_000)
+      if (docsScreenshot !== undefined) await page.screenshot({ path: docsScreenshot })
+
+      const { result } = await running
+      expect(result.solved).toBe(true)
+      await until(async () => (await page.locator('#result').getAttribute('data-state')) === 'solved', 'the result on the page')
+      expect(await number(page, 'steps')).toBe(result.steps)
+      expect(await number(page, 'key')).toBe(result.keyStep)
+      expect(await number(page, 'exit')).toBe(result.steps)
+      expect(await text(page, 'status')).toBe('done')
+      expect(await text(page, 'result')).toContain(`Solved: the agent reached the exit holding the key in ${result.steps.toLocaleString('en')} steps`)
+      await page.screenshot({ path: join(artifacts, 'view.png') })
+
+      await until(async () => (await late.locator('#result').getAttribute('data-state')) === 'solved', 'the result on the late page')
+      expect(await number(late, 'steps')).toBe(result.steps)
+      expect(await number(late, 'visited')).toBe(await number(page, 'visited'))
+      expect(problems).toEqual([])
+    } finally {
+      await transport.close()
+    }
+  })
+})
