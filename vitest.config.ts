@@ -10,6 +10,7 @@ export default defineConfig({
         },
       },
       './test/vitest.config.ts',
+      './test/containers/vitest.config.ts',
     ],
   },
 })
