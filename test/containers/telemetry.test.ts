@@ -1,0 +1,93 @@
+// One agent run is one trace, across containers: the compose stack with our OTLP receiver as the
+// collector (a fixture container on 4317/4318 in the model's network namespace). The receiver
+// decodes every export (protobuf) and logs each span; this test reads those spans back and checks
+// the trace: the agent's run span, its client spans, and the model's server spans under them.
+import { randomUUID } from 'node:crypto'
+import { join } from 'node:path'
+import { expect, test } from 'vitest'
+import { freePort, repoRoot } from '../support/processes.ts'
+import { describeWithDocker, images, parseAgentStdout, run, stripControl } from './support.ts'
+
+interface LoggedSpan {
+  service: string
+  traceId: string
+  spanId: string
+  parentSpanId: string
+  name: string
+  kind: number
+  attributes: Record<string, unknown>
+  resource: Record<string, unknown>
+}
+const SERVER = 2
+const CLIENT = 3
+
+describeWithDocker('telemetry through the collector sidecar', () => {
+  test('the spans of one agent run reach the collector from both containers, as one trace', async () => {
+    const project = `maze-sim-otel-${randomUUID().slice(0, 8)}`
+    const files = ['-f', join(repoRoot, 'docker/compose.yaml'), '-f', join(repoRoot, 'test/containers/compose.telemetry.yaml')]
+    const compose = (args: string[], env: NodeJS.ProcessEnv) => run('docker', ['compose', ...files, '-p', project, ...args], env, { cwd: repoRoot })
+    const env = {
+      AGENT_STRATEGY: 'astar',
+      MAZE_SEED: '42',
+      MAZE_WIDTH: '60',
+      MAZE_HEIGHT: '20',
+      MODEL_PORT: String(await freePort()),
+      COLLECTOR_IMAGE: images().otlpReceiver,
+      AGENT_STARTUP_TIMEOUT_MS: '',
+      OTEL_SDK_DISABLED: '',
+      LOG_LEVEL: '',
+    }
+    try {
+      const up = await compose(['up', '--build', '--exit-code-from', 'agent', '--no-color'], env)
+      expect(up.code, `${up.stdout}\n${up.stderr}`).toBe(0)
+      const agentLogs = await compose(['logs', '--no-color', '--no-log-prefix', 'agent'], env)
+      const { result } = parseAgentStdout(stripControl(agentLogs.stdout).split('\n').filter((l) => !l.startsWith('maze-agent')).join('\n'))
+
+      const collectorLogs = await compose(['logs', '--no-color', '--no-log-prefix', 'collector'], env)
+      const spans = stripControl(collectorLogs.stdout)
+        .split('\n')
+        .filter((l) => l.startsWith('{"span"'))
+        .map((l) => (JSON.parse(l) as { span: LoggedSpan }).span)
+
+      // The agent's run span, with the domain attributes of its result line.
+      const runs = spans.filter((s) => s.service === 'maze-agent' && s.name === 'agent.run')
+      expect(runs).toHaveLength(1)
+      const runSpan = runs[0]!
+      expect(runSpan.parentSpanId).toBe('')
+      expect(runSpan.attributes).toMatchObject({
+        'agent.strategy': 'astar',
+        'maze.width': 60,
+        'maze.height': 20,
+        'maze.seed': 42,
+        'agent.solved': true,
+        'agent.steps': result.steps,
+        'agent.key_step': result.keyStep,
+      })
+      expect(runSpan.resource).toMatchObject({
+        'service.name': 'maze-agent',
+        'aws.batch.job.id': 'job-1234:3',
+        'aws.batch.job.array_index': 3,
+      })
+
+      // Every agent span belongs to that one trace; its client spans are the run span's children.
+      const agentSpans = spans.filter((s) => s.service === 'maze-agent')
+      expect(new Set(agentSpans.map((s) => s.traceId))).toEqual(new Set([runSpan.traceId]))
+      const clientIds = new Set(agentSpans.filter((s) => s.kind === CLIENT && s.parentSpanId === runSpan.spanId).map((s) => s.spanId))
+      // One per request, plus the retries of the first ones while the model was still starting.
+      expect(clientIds.size).toBeGreaterThanOrEqual(result.requests)
+      expect(clientIds.size).toBeLessThan(result.requests + 20)
+
+      // The model's request spans continue the agent's trace: each server span's parent is one of
+      // the agent's client spans. (Compose stops the collector with the model, so the model's last
+      // batch may be missing; the batches exported during the run are here.)
+      const modelServer = spans.filter((s) => s.service === 'maze-model' && s.kind === SERVER)
+      expect(modelServer.length).toBeGreaterThan(100)
+      for (const span of modelServer) {
+        expect(span.traceId).toBe(runSpan.traceId)
+        expect(clientIds.has(span.parentSpanId)).toBe(true)
+      }
+    } finally {
+      await compose(['down', '--timeout', '5', '--remove-orphans'], env)
+    }
+  }, 600_000)
+})
