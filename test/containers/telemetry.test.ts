@@ -74,8 +74,9 @@ describeWithDocker('telemetry through the collector sidecar', () => {
       expect(new Set(agentSpans.map((s) => s.traceId))).toEqual(new Set([runSpan.traceId]))
       const clientIds = new Set(agentSpans.filter((s) => s.kind === CLIENT && s.parentSpanId === runSpan.spanId).map((s) => s.spanId))
       // One per request, plus the retries of the first ones while the model was still starting.
-      expect(clientIds.size).toBeGreaterThanOrEqual(result.requests)
-      expect(clientIds.size).toBeLessThan(result.requests + 20)
+      const requests = Number(result.requests)
+      expect(clientIds.size).toBeGreaterThanOrEqual(requests)
+      expect(clientIds.size).toBeLessThan(requests + 20)
 
       // The model's request spans continue the agent's trace: each server span's parent is one of
       // the agent's client spans. (Compose stops the collector with the model, so the model's last

@@ -3,7 +3,7 @@
 // exit and the result; screenshots go to test/artifacts/.
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
-import { createHttpTransport, randomDfs, runAgent, type MazeTransport } from '@maze-sim/agent'
+import { createHttpTransport, randomDfs, runAgent, slowedTransport } from '@maze-sim/agent'
 import { startModel, type RunningModel } from '@maze-sim/model'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
@@ -16,23 +16,6 @@ const artifacts = join(repoRoot, 'test/artifacts')
 /** UPDATE_DOCS_SCREENSHOT=1 also refreshes the README's screenshot. */
 const docsScreenshot = process.env.UPDATE_DOCS_SCREENSHOT === '1' ? join(repoRoot, 'docs/live-view.png') : undefined
 
-/** The agent's transport, a little slower per step so the page can be watched mid-run. */
-function slowed(transport: MazeTransport, delayMs: number): MazeTransport {
-  return {
-    size: () => transport.size(),
-    start: () => transport.start(),
-    meta: () => transport.meta(),
-    submitMap: (moves) => transport.submitMap(moves),
-    close: () => transport.close(),
-    get requests() {
-      return transport.requests
-    },
-    sense: async (x, y) => {
-      await sleep(delayMs)
-      return transport.sense(x, y)
-    },
-  }
-}
 
 const value = async (page: Page, id: string): Promise<string> => (await page.locator(`#${id}`).getAttribute('data-value')) ?? ''
 const number = async (page: Page, id: string): Promise<number> => Number(await value(page, id))
@@ -66,7 +49,7 @@ describe.skipIf(chromiumPath === undefined)('the live view in headless Chromium'
 
     const transport = createHttpTransport({ url: model.url })
     try {
-      const running = runAgent({ transport: slowed(transport, 2), strategy: randomDfs })
+      const running = runAgent({ transport: slowedTransport(transport, 2), strategy: randomDfs })
 
       // Mid-run: the step counter and the sensed cells grow between two readings.
       await until(async () => (await number(page, 'steps')) >= 100, 'the first 100 steps on the page')

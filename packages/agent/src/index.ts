@@ -12,6 +12,7 @@ export {
   type HttpTransportOptions,
 } from './http-transport.ts'
 export { createInProcessTransport, type InProcessTransportOptions } from './in-process-transport.ts'
+export { slowedTransport } from './slowed-transport.ts'
 export {
   defaultMaxSteps,
   runAgent,

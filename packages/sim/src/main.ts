@@ -2,8 +2,7 @@
 // `npm start`: the whole simulation on one machine, no Docker. The model is the real HTTP service
 // (started in this process, on localhost); the agent is the real runner with its undici client.
 import { randomInt } from 'node:crypto'
-import { setTimeout as sleep } from 'node:timers/promises'
-import { createHttpTransport, isAgentError, loadStrategy, runAgent, type MazeTransport } from '@maze-sim/agent'
+import { createHttpTransport, isAgentError, loadStrategy, runAgent, slowedTransport } from '@maze-sim/agent'
 import { startModel } from '@maze-sim/model'
 import { readSimConfig, SimConfigError, USAGE, type SimConfig } from './config.ts'
 
@@ -38,7 +37,7 @@ async function main(): Promise<number> {
   log(`maze model on ${model.url} — ${config.width}x${config.height}, seed ${seed}${config.seed === null ? ' (random)' : ''}`)
   log(`view: ${model.url}/ — the maze and the agent live in a browser${config.linger ? '' : ' (--linger keeps it up after the run)'}`)
   const http = createHttpTransport({ url: model.url })
-  const transport = config.stepDelayMs > 0 ? slowed(http, config.stepDelayMs) : http
+  const transport = config.stepDelayMs > 0 ? slowedTransport(http, config.stepDelayMs) : http
   try {
     // The agent would wait out the 503s itself (Retry-After: 1); waiting here keeps a short run short.
     await model.ready
@@ -74,23 +73,6 @@ async function main(): Promise<number> {
   }
 }
 
-/** The agent's transport with a pause before each step: only to watch a run in the live view. */
-function slowed(transport: MazeTransport, delayMs: number): MazeTransport {
-  return {
-    size: () => transport.size(),
-    start: () => transport.start(),
-    meta: () => transport.meta(),
-    submitMap: (moves) => transport.submitMap(moves),
-    close: () => transport.close(),
-    get requests() {
-      return transport.requests
-    },
-    sense: async (x, y) => {
-      await sleep(delayMs)
-      return transport.sense(x, y)
-    },
-  }
-}
 
 /** Resolves at the first SIGINT or SIGTERM. */
 function untilSignal(): Promise<void> {
