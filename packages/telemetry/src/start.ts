@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs'
 import type { IncomingMessage } from 'node:http'
 import { isMainThread } from 'node:worker_threads'
 import type { Attributes } from '@opentelemetry/api'
@@ -56,7 +57,7 @@ export async function startTelemetry(options: StartTelemetryOptions): Promise<St
     // auto-instrumentations-node reads this variable itself (there is no option for its default).
     env.OTEL_NODE_ENABLED_INSTRUMENTATIONS = DEFAULT_INSTRUMENTATIONS
   }
-  const [{ NodeSDK }, { getNodeAutoInstrumentations }, { FastifyOtelInstrumentation }, { defaultResource, resourceFromAttributes }] = await Promise.all([
+  const [{ NodeSDK }, { getNodeAutoInstrumentations }, { FastifyOtelInstrumentation }, { defaultResource, envDetector, hostDetector, processDetector, resourceFromAttributes }] = await Promise.all([
     import('@opentelemetry/sdk-node'),
     import('@opentelemetry/auto-instrumentations-node'),
     import('@fastify/otel'),
@@ -64,6 +65,10 @@ export async function startTelemetry(options: StartTelemetryOptions): Promise<St
   ])
 
   const sdk = new NodeSDK({
+    // The host detector reads host.id from the machine id; slim container images have none (or an
+    // empty one) and the SDK then warns about an invalid host.id on every start, so it runs only
+    // where there is a machine id to read.
+    resourceDetectors: [envDetector, processDetector, ...(hasMachineId() ? [hostDetector] : [])],
     // The SDK's detectors (host, process, OTEL_RESOURCE_ATTRIBUTES, OTEL_SERVICE_NAME) are merged
     // over this, so the standard variables win.
     resource: defaultResource().merge(
@@ -88,4 +93,16 @@ export async function startTelemetry(options: StartTelemetryOptions): Promise<St
   sdk.start()
   registerShutdown(() => sdk.shutdown())
   return 'started'
+}
+
+/** True where the host detector can read a machine id (Linux: /etc/machine-id or D-Bus's copy). */
+function hasMachineId(): boolean {
+  if (process.platform !== 'linux') return true
+  return ['/etc/machine-id', '/var/lib/dbus/machine-id'].some((path) => {
+    try {
+      return readFileSync(path, 'utf8').trim() !== ''
+    } catch {
+      return false
+    }
+  })
 }
