@@ -1,8 +1,11 @@
 // Helpers of the container tests: the images from global-setup.ts, one-shot containers run to
 // their exit (exit code, stdout and stderr apart), the compose command, the agent's output.
 import { spawn } from 'node:child_process'
+import { randomUUID } from 'node:crypto'
+import { join } from 'node:path'
 import { GenericContainer, getContainerRuntimeClient, Wait, type StartedTestContainer } from 'testcontainers'
 import { describe, inject } from 'vitest'
+import { freePort, repoRoot } from '../support/processes.ts'
 import type { Images } from './global-setup.ts'
 
 const context = inject('containers')
@@ -115,4 +118,40 @@ export function run(command: string, args: string[], env: NodeJS.ProcessEnv, { c
       resolve({ code, stdout, stderr, ms: Date.now() - started })
     })
   })
+}
+
+/** One compose stack of a test: its own project name, the docker/compose.yaml file plus overrides. */
+export interface ComposeStack {
+  /** `docker compose -f … -p <project> <args>` with the stack's environment. */
+  compose(args: string[]): Promise<CommandResult>
+  /** Stops and removes the stack's containers. */
+  down(): Promise<void>
+}
+
+/**
+ * A compose stack for one test run of `strategy` on the 60x20 maze of seed 42, with our OTLP receiver
+ * as the collector, a free host port and a project name of its own (no clash with a stack a
+ * developer left running), and the defaults of a user's shell whatever the test machine has set.
+ */
+export async function composeStack(strategy: string, overrides: string[] = []): Promise<ComposeStack> {
+  const project = `maze-sim-test-${randomUUID().slice(0, 8)}`
+  const files = [join(repoRoot, 'docker/compose.yaml'), ...overrides].flatMap((file) => ['-f', file])
+  const env = {
+    AGENT_STRATEGY: strategy,
+    MAZE_SEED: '42',
+    MAZE_WIDTH: '60',
+    MAZE_HEIGHT: '20',
+    MODEL_PORT: String(await freePort()),
+    COLLECTOR_IMAGE: images().otlpReceiver,
+    AGENT_STARTUP_TIMEOUT_MS: '',
+    OTEL_SDK_DISABLED: '',
+    LOG_LEVEL: '',
+  }
+  const compose = (args: string[]) => run('docker', ['compose', ...files, '-p', project, ...args], env, { cwd: repoRoot })
+  return {
+    compose,
+    async down() {
+      await compose(['down', '--timeout', '5', '--remove-orphans'])
+    },
+  }
 }

@@ -2,11 +2,10 @@
 // collector (a fixture container on 4317/4318 in the model's network namespace). The receiver
 // decodes every export (protobuf) and logs each span; this test reads those spans back and checks
 // the trace: the agent's run span, its client spans, and the model's server spans under them.
-import { randomUUID } from 'node:crypto'
 import { join } from 'node:path'
 import { expect, test } from 'vitest'
-import { freePort, repoRoot } from '../support/processes.ts'
-import { describeWithDocker, images, parseAgentStdout, run, stripControl } from './support.ts'
+import { repoRoot } from '../support/processes.ts'
+import { composeStack, describeWithDocker, parseAgentStdout, stripControl } from './support.ts'
 
 interface LoggedSpan {
   service: string
@@ -23,27 +22,14 @@ const CLIENT = 3
 
 describeWithDocker('telemetry through the collector sidecar', () => {
   test('the spans of one agent run reach the collector from both containers, as one trace', async () => {
-    const project = `maze-sim-otel-${randomUUID().slice(0, 8)}`
-    const files = ['-f', join(repoRoot, 'docker/compose.yaml'), '-f', join(repoRoot, 'test/containers/compose.telemetry.yaml')]
-    const compose = (args: string[], env: NodeJS.ProcessEnv) => run('docker', ['compose', ...files, '-p', project, ...args], env, { cwd: repoRoot })
-    const env = {
-      AGENT_STRATEGY: 'astar',
-      MAZE_SEED: '42',
-      MAZE_WIDTH: '60',
-      MAZE_HEIGHT: '20',
-      MODEL_PORT: String(await freePort()),
-      COLLECTOR_IMAGE: images().otlpReceiver,
-      AGENT_STARTUP_TIMEOUT_MS: '',
-      OTEL_SDK_DISABLED: '',
-      LOG_LEVEL: '',
-    }
+    const { compose, down } = await composeStack('astar', [join(repoRoot, 'test/containers/compose.telemetry.yaml')])
     try {
-      const up = await compose(['up', '--build', '--exit-code-from', 'agent', '--no-color'], env)
+      const up = await compose(['up', '--build', '--exit-code-from', 'agent', '--no-color'])
       expect(up.code, `${up.stdout}\n${up.stderr}`).toBe(0)
-      const agentLogs = await compose(['logs', '--no-color', '--no-log-prefix', 'agent'], env)
+      const agentLogs = await compose(['logs', '--no-color', '--no-log-prefix', 'agent'])
       const { result } = parseAgentStdout(stripControl(agentLogs.stdout).split('\n').filter((l) => !l.startsWith('maze-agent')).join('\n'))
 
-      const collectorLogs = await compose(['logs', '--no-color', '--no-log-prefix', 'collector'], env)
+      const collectorLogs = await compose(['logs', '--no-color', '--no-log-prefix', 'collector'])
       const spans = stripControl(collectorLogs.stdout)
         .split('\n')
         .filter((l) => l.startsWith('{"span"'))
@@ -88,7 +74,7 @@ describeWithDocker('telemetry through the collector sidecar', () => {
         expect(clientIds.has(span.parentSpanId)).toBe(true)
       }
     } finally {
-      await compose(['down', '--timeout', '5', '--remove-orphans'], env)
+      await down()
     }
   }, 600_000)
 })
