@@ -35,6 +35,9 @@ export const AgentTelemetry = {
   durationMetric: 'agent.run.duration',
 } as const
 
+/** Histogram buckets of per-run counts (steps, requests), from tiny mazes to 10,000 x 10,000. */
+const COUNT_BUCKETS = [10, 50, 100, 250, 500, 1000, 2500, 5000, 10_000, 25_000, 50_000, 100_000, 1_000_000]
+
 /** Records one run's metrics, tagged with the strategy and the outcome. */
 export function recordRun(run: { strategy: string; outcome: string; steps: number; requests: number; seconds: number }): void {
   // Looked up per run, not at import: the metrics API has no proxy, so a meter taken before the
@@ -45,14 +48,14 @@ export function recordRun(run: { strategy: string; outcome: string; steps: numbe
     .createHistogram(AgentTelemetry.stepsMetric, {
       unit: '{step}',
       description: 'Steps per run, backtracking included',
-      advice: { explicitBucketBoundaries: [10, 50, 100, 250, 500, 1000, 2500, 5000, 10_000, 25_000, 50_000, 100_000, 1_000_000] },
+      advice: { explicitBucketBoundaries: COUNT_BUCKETS },
     })
     .record(run.steps, attributes)
   meter
     .createHistogram(AgentTelemetry.requestsMetric, {
       unit: '{request}',
       description: 'Requests to the maze model per run',
-      advice: { explicitBucketBoundaries: [10, 50, 100, 250, 500, 1000, 2500, 5000, 10_000, 25_000, 50_000, 100_000, 1_000_000] },
+      advice: { explicitBucketBoundaries: COUNT_BUCKETS },
     })
     .record(run.requests, attributes)
   meter

@@ -2,24 +2,14 @@
 // files), and the rows `results` and `run-local` print: one JSON line per run.
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
+import { AGENT_RESULT_KEYS, type AgentResult } from '@maze-sim/agent/result'
 import { BatchError, BatchErrorCode } from './errors.ts'
 
-/** The agent's result keys (the schema of packages/agent/src/result.ts; a test keeps them equal). */
-export const RESULT_KEYS = ['strategy', 'width', 'height', 'seed', 'solved', 'steps', 'keyStep', 'requests', 'elapsedMs', 'optimalSteps'] as const
+/** The agent's result keys, in the order it prints them (its own schema, not a copy). */
+export const RESULT_KEYS = AGENT_RESULT_KEYS
 
-/** The agent's result line, as read back (the fields `results` relies on are checked). */
-export interface RunResult {
-  readonly strategy: string
-  readonly width: number
-  readonly height: number
-  readonly seed: number | null
-  readonly solved: boolean
-  readonly steps: number
-  readonly keyStep: number | null
-  readonly requests: number
-  readonly elapsedMs: number
-  readonly optimalSteps: number | null
-}
+/** The agent's result line, as read back. */
+export type RunResult = AgentResult
 
 /** One line of `results` / `run-local` output. */
 export interface ResultRow {
