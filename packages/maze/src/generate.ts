@@ -79,7 +79,7 @@ export function generateMaze(options: GenerateOptions): Maze {
     return r
   }
 
-  const openExit = (i: number, exclude: number): void => {
+  const openExit = (i: number): void => {
     const x = i % width
     const y = (i - x) / width
     const outward: Direction[] = []
@@ -87,8 +87,7 @@ export function generateMaze(options: GenerateOptions): Maze {
     if (x === width - 1) outward.push(Direction.Right)
     if (y === height - 1) outward.push(Direction.Down)
     if (x === 0) outward.push(Direction.Left)
-    const choices = outward.filter((d) => d !== exclude)
-    open(i, choices[rng.int(choices.length)]!)
+    open(i, outward[rng.int(outward.length)]!)
     exitIndex = i
   }
 
@@ -121,7 +120,7 @@ export function generateMaze(options: GenerateOptions): Maze {
       order[count++] = n
       pos = count - 1
       if (exitIndex < 0 && count >= minLength && (n < width || n >= lastRow || cx + DX[d]! === 0 || cx + DX[d]! === lastX)) {
-        openExit(n, -1)
+        openExit(n)
         pos = rng.int(count) // the original resumes from a random carved cell
       }
       carved = true
@@ -134,15 +133,13 @@ export function generateMaze(options: GenerateOptions): Maze {
   }
 
   if (exitIndex < 0) {
-    if (area === 1) openExit(startIndex, startSide)
-    else {
-      for (let i = area - 1; i > 0; i--) {
-        const n = order[i]!
-        const x = n % width
-        if (isBorder(x, (n - x) / width)) {
-          openExit(n, -1)
-          break
-        }
+    // Every maze of MIN_AREA cells or more has a border cell other than the start.
+    for (let i = area - 1; i > 0; i--) {
+      const n = order[i]!
+      const x = n % width
+      if (isBorder(x, (n - x) / width)) {
+        openExit(n)
+        break
       }
     }
   }

@@ -48,22 +48,48 @@ export interface MazeData {
   walls: Uint8Array
 }
 
-/** Throws MAZE_ERR_BAD_SIZE unless width and height are integers in 1..MAX_SIDE with area <= MAX_AREA. */
-export function assertSize(width: number, height: number): void {
+/**
+ * Smallest accepted area: a maze needs three distinct cells for its start, key and exit, or the
+ * labels overlap (the key under the exit) and the run cannot be solved by sensing. 1x3 is the
+ * smallest maze; 1x1, 1x2 and 2x1 are refused.
+ */
+export const MIN_AREA = 3
+
+/** The size rule, in words, for `--help` texts and error messages. */
+export const SIZE_RULE = `width and height are integers from 1 to ${MAX_SIDE}, with width x height from ${MIN_AREA} to ${MAX_AREA.toLocaleString('en')} cells`
+
+/**
+ * The one size rule of every program that takes a size: what is wrong with `width` x `height`, or
+ * null when it is a maze we generate. Messages say which side or the area, and what is allowed.
+ */
+export function sizeProblem(width: number, height: number): string | null {
   for (const [name, v] of [
     ['width', width],
     ['height', height],
   ] as const) {
-    if (!Number.isInteger(v) || v < 1 || v > MAX_SIDE) {
-      throw new MazeError(MazeErrorCode.BadSize, `${name} must be an integer from 1 to ${MAX_SIDE}, got ${v}`)
-    }
+    if (!Number.isInteger(v) || v < 1 || v > MAX_SIDE) return `${name} must be an integer from 1 to ${MAX_SIDE}, got ${v}`
   }
-  if (width * height > MAX_AREA) {
-    throw new MazeError(
-      MazeErrorCode.BadSize,
-      `width x height must be at most ${MAX_AREA.toLocaleString('en')} cells, got ${width} x ${height}`,
-    )
+  const area = width * height
+  if (area > MAX_AREA) return `width x height must be at most ${MAX_AREA.toLocaleString('en')} cells, got ${width} x ${height}`
+  if (area < MIN_AREA) {
+    return `width x height must be at least ${MIN_AREA} cells (room for a start, a key and an exit), got ${width} x ${height}`
   }
+  return null
+}
+
+/** Throws MAZE_ERR_BAD_SIZE unless the size passes {@link sizeProblem}. */
+export function assertSize(width: number, height: number): void {
+  const problem = sizeProblem(width, height)
+  if (problem !== null) throw new MazeError(MazeErrorCode.BadSize, problem)
+}
+
+/** Parses a size written `WIDTHxHEIGHT` (e.g. `80x20`) and checks it against {@link sizeProblem}. */
+export function parseSize(text: string): { width: number; height: number } | string {
+  const match = /^(\d{1,6})x(\d{1,6})$/.exec(text.trim())
+  if (match === null) return `a size is written WIDTHxHEIGHT, such as 80x20, got ${JSON.stringify(text)}`
+  const width = Number(match[1])
+  const height = Number(match[2])
+  return sizeProblem(width, height) ?? { width, height }
 }
 
 /** An immutable, generated maze: a compact wall grid plus start, exit and key. */

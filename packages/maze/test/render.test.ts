@@ -43,7 +43,7 @@ describe('renderMap', () => {
   test('property: the map format holds, with labels and a * overlay for moves', () => {
     fc.assert(
       fc.property(
-        fc.integer({ min: 1, max: 30 }),
+        fc.integer({ min: 3, max: 30 }),
         fc.integer({ min: 1, max: 30 }),
         fc.integer({ min: 0, max: MAX_SEED }),
         fc.array(fc.tuple(fc.nat(), fc.nat()), { maxLength: 60 }),
