@@ -4,6 +4,8 @@ import { AgentError, AgentErrorCode } from './errors.ts'
 import { DEFAULT_REQUEST_TIMEOUT_MS, DEFAULT_STARTUP_TIMEOUT_MS } from './http-transport.ts'
 import { STRATEGY_NAMES } from './registry.ts'
 
+export { ExitCode } from './exit-code.ts'
+
 /** The agent program's configuration: read once, from the environment and the command line. */
 export interface AgentConfig {
   /** MAZE_URL / --url */
@@ -18,6 +20,10 @@ export interface AgentConfig {
   readonly startupTimeoutMs: number
   /** AGENT_REQUEST_TIMEOUT_MS / --request-timeout-ms */
   readonly requestTimeoutMs: number
+  /** AGENT_DECISION_TIMEOUT_MS / --decision-timeout-ms: the strategy's budget per move (and to start). */
+  readonly decisionTimeoutMs: number
+  /** AGENT_DEADLINE_MS / --deadline-ms: the whole run's budget; null = none. */
+  readonly deadlineMs: number | null
   /** --quiet: no progress on stderr. */
   readonly quiet: boolean
   /** --help */
@@ -28,24 +34,15 @@ export interface AgentConfig {
 
 export const DEFAULT_URL = 'http://127.0.0.1:5555'
 export const DEFAULT_STRATEGY = 'astar'
-
-/** Exit codes of the agent program. */
-export const ExitCode = {
-  Solved: 0,
-  NotSolved: 1,
-  BadConfig: 2,
-  ModelUnreachable: 3,
-  StrategyFailed: 4,
-  /** 128 + signal number, as shells report it. */
-  Interrupted: 130,
-  Terminated: 143,
-} as const
-export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode]
+/** The strategy's time budget per decision: generous for a move, short enough to stop a runaway one. */
+export const DEFAULT_DECISION_TIMEOUT_MS = 5_000
 
 export const USAGE = `Usage: maze-agent [options]
 
 Explores a maze served by a maze model over HTTP: finds the key, then the exit.
-Prints the model's map of the walk, then one line of JSON (the result) as the last line of stdout.
+Prints the model's map of the walk, then one line of JSON (the result) as the last line of stdout;
+every exit but --help prints the result line, a failed run's with "error" (the code) and "message".
+The strategy runs in a worker thread: it cannot hang the agent or keep it from stopping on a signal.
 
 Options (each overrides its environment variable):
   --url <url>                 MAZE_URL                  model base URL (default ${DEFAULT_URL})
@@ -56,26 +53,39 @@ Options (each overrides its environment variable):
                                                         (default: the maze seed if known, else random)
   --startup-timeout-ms <ms>   AGENT_STARTUP_TIMEOUT_MS  how long to wait for the model to come up
                                                         (default ${DEFAULT_STARTUP_TIMEOUT_MS})
-  --request-timeout-ms <ms>   AGENT_REQUEST_TIMEOUT_MS  connect/response timeout per request
+  --request-timeout-ms <ms>   AGENT_REQUEST_TIMEOUT_MS  connect timeout, and total time of one request from
+                                                        sending it to the answer's last byte
                                                         (default ${DEFAULT_REQUEST_TIMEOUT_MS})
+  --decision-timeout-ms <ms>  AGENT_DECISION_TIMEOUT_MS the strategy's time budget per move (and to create
+                                                        its explorer); over it: exit 4
+                                                        (default ${DEFAULT_DECISION_TIMEOUT_MS})
+  --deadline-ms <ms>          AGENT_DEADLINE_MS         the whole run's time budget; over it: not solved,
+                                                        exit 1 (default 0: none)
   -q, --quiet                                           no progress on stderr
   -h, --help                                            print this help
   DEBUG=1                                               print stacks and causes of errors
 
 Exit codes:
   0    solved
-  1    not solved (step limit reached or the strategy gave up)
+  1    not solved (step limit reached, the strategy gave up, or the deadline passed: AGENT_ERR_DEADLINE)
   2    bad configuration or strategy load failure (AGENT_ERR_CONFIG, AGENT_ERR_STRATEGY_LOAD)
   3    model unreachable or bad responses (AGENT_ERR_MODEL_UNREACHABLE, AGENT_ERR_BAD_RESPONSE)
-  4    strategy bug: illegal move or exception (AGENT_ERR_ILLEGAL_MOVE, AGENT_ERR_STRATEGY_FAILED)
-  130  interrupted (SIGINT); 143 terminated (SIGTERM)
+  4    strategy bug: illegal move, exception, exit, or over its decision budget
+       (AGENT_ERR_ILLEGAL_MOVE, AGENT_ERR_STRATEGY_FAILED, AGENT_ERR_DECISION_TIMEOUT)
+  130  interrupted (SIGINT); 143 terminated (SIGTERM) (AGENT_ERR_ABORTED)
 `
 
 const configError = (message: string, cause?: unknown): AgentError =>
   new AgentError(AgentErrorCode.Config, message, cause === undefined ? undefined : { cause })
 
-/** A non-empty value, or undefined: an empty variable counts as unset (as compose files often leave them). */
-const present = (value: string | undefined): string | undefined => (value === undefined || value.trim() === '' ? undefined : value.trim())
+/**
+ * The value, or undefined: an empty variable counts as unset (as compose files often leave them).
+ * A blank one (only whitespace) is kept as it is, so that it is refused rather than silently unset.
+ */
+const present = (value: string | undefined): string | undefined => {
+  if (value === undefined || value === '') return undefined
+  return value.trim() === '' ? value : value.trim()
+}
 
 function integer(value: string, source: string, min: number, max: number, what: string): number {
   const n = /^[+]?\d+$/.test(value) ? Number(value) : Number.NaN
@@ -103,6 +113,8 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env, argv: readonly 
         seed: { type: 'string' },
         'startup-timeout-ms': { type: 'string' },
         'request-timeout-ms': { type: 'string' },
+        'decision-timeout-ms': { type: 'string' },
+        'deadline-ms': { type: 'string' },
         quiet: { type: 'boolean', short: 'q' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -129,6 +141,8 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env, argv: readonly 
       seed: null,
       startupTimeoutMs: DEFAULT_STARTUP_TIMEOUT_MS,
       requestTimeoutMs: DEFAULT_REQUEST_TIMEOUT_MS,
+      decisionTimeoutMs: DEFAULT_DECISION_TIMEOUT_MS,
+      deadlineMs: null,
       quiet: values.quiet === true,
       help: true,
       debug: present(env.DEBUG) !== undefined,
@@ -148,15 +162,20 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env, argv: readonly 
   }
 
   const strategy = pick('strategy', 'AGENT_STRATEGY')
-  if (strategy.value !== undefined && strategy.value.length === 0) {
-    throw configError(`${strategy.source} must name a strategy (${STRATEGY_NAMES.join(', ')}) or a module`)
+  if (strategy.value !== undefined && strategy.value.trim().length === 0) {
+    throw configError(
+      `${strategy.source} must name a strategy (${STRATEGY_NAMES.join(', ')}) or a module, got ${JSON.stringify(strategy.value)}; leave it empty for the default (${DEFAULT_STRATEGY})`,
+    )
   }
 
   const maxSteps = pick('max-steps', 'AGENT_MAX_STEPS')
   const seed = pick('seed', 'AGENT_SEED')
   const startup = pick('startup-timeout-ms', 'AGENT_STARTUP_TIMEOUT_MS')
   const request = pick('request-timeout-ms', 'AGENT_REQUEST_TIMEOUT_MS')
+  const decision = pick('decision-timeout-ms', 'AGENT_DECISION_TIMEOUT_MS')
+  const deadline = pick('deadline-ms', 'AGENT_DEADLINE_MS')
   const DAY = 86_400_000
+  const deadlineMs = deadline.value === undefined ? 0 : integer(deadline.value, deadline.source, 0, 30 * DAY, 'a budget in milliseconds, 0 for none')
 
   return {
     url: parsed.href.replace(/\/+$/, ''),
@@ -167,6 +186,9 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env, argv: readonly 
       startup.value === undefined ? DEFAULT_STARTUP_TIMEOUT_MS : integer(startup.value, startup.source, 0, DAY, 'a wait in milliseconds'),
     requestTimeoutMs:
       request.value === undefined ? DEFAULT_REQUEST_TIMEOUT_MS : integer(request.value, request.source, 1, DAY, 'a timeout in milliseconds'),
+    decisionTimeoutMs:
+      decision.value === undefined ? DEFAULT_DECISION_TIMEOUT_MS : integer(decision.value, decision.source, 1, DAY, 'a budget in milliseconds'),
+    deadlineMs: deadlineMs === 0 ? null : deadlineMs,
     quiet: values.quiet === true,
     help: false,
     debug: present(env.DEBUG) !== undefined,

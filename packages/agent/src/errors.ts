@@ -10,8 +10,12 @@ export const AgentErrorCode = {
   BadResponse: 'AGENT_ERR_BAD_RESPONSE',
   /** A strategy asked to move through a wall or out of the grid: a strategy bug. */
   IllegalMove: 'AGENT_ERR_ILLEGAL_MOVE',
-  /** A strategy threw while creating its explorer or choosing a move. */
+  /** A strategy threw while creating its explorer or choosing a move, or ended its worker. */
   StrategyFailed: 'AGENT_ERR_STRATEGY_FAILED',
+  /** A strategy took longer than its per-decision budget to start or to choose a move. */
+  DecisionTimeout: 'AGENT_ERR_DECISION_TIMEOUT',
+  /** The run took longer than its whole-run budget (AGENT_DEADLINE_MS). */
+  Deadline: 'AGENT_ERR_DEADLINE',
   /** The run was stopped (SIGINT/SIGTERM or an aborted signal). */
   Aborted: 'AGENT_ERR_ABORTED',
 } as const

@@ -1,4 +1,5 @@
 import { Client, interceptors, type Dispatcher } from 'undici'
+import { MAX_AREA, MAX_SIDE } from '@maze-sim/maze'
 import { AgentError, AgentErrorCode, describeError } from './errors.ts'
 import { NO_META, type MazeMeta, type MazeSize, type MazeTransport } from './transport.ts'
 import { parseCellView, parseMap, parseMeta, parseSize, parseStart } from './validate.ts'
@@ -11,7 +12,10 @@ export interface HttpTransportOptions {
    * `503` + `Retry-After`), measured from that request. Default 60 s.
    */
   readonly startupTimeoutMs?: number
-  /** Time to wait for a connection, for response headers, and between body chunks. Default 10 s. */
+  /**
+   * Time to wait for a connection, and the total time of one attempt: from sending the request to
+   * the last byte of the answer (a body trickling in slowly is cut off too). Default 10 s.
+   */
   readonly requestTimeoutMs?: number
   /** Retries of one request once the model has answered (a reset, a `503`). Default 3. */
   readonly retries?: number
@@ -29,6 +33,19 @@ export interface HttpTransport extends MazeTransport {
 
 export const DEFAULT_STARTUP_TIMEOUT_MS = 60_000
 export const DEFAULT_REQUEST_TIMEOUT_MS = 10_000
+/** The largest answer accepted from any route but the map: every other answer is a few dozen bytes. */
+export const DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024
+
+/**
+ * The largest `POST /maze/map` answer accepted for a maze of `width` x `height`: `2h+1` lines of
+ * `2w+1` characters and a line end (`\r\n` allowed), plus {@link DEFAULT_MAX_RESPONSE_BYTES} for
+ * tags and slack. Without the size (never asked), the largest maze's.
+ */
+export const maxMapBytes = (size: MazeSize | null): number => {
+  const width = size?.width ?? MAX_SIDE
+  const height = size === null ? Math.floor(MAX_AREA / MAX_SIDE) : size.height
+  return (2 * width + 3) * (2 * height + 1) + DEFAULT_MAX_RESPONSE_BYTES
+}
 
 // Failures that mean "the model is not (yet) there": retried within the start-up wait, and a few
 // times afterwards. Anything else (a 4xx, a bad body) is an answer, and is not retried.
@@ -100,12 +117,77 @@ function retryPolicy(gate: Gate, retries: number): NonNullable<Parameters<typeof
   }
 }
 
-/** An interceptor that applies the per-request timeouts to every attempt. */
-const timeouts =
+/** Dispatch options this transport adds: the largest body accepted for this request. */
+interface BoundedOptions {
+  readonly maxResponseBytes?: number
+}
+
+/**
+ * An interceptor that bounds every attempt, whatever the peer does:
+ * - a total deadline of `ms` from dispatch to the body's last byte. undici's `bodyTimeout` is idle
+ *   time, restarted by every chunk, so a body trickling one byte at a time would never time out;
+ *   this deadline does. Before the headers it fails as a headers timeout (retried like one);
+ *   after, the model is answering too slowly and the request fails without retry;
+ * - the body size (`maxResponseBytes`, by `content-length` and by bytes actually received): an
+ *   endless body fails with AGENT_ERR_BAD_RESPONSE instead of growing the process without end.
+ * Errors are handed to the controller's `abort`, so the retry interceptor sees them as failures.
+ */
+const bounds =
   (ms: number): Dispatcher.DispatcherComposeInterceptor =>
   (dispatch) =>
-  (opts, handler) =>
-    dispatch({ ...opts, headersTimeout: opts.headersTimeout ?? ms, bodyTimeout: opts.bodyTimeout ?? ms }, handler)
+  (opts, handler) => {
+    const route = `${opts.method} ${opts.path}`
+    const limit = (opts as BoundedOptions).maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES
+    let controller: Dispatcher.DispatchController | undefined
+    let pending: Error | undefined
+    let answered = false
+    let bytes = 0
+    const abort = (err: Error): void => {
+      clearTimeout(timer)
+      if (controller === undefined) pending = err
+      else if (!controller.aborted) controller.abort(err)
+    }
+    const tooBig = (size: number): AgentError =>
+      new AgentError(AgentErrorCode.BadResponse, `${route} answered a body of ${size} bytes or more, over the limit of ${limit} bytes for this route`)
+    const timer = setTimeout(() => {
+      if (!answered) {
+        const err = new Error(`${route}: no response headers within ${ms} ms`) as Error & { code: string }
+        err.code = 'UND_ERR_HEADERS_TIMEOUT'
+        abort(err)
+      } else {
+        abort(new AgentError(AgentErrorCode.ModelUnreachable, `${route}: the answer did not arrive in full within ${ms} ms (headers and body)`))
+      }
+    }, ms)
+    return dispatch({ ...opts, headersTimeout: opts.headersTimeout ?? ms, bodyTimeout: opts.bodyTimeout ?? ms }, {
+      onRequestStart(c, context) {
+        controller = c
+        if (pending !== undefined) return c.abort(pending)
+        handler.onRequestStart?.(c, context)
+      },
+      onRequestUpgrade(c, status, headers, socket) {
+        handler.onRequestUpgrade?.(c, status, headers, socket)
+      },
+      onResponseStart(c, status, headers, message) {
+        answered = true
+        const length = Number(headers['content-length'])
+        if (Number.isFinite(length) && length > limit) return abort(tooBig(length))
+        handler.onResponseStart?.(c, status, headers, message)
+      },
+      onResponseData(c, chunk) {
+        bytes += chunk.length
+        if (bytes > limit) return abort(tooBig(bytes))
+        handler.onResponseData?.(c, chunk)
+      },
+      onResponseEnd(c, trailers) {
+        clearTimeout(timer)
+        handler.onResponseEnd?.(c, trailers)
+      },
+      onResponseError(c, err) {
+        clearTimeout(timer)
+        handler.onResponseError?.(c, err)
+      },
+    })
+  }
 
 /** An interceptor that counts the requests put on the wire (retries included). */
 const counting =
@@ -149,10 +231,10 @@ export function createHttpTransport(options: HttpTransportOptions): HttpTranspor
     keepAliveTimeout: 30_000,
     pipelining: 1,
   })
-  // Innermost first: every attempt is counted and timed; the retry interceptor wraps them all.
+  // Innermost first: every attempt is counted and bounded (time, size); the retry interceptor wraps them all.
   const dispatcher = client.compose(
     counting(() => attempts++),
-    timeouts(requestTimeoutMs),
+    bounds(requestTimeoutMs),
     interceptors.retry({
       retry: retryPolicy(gate, options.retries ?? 3),
       // POST /maze/map only renders a map: repeating it is harmless.
@@ -166,6 +248,8 @@ export function createHttpTransport(options: HttpTransportOptions): HttpTranspor
   const failure = (route: string, err: unknown, startedAt: number, deadlineHit: boolean): AgentError => {
     if (err instanceof AgentError) return err
     if (signal?.aborted) {
+      // A reason of our own (the run's deadline) says why better than "aborted".
+      if (signal.reason instanceof AgentError) return signal.reason
       return new AgentError(AgentErrorCode.Aborted, `${route} to ${url} was aborted`, { cause: err })
     }
     // Cut off by the start-up deadline: report what kept failing rather than the cut-off itself.
@@ -186,7 +270,7 @@ export function createHttpTransport(options: HttpTransportOptions): HttpTranspor
     })
   }
 
-  const call = async (method: 'GET' | 'POST', path: string, body?: string): Promise<Answer> => {
+  const call = async (method: 'GET' | 'POST', path: string, body?: string, maxResponseBytes = DEFAULT_MAX_RESPONSE_BYTES): Promise<Answer> => {
     const route = `${method} ${path}`
     if (closed) throw new AgentError(AgentErrorCode.ModelUnreachable, `${route}: the HTTP transport to ${url} is closed`)
     requests++
@@ -197,12 +281,14 @@ export function createHttpTransport(options: HttpTransportOptions): HttpTranspor
     const deadline = gate.ready ? undefined : AbortSignal.timeout(Math.max(0, gate.deadline - startedAt) + DEADLINE_GRACE_MS)
     const signals = [signal, deadline].filter((s) => s !== undefined)
     try {
-      const response = await dispatcher.request({
+      const request: Dispatcher.RequestOptions & BoundedOptions = {
         path: prefix + path,
         method,
         signal: signals.length > 1 ? AbortSignal.any(signals) : signals[0],
+        maxResponseBytes,
         ...(body === undefined ? {} : { body, headers: { 'content-type': 'application/json' } }),
-      })
+      }
+      const response = await dispatcher.request(request)
       const text = await response.body.text()
       if (response.statusCode < 500) gate.ready = true
       return { status: response.statusCode, text }
@@ -246,7 +332,7 @@ export function createHttpTransport(options: HttpTransportOptions): HttpTranspor
     },
     async submitMap(moves) {
       const route = 'POST /maze/map'
-      const answer = await call('POST', '/maze/map', JSON.stringify(moves))
+      const answer = await call('POST', '/maze/map', JSON.stringify(moves), maxMapBytes(size))
       if (answer.status !== 200) {
         throw new AgentError(AgentErrorCode.BadResponse, `${route} answered ${answer.status}: ${snippet(answer.text)}`)
       }

@@ -5,8 +5,10 @@ export { AgentError, AgentErrorCode, isAgentError } from './errors.ts'
 export { NO_META, type CellView, type MazeMeta, type MazeSize, type MazeTransport } from './transport.ts'
 export {
   createHttpTransport,
+  DEFAULT_MAX_RESPONSE_BYTES,
   DEFAULT_REQUEST_TIMEOUT_MS,
   DEFAULT_STARTUP_TIMEOUT_MS,
+  maxMapBytes,
   retryAfterMs,
   type HttpTransport,
   type HttpTransportOptions,
@@ -22,9 +24,26 @@ export {
   type RunStartInfo,
   type StepEvent,
 } from './runner.ts'
-export { AGENT_RESULT_KEYS, AGENT_RESULT_SCHEMA, type AgentResult } from './result.ts'
+export {
+  AGENT_RESULT_ERROR_KEYS,
+  AGENT_RESULT_KEYS,
+  AGENT_RESULT_SCHEMA,
+  isFailedResult,
+  type AgentFailedResult,
+  type AgentResult,
+  type AgentResultLine,
+} from './result.ts'
+export {
+  DEFAULT_LOAD_TIMEOUT_MS,
+  loadIsolatedStrategy,
+  type IsolatedContext,
+  type IsolatedExplorer,
+  type IsolatedStrategy,
+  type IsolatedStrategyOptions,
+} from './isolated-strategy.ts'
+export { exitCodeOf, exitCodeOfSignal } from './exit-code.ts'
 export { isStrategyName, STRATEGY_NAMES, strategies, type StrategyName } from './registry.ts'
 export { randomDfs } from './strategies/random-dfs.ts'
 export { isStrategy, loadStrategy, type LoadStrategyOptions } from './load-strategy.ts'
-export { readConfig, DEFAULT_STRATEGY, DEFAULT_URL, ExitCode, USAGE, type AgentConfig } from './config.ts'
+export { readConfig, DEFAULT_DECISION_TIMEOUT_MS, DEFAULT_STRATEGY, DEFAULT_URL, ExitCode, USAGE, type AgentConfig } from './config.ts'
 export { AgentTelemetry } from './telemetry.ts'

@@ -1,9 +1,10 @@
 import { randomInt } from 'node:crypto'
 import { SpanStatusCode, trace, type Span } from '@opentelemetry/api'
-import { createRng, DIRECTION_NAMES, DX, DY, type Direction, type Point } from '@maze-sim/maze'
+import { createRng, DIRECTION_NAMES, DX, DY, type CellView, type Direction, type Point } from '@maze-sim/maze'
 import { AgentError, AgentErrorCode, describeError } from './errors.ts'
 import type { AgentResult } from './result.ts'
-import type { Explorer, Observation, Strategy } from './strategy.ts'
+import type { IsolatedStrategy } from './isolated-strategy.ts'
+import type { Observation, Strategy } from './strategy.ts'
 import { AgentTelemetry, recordRun } from './telemetry.ts'
 import type { MazeTransport } from './transport.ts'
 
@@ -29,18 +30,29 @@ export interface RunStartInfo {
   /** The seed of the explorer's RNG: AGENT_SEED, else the maze seed, else random. */
   readonly rngSeed: number
   readonly maxSteps: number
+  /** The shortest S→K→E length from `/maze/meta`, or null. */
+  readonly optimalSteps: number | null
 }
 
 export interface RunAgentOptions {
   readonly transport: MazeTransport
-  readonly strategy: Strategy
+  /**
+   * The brain: a Strategy, called in process (what tests and sweeps use: no cost per step), or an
+   * IsolatedStrategy whose explorer runs in a worker thread within a time budget per decision
+   * (what the agent program uses: a strategy that never returns cannot hang it).
+   */
+  readonly strategy: Strategy | IsolatedStrategy
   /** Step limit; default {@link defaultMaxSteps} of the maze. */
   readonly maxSteps?: number | null
   /** Seed of the explorer's RNG; default the maze seed when the model tells it, else random. */
   readonly seed?: number | null
   readonly onStart?: (info: RunStartInfo) => void
   readonly onStep?: (event: StepEvent) => void
-  /** Stops the run between steps with AGENT_ERR_ABORTED. */
+  /**
+   * Stops the run between steps, and an isolated strategy's pending decision. Fails with the
+   * signal's reason when it is an AgentError (e.g. AGENT_ERR_DEADLINE for a whole-run budget),
+   * else with AGENT_ERR_ABORTED.
+   */
   readonly signal?: AbortSignal
 }
 
@@ -50,7 +62,12 @@ export type RunOutcome = 'solved' | 'gave-up' | 'step-limit'
 /** A finished run: the stable result, the map the model drew of the walk, and why it ended. */
 export interface AgentRun {
   readonly result: AgentResult
-  readonly map: string
+  /**
+   * The model's map of the walk, or null when `POST /maze/map` failed (then `mapError` says why):
+   * the map is a nicety, the run's outcome stands.
+   */
+  readonly map: string | null
+  readonly mapError: AgentError | null
   readonly outcome: RunOutcome
 }
 
@@ -58,6 +75,16 @@ export interface AgentRun {
 export const defaultMaxSteps = (width: number, height: number): number => 20 * width * height + 1000
 
 const open = (v: 0 | 1): boolean => v === 0
+
+/** Label codes in the runner's per-cell record (bits 4-5). */
+const LABEL_CODE = { S: 0, E: 1, K: 2, ' ': 3 } as const
+const KNOWN = 0x80
+
+/** A direction as the strategy returned it, or a description of what else it returned. */
+const isDirection = (d: unknown): d is Direction => d === 0 || d === 1 || d === 2 || d === 3
+
+/** True for a promise (or any thenable): what an isolated explorer returns when it has to wait. */
+const isPending = (v: unknown): v is PromiseLike<Direction | null> => typeof v === 'object' && v !== null && typeof (v as PromiseLike<unknown>).then === 'function'
 
 /**
  * Runs one agent: the runner is the body (it senses the cell it stands on, checks and makes moves,
@@ -118,7 +145,9 @@ export async function runAgent(options: RunAgentOptions): Promise<AgentRun> {
 async function walk(options: RunAgentOptions, span: Span, startedAt: number, progress: (steps: number) => void): Promise<AgentRun> {
   const { transport, strategy, onStep, onStart, signal } = options
   const checkAborted = (): void => {
-    if (signal?.aborted) throw new AgentError(AgentErrorCode.Aborted, `the ${strategy.name} run was aborted`, { cause: signal.reason })
+    if (!signal?.aborted) return
+    if (signal.reason instanceof AgentError) throw signal.reason
+    throw new AgentError(AgentErrorCode.Aborted, `the ${strategy.name} run was aborted`, { cause: signal.reason })
   }
 
   checkAborted()
@@ -134,15 +163,42 @@ async function walk(options: RunAgentOptions, span: Span, startedAt: number, pro
     [AgentTelemetry.maxSteps]: maxSteps,
   })
   if (meta.seed !== null) span.setAttribute(AgentTelemetry.seed, meta.seed)
-  onStart?.({ strategy: strategy.name, width, height, start, seed: meta.seed, rngSeed, maxSteps })
+  onStart?.({ strategy: strategy.name, width, height, start, seed: meta.seed, rngSeed, maxSteps, optimalSteps: meta.optimalSteps })
 
-  let explorer: Explorer
-  try {
-    explorer = strategy.create({ width, height, start: { x: start.x, y: start.y }, random: createRng(rngSeed) })
-  } catch (err) {
-    throw new AgentError(AgentErrorCode.StrategyFailed, `strategy ${strategy.name} failed to start: ${describeError(err)}`, { cause: err })
+  const context = { width, height, start: { x: start.x, y: start.y } }
+  // The brain, either way: next() answers a direction, or a promise of one when it is isolated.
+  let explorer: { next(o: Observation): Direction | null | PromiseLike<Direction | null> }
+  let release: (() => Promise<void>) | undefined
+  if ('open' in strategy) {
+    // Creating it is one decision, within the same budget (the explorer's errors are AgentErrors).
+    const isolated = await strategy.open({ ...context, rngSeed }, signal)
+    explorer = isolated
+    release = () => isolated.close()
+  } else {
+    try {
+      explorer = strategy.create({ ...context, random: createRng(rngSeed) })
+    } catch (err) {
+      throw new AgentError(AgentErrorCode.StrategyFailed, `strategy ${strategy.name} failed to start: ${describeError(err)}`, { cause: err })
+    }
   }
+  try {
+    return await walkFrom(options, span, startedAt, explorer, { width, height, start, meta, maxSteps }, progress, checkAborted)
+  } finally {
+    await release?.()
+  }
+}
 
+/** The walk itself, once the explorer is there. */
+async function walkFrom(
+  options: RunAgentOptions,
+  span: Span,
+  startedAt: number,
+  explorer: { next(o: Observation): Direction | null | PromiseLike<Direction | null> },
+  { width, height, start, meta, maxSteps }: { width: number; height: number; start: Point; meta: { seed: number | null; optimalSteps: number | null }; maxSteps: number },
+  progress: (steps: number) => void,
+  checkAborted: () => void,
+): Promise<AgentRun> {
+  const { transport, strategy, onStep } = options
   // Visited cells in first-visit order: the map only needs each cell once, which keeps the body small.
   const seen = new Uint8Array(width * height)
   const path: Array<[number, number]> = []
@@ -151,6 +207,38 @@ async function walk(options: RunAgentOptions, span: Span, startedAt: number, pro
     if (seen[i]) return
     seen[i] = 1
     path.push([x, y])
+  }
+
+  // What the model said of each sensed cell (walls in bits 0-3, the label in bits 4-5, KNOWN): a
+  // model whose answers contradict themselves (a cell that changes between visits, a side open on
+  // one cell and walled on its neighbour) is caught here, in O(1) per step, as the model's fault.
+  const cells = new Uint8Array(width * height)
+  const record = (cx: number, cy: number, view: CellView): void => {
+    const walls = view.up | (view.right << 1) | (view.down << 2) | (view.left << 3)
+    const value = KNOWN | (LABEL_CODE[view.here] << 4) | walls
+    const i = cy * width + cx
+    const before = cells[i]!
+    if (before !== 0) {
+      if (before !== value) throw contradiction(cx, cy, `it answered ${describeCell(value)} on an earlier visit, now ${describeCell(view)}`)
+      return
+    }
+    for (let d = 0; d < 4; d++) {
+      const nx = cx + DX[d]!
+      const ny = cy + DY[d]!
+      if (nx < 0 || ny < 0 || nx >= width || ny >= height) continue
+      const other = cells[ny * width + nx]!
+      if (other === 0) continue
+      const wall = (walls >> d) & 1
+      const theirs = (other >> ((d + 2) & 3)) & 1
+      if (wall !== theirs) {
+        throw contradiction(
+          cx,
+          cy,
+          `its ${DIRECTION_NAMES[d as Direction]} side is ${wall ? 'a wall' : 'open'}, but the same side is ${theirs ? 'a wall' : 'open'} seen from (${nx}, ${ny})`,
+        )
+      }
+    }
+    cells[i] = value
   }
 
   let x = start.x
@@ -164,6 +252,7 @@ async function walk(options: RunAgentOptions, span: Span, startedAt: number, pro
   for (;;) {
     checkAborted()
     const view = await transport.sense(x, y)
+    record(x, y, view)
     if (view.here === 'K' && !hasKey) {
       hasKey = true
       keyStep = steps
@@ -187,8 +276,11 @@ async function walk(options: RunAgentOptions, span: Span, startedAt: number, pro
     }
     let direction: Direction | null
     try {
-      direction = explorer.next(observation)
+      const answer = explorer.next(observation)
+      direction = isPending(answer) ? await answer : answer
     } catch (err) {
+      // An isolated explorer's failures (a timeout, a dead worker) already say what happened.
+      if (err instanceof AgentError) throw err
       throw new AgentError(AgentErrorCode.StrategyFailed, `strategy ${strategy.name} threw at (${x}, ${y}) after ${steps} steps: ${describeError(err)}`, {
         cause: err,
       })
@@ -197,7 +289,7 @@ async function walk(options: RunAgentOptions, span: Span, startedAt: number, pro
       outcome = 'gave-up'
       break
     }
-    if (direction !== 0 && direction !== 1 && direction !== 2 && direction !== 3) {
+    if (!isDirection(direction)) {
       throw new AgentError(
         AgentErrorCode.IllegalMove,
         `strategy ${strategy.name} returned ${JSON.stringify(direction) ?? String(direction)} at (${x}, ${y}): a direction must be 0 (up), 1 (right), 2 (down), 3 (left) or null`,
@@ -225,7 +317,16 @@ async function walk(options: RunAgentOptions, span: Span, startedAt: number, pro
   }
 
   checkAborted()
-  const map = await transport.submitMap(path)
+  // The map is a nicety: a model that fails to draw it does not undo the run (its outcome stands).
+  let map: string | null = null
+  let mapError: AgentError | null = null
+  try {
+    map = await transport.submitMap(path)
+  } catch (err) {
+    checkAborted()
+    mapError = err instanceof AgentError ? err : new AgentError(AgentErrorCode.BadResponse, `POST /maze/map failed: ${describeError(err)}`, { cause: err })
+    span.recordException(mapError)
+  }
   const result: AgentResult = {
     strategy: strategy.name,
     width,
@@ -238,5 +339,15 @@ async function walk(options: RunAgentOptions, span: Span, startedAt: number, pro
     elapsedMs: Math.round(performance.now() - startedAt),
     optimalSteps: meta.optimalSteps,
   }
-  return { result, map, outcome }
+  return { result, map, mapError, outcome }
+}
+
+const contradiction = (x: number, y: number, what: string): AgentError =>
+  new AgentError(AgentErrorCode.BadResponse, `GET /maze/pos/${y}/${x}: the model contradicts itself about cell (${x}, ${y}): ${what}`)
+
+/** A cell's walls and label, for error messages: from a view or from the runner's record. */
+function describeCell(cell: CellView | number): string {
+  if (typeof cell !== 'number') return JSON.stringify(cell)
+  const here = (Object.keys(LABEL_CODE) as Array<keyof typeof LABEL_CODE>)[(cell >> 4) & 3]
+  return JSON.stringify({ here, up: cell & 1, down: (cell >> 2) & 1, left: (cell >> 3) & 1, right: (cell >> 1) & 1 })
 }

@@ -11,6 +11,8 @@ describe('readConfig', () => {
       seed: null,
       startupTimeoutMs: 60_000,
       requestTimeoutMs: 10_000,
+      decisionTimeoutMs: 5_000,
+      deadlineMs: null,
       quiet: false,
       help: false,
       debug: false,
@@ -47,7 +49,33 @@ describe('readConfig', () => {
   })
 
   test('empty variables count as unset', () => {
-    expect(readConfig({ AGENT_SEED: '', AGENT_MAX_STEPS: ' ' }, [])).toMatchObject({ seed: null, maxSteps: null })
+    expect(readConfig({ AGENT_SEED: '', AGENT_MAX_STEPS: '', AGENT_STRATEGY: '', AGENT_DEADLINE_MS: '' }, [])).toMatchObject({
+      seed: null,
+      maxSteps: null,
+      strategy: 'astar',
+      deadlineMs: null,
+    })
+  })
+
+  test.each([
+    [{ AGENT_STRATEGY: ' ' }, [], 'AGENT_STRATEGY'],
+    [{ AGENT_STRATEGY: '\t' }, [], 'AGENT_STRATEGY'],
+    [{}, ['--strategy', '  '], '--strategy'],
+    [{ AGENT_MAX_STEPS: ' ' }, [], 'AGENT_MAX_STEPS'],
+  ] as const)('a blank (whitespace-only) value %j %j is refused, not read as unset', (env, argv, name) => {
+    expect(() => readConfig(env, argv)).toThrow(expect.objectContaining({ code: AgentErrorCode.Config, message: expect.stringContaining(name) }))
+  })
+
+  test('time budgets: per decision and for the whole run (0 = none)', () => {
+    expect(readConfig({ AGENT_DECISION_TIMEOUT_MS: '250', AGENT_DEADLINE_MS: '60000' }, [])).toMatchObject({ decisionTimeoutMs: 250, deadlineMs: 60_000 })
+    expect(readConfig({ AGENT_DEADLINE_MS: '1' }, ['--deadline-ms', '0', '--decision-timeout-ms', '1000'])).toMatchObject({
+      decisionTimeoutMs: 1000,
+      deadlineMs: null,
+    })
+    expect(() => readConfig({ AGENT_DECISION_TIMEOUT_MS: '0' }, [])).toThrow(expect.objectContaining({ message: expect.stringContaining('AGENT_DECISION_TIMEOUT_MS') }))
+    expect(() => readConfig({}, ['--deadline-ms', 'soon'])).toThrow(expect.objectContaining({ message: expect.stringContaining('--deadline-ms') }))
+    expect(USAGE).toContain('AGENT_DECISION_TIMEOUT_MS')
+    expect(USAGE).toContain('AGENT_DEADLINE_MS')
   })
 
   test.each([

@@ -39,7 +39,7 @@ describe('HTTP transport against the original contract', () => {
     expect(result.requests).toBe(server.hits.size! + server.hits.start! + server.hits.pos! + server.hits.map! + server.hits.other!)
     expect(transport.attempts).toBe(result.requests + 1) // plus the 503
     expect(server.connections()).toBe(1) // one keep-alive connection for the whole run
-    expect(map.split('\n')).toHaveLength(2 * 9 + 2)
+    expect(map!.split('\n')).toHaveLength(2 * 9 + 2)
   })
 
   test('fills seed and optimalSteps from GET /maze/meta when the server has it', async () => {

@@ -18,14 +18,21 @@ interface Exit {
 }
 
 /** Runs main.ts with only the given environment (plus PATH), from the agent package directory. */
-function agent(env: Record<string, string>, args: string[] = [], onSpawn?: (kill: (s: NodeJS.Signals) => void) => void): Promise<Exit> {
+function agent(env: Record<string, string>, args: string[] = [], killOn?: { stderr: string; signal: NodeJS.Signals }): Promise<Exit> {
   const started = Date.now()
   const child = spawn(process.execPath, [MAIN, ...args], { cwd: AGENT_DIR, env: { PATH: process.env.PATH ?? '', ...env } })
   let stdout = ''
   let stderr = ''
   child.stdout.on('data', (c: Buffer) => (stdout += c))
-  child.stderr.on('data', (c: Buffer) => (stderr += c))
-  onSpawn?.((s) => child.kill(s))
+  let killed = false
+  child.stderr.on('data', (c: Buffer) => {
+    stderr += c
+    // Signals are sent once the program says it got that far (not after some time: slow machines).
+    if (killOn !== undefined && !killed && stderr.includes(killOn.stderr)) {
+      killed = true
+      child.kill(killOn.signal)
+    }
+  })
   return new Promise((resolve) => child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr, ms: Date.now() - started })))
 }
 
@@ -76,10 +83,11 @@ describe('main.ts', () => {
     expect(lastLine(run.stdout)).toMatchObject({ solved: false, steps: 1 })
   })
 
-  test('bad environment: exit 2, one line naming the variable, no stack', async () => {
+  test('bad environment: exit 2, one line naming the variable, no stack, and a result line', async () => {
     const run = await agent({ MAZE_URL: server.url, AGENT_MAX_STEPS: 'many' })
     expect(run.code).toBe(2)
-    expect(run.stdout).toBe('')
+    expect(run.stdout.trimEnd().split('\n')).toHaveLength(1)
+    expect(lastLine(run.stdout)).toMatchObject({ strategy: null, width: null, height: null, solved: false, steps: 0, error: 'AGENT_ERR_CONFIG' })
     expect(run.stderr).toMatch(/^maze-agent: AGENT_ERR_CONFIG: AGENT_MAX_STEPS must be/)
     expect(run.stderr.trimEnd().split('\n')).toHaveLength(1)
   })
@@ -109,10 +117,10 @@ describe('main.ts', () => {
   test('SIGTERM while waiting for the model: stops, exit 143', async () => {
     const waiting = await startFixtureServer({ maze, unavailableForMs: 60_000, retryAfter: '30' })
     try {
-      const run = await agent({ MAZE_URL: waiting.url, AGENT_STRATEGY: 'random-dfs' }, [], (kill) => setTimeout(() => kill('SIGTERM'), 1000))
+      const run = await agent({ MAZE_URL: waiting.url, AGENT_STRATEGY: 'random-dfs' }, [], { stderr: 'maze-agent: strategy random-dfs', signal: 'SIGTERM' })
       expect(run.code).toBe(143)
       expect(run.stderr).toContain('stopped by SIGTERM')
-      expect(run.ms).toBeLessThan(5000)
+      expect(lastLine(run.stdout)).toMatchObject({ strategy: 'random-dfs', width: null, error: 'AGENT_ERR_ABORTED' })
     } finally {
       await waiting.close()
     }

@@ -2,7 +2,7 @@ import { generateMaze, Maze, type Direction, type Point } from '@maze-sim/maze'
 import { describe, expect, test, vi } from 'vitest'
 import { AgentErrorCode } from '../src/errors.ts'
 import { createInProcessTransport } from '../src/in-process-transport.ts'
-import { AGENT_RESULT_KEYS, AGENT_RESULT_SCHEMA } from '../src/result.ts'
+import { AGENT_RESULT_ERROR_KEYS, AGENT_RESULT_KEYS, AGENT_RESULT_SCHEMA } from '../src/result.ts'
 import { defaultMaxSteps, runAgent } from '../src/runner.ts'
 import { randomDfs } from '../src/strategies/random-dfs.ts'
 import type { Observation, Strategy } from '../src/strategy.ts'
@@ -135,7 +135,7 @@ describe('runAgent', () => {
     const parsed = JSON.parse(JSON.stringify(result)) as Record<string, unknown>
     expect(Object.keys(parsed)).toEqual([...AGENT_RESULT_KEYS])
     expect(AGENT_RESULT_SCHEMA.required).toEqual([...AGENT_RESULT_KEYS])
-    expect(Object.keys(AGENT_RESULT_SCHEMA.properties)).toEqual([...AGENT_RESULT_KEYS])
+    expect(Object.keys(AGENT_RESULT_SCHEMA.properties)).toEqual([...AGENT_RESULT_KEYS, ...AGENT_RESULT_ERROR_KEYS])
     for (const key of AGENT_RESULT_KEYS) {
       const types = [AGENT_RESULT_SCHEMA.properties[key].type].flat() as string[]
       const value = parsed[key]

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util'
-import { MAX_SEED, MAX_SIDE } from '@maze-sim/maze'
+import { MAX_SEED, MAX_SIDE, SIZE_RULE, sizeProblem } from '@maze-sim/maze'
 
 /** The embedded simulation's configuration: read once, from the environment and the command line. */
 export interface SimConfig {
@@ -29,8 +29,9 @@ While it runs, the model's address (printed as "view: …") shows the maze and t
 browser; --linger keeps it up afterwards and --step-delay slows the agent down to watch it.
 
 Options (each overrides its environment variable):
-  --width <n>        MAZE_WIDTH       maze width, 1..${MAX_SIDE} (default 80)
-  --height <n>       MAZE_HEIGHT      maze height, 1..${MAX_SIDE} (default 20)
+  --width <n>        MAZE_WIDTH       maze width (default 80)
+  --height <n>       MAZE_HEIGHT      maze height (default 20)
+                                      ${SIZE_RULE}
   --seed <n>         MAZE_SEED        maze seed, 0..${MAX_SEED} (default random, printed)
   --strategy <s>     AGENT_STRATEGY   random-dfs, astar, a package name or a file path (default astar)
   --port <n>         PORT             model port on 127.0.0.1 (default ${DEFAULT_PORT}, or a free one if taken; 0 = any)
@@ -39,7 +40,8 @@ Options (each overrides its environment variable):
   -q, --quiet                         only the map and the result line
   -h, --help                          print this help
 
-Exit codes: 0 solved, 1 not solved, 2 bad configuration, 3 model or agent failure.
+Exit codes (the agent's): 0 solved, 1 not solved, 2 bad configuration or strategy load failure,
+3 model unreachable or bad responses, 4 strategy bug (illegal move, exception).
 `
 
 /** A configuration problem, reported as one line naming the variable or flag. */
@@ -87,9 +89,9 @@ export function readSimConfig(argv: string[] = process.argv.slice(2), env: NodeJ
   const strategy = (values.strategy ?? env.AGENT_STRATEGY ?? '').trim() || 'astar'
   const width = integer(w, wSource, 1, MAX_SIDE, 80)
   const height = integer(h, hSource, 1, MAX_SIDE, 20)
-  if (width * height < 3) {
-    throw new SimConfigError(`a maze of ${width}x${height} has fewer than 3 cells: start, key and exit would overlap; use at least 3 cells`)
-  }
+  // The one size rule of every program (@maze-sim/maze): 1x1, 1x2 and 2x1 are refused.
+  const problem = sizeProblem(width, height)
+  if (problem !== null) throw new SimConfigError(`${wSource} x ${hSource}: ${problem}`)
   const seed = s === undefined || s.trim() === '' ? null : integer(s, sSource, 0, MAX_SEED, 0)
   const port = integer(p, pSource, 0, 65_535, DEFAULT_PORT)
   return {

@@ -2,7 +2,7 @@
 // `npm start`: the whole simulation on one machine, no Docker. The model is the real HTTP service
 // (started in this process, on localhost); the agent is the real runner with its undici client.
 import { randomInt } from 'node:crypto'
-import { createHttpTransport, isAgentError, loadStrategy, runAgent, slowedTransport } from '@maze-sim/agent'
+import { createHttpTransport, ExitCode, exitCodeOf, isAgentError, loadStrategy, runAgent, slowedTransport } from '@maze-sim/agent'
 import { startModel } from '@maze-sim/model'
 import { readSimConfig, SimConfigError, USAGE, type SimConfig } from './config.ts'
 
@@ -15,11 +15,11 @@ async function main(): Promise<number> {
   } catch (err) {
     if (!(err instanceof SimConfigError)) throw err
     process.stderr.write(`maze-sim: ${err.code}: ${err.message}\n`)
-    return 2
+    return ExitCode.BadConfig
   }
   if (config.help) {
     process.stdout.write(USAGE)
-    return 0
+    return ExitCode.Solved
   }
   const log = (line: string): void => {
     if (!config.quiet) process.stderr.write(`maze-sim: ${line}\n`)
@@ -30,7 +30,7 @@ async function main(): Promise<number> {
     strategy = await loadStrategy(config.strategy)
   } catch (err) {
     process.stderr.write(`maze-sim: ${isAgentError(err) ? `${err.code}: ` : ''}${(err as Error).message}\n`)
-    return 2
+    return exitCodeOf(err)
   }
 
   const model = await listen(config, seed)
@@ -53,7 +53,9 @@ async function main(): Promise<number> {
       },
     })
     const { result } = run
-    process.stdout.write(run.map.endsWith('\n') ? run.map : `${run.map}\n`)
+    // As the agent program: the map is a nicety, the run's outcome stands without it.
+    if (run.map !== null) process.stdout.write(run.map.endsWith('\n') ? run.map : `${run.map}\n`)
+    else log(`no map: ${run.mapError?.code}: ${run.mapError?.message}`)
     const ratio = result.optimalSteps ? ` — ${(result.steps / result.optimalSteps).toFixed(2)}x the optimal ${result.optimalSteps}` : ''
     log(`${strategy.name} ${run.outcome} in ${result.steps} steps${ratio} (key at step ${result.keyStep ?? '-'}), ${result.requests} requests, ${result.elapsedMs} ms`)
     process.stdout.write(`${JSON.stringify(result)}\n`)
@@ -62,11 +64,12 @@ async function main(): Promise<number> {
       process.stderr.write(`maze-sim: view: ${model.url}/ stays up — press Ctrl-C to stop\n`)
       await untilSignal()
     }
-    return result.solved ? 0 : 1
+    return result.solved ? ExitCode.Solved : ExitCode.NotSolved
   } catch (err) {
     const code = (err as { code?: unknown }).code
     process.stderr.write(`maze-sim: ${typeof code === 'string' ? `${code}: ` : ''}${(err as Error).message}\n`)
-    return 3
+    // The agent program's table: a strategy bug is 4, the model's fault 3 (exit-code.ts).
+    return exitCodeOf(err)
   } finally {
     await transport.close()
     await model.close()

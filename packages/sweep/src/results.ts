@@ -9,6 +9,8 @@ import { runKey } from './plan.ts'
 export type SweepResult = AgentResult & {
   /** The run stopped with an error (e.g. AGENT_ERR_ILLEGAL_MOVE); `solved` is false. */
   readonly error?: string
+  /** The error in words, when the agent said (its failed runs' result lines do). */
+  readonly message?: string
 }
 
 /** What was read from result lines. */
@@ -23,6 +25,16 @@ export interface ParsedResults {
 const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 0
 const isNullableCount = (v: unknown): v is number | null => v === null || isCount(v)
 
+/**
+ * True for the agent's result line of a run that failed before it knew its strategy or the maze's
+ * size (a bad configuration, a model that never answered): a failed run that cannot be placed.
+ */
+export function isUnplacedFailure(value: unknown): boolean {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return false
+  const v = value as Record<string, unknown>
+  return typeof v.error === 'string' && AGENT_RESULT_KEYS.every((k) => k in v) && (v.strategy === null || v.width === null || v.height === null)
+}
+
 /** The value as a SweepResult, or null when it does not have the result schema. */
 export function asResult(value: unknown): SweepResult | null {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return null
@@ -32,14 +44,17 @@ export function asResult(value: unknown): SweepResult | null {
   if (!isCount(v.width) || !isCount(v.height) || !isCount(v.steps) || !isCount(v.requests) || !isCount(v.elapsedMs)) return null
   if (!isNullableCount(v.seed) || !isNullableCount(v.keyStep) || !isNullableCount(v.optimalSteps)) return null
   if (v.error !== undefined && typeof v.error !== 'string') return null
-  return normalize(v as unknown as SweepResult)
+  if (v.message !== undefined && typeof v.message !== 'string') return null
+  // A failed run's line says solved false; take no chances with one that says otherwise.
+  return normalize((v.error !== undefined ? { ...v, solved: false } : v) as unknown as SweepResult)
 }
 
-/** The result with its keys in the schema's order (and `error` last, when present). */
+/** The result with its keys in the schema's order (and `error`, `message` last, when present). */
 export function normalize(r: SweepResult): SweepResult {
   const out: Record<string, unknown> = {}
   for (const k of AGENT_RESULT_KEYS) out[k] = r[k]
   if (r.error !== undefined) out.error = r.error
+  if (r.message !== undefined) out.message = r.message
   return out as unknown as SweepResult
 }
 
@@ -69,6 +84,11 @@ export function parseResultLines(text: string): ParsedResults {
       results.push(direct)
       continue
     }
+    // A failed run that never learnt its size: a run without a result for the plan (not solved).
+    if (isUnplacedFailure(value)) {
+      missing.push({ arrayIndex: null, status: (value as { error: string }).error })
+      continue
+    }
     if (value !== null && typeof value === 'object' && 'result' in value) {
       const row = value as { result: unknown; arrayIndex?: unknown; status?: unknown }
       const inner = asResult(row.result)
@@ -76,7 +96,7 @@ export function parseResultLines(text: string): ParsedResults {
         results.push(inner)
         continue
       }
-      if (row.result === null) {
+      if (row.result === null || isUnplacedFailure(row.result)) {
         missing.push({ arrayIndex: isCount(row.arrayIndex) ? row.arrayIndex : null, status: typeof row.status === 'string' ? row.status : null })
         continue
       }
