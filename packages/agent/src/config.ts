@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util'
 import { MAX_SEED } from '@maze-sim/maze'
 import { AgentError, AgentErrorCode } from './errors.ts'
 import { DEFAULT_REQUEST_TIMEOUT_MS, DEFAULT_STARTUP_TIMEOUT_MS } from './http-transport.ts'
-import { STRATEGY_NAMES } from './registry.ts'
+import { DEFAULT_STRATEGY, STRATEGY_NAMES } from './registry.ts'
 
 export { ExitCode } from './exit-code.ts'
 
@@ -33,7 +33,6 @@ export interface AgentConfig {
 }
 
 export const DEFAULT_URL = 'http://127.0.0.1:5555'
-export const DEFAULT_STRATEGY = 'astar'
 /** The strategy's time budget per decision: generous for a move, short enough to stop a runaway one. */
 export const DEFAULT_DECISION_TIMEOUT_MS = 5_000
 

@@ -42,8 +42,10 @@ export {
   type IsolatedStrategyOptions,
 } from './isolated-strategy.ts'
 export { exitCodeOf, exitCodeOfSignal } from './exit-code.ts'
-export { isStrategyName, STRATEGY_NAMES, strategies, type StrategyName } from './registry.ts'
+export { DEFAULT_STRATEGY, isStrategyName, STRATEGY_NAMES, strategies, type StrategyName } from './registry.ts'
+// Every built-in, for teams that wrap or compare against one.
+export { aStar } from './strategies/astar/astar.ts'
 export { randomDfs } from './strategies/random-dfs.ts'
 export { isStrategy, loadStrategy, type LoadStrategyOptions } from './load-strategy.ts'
-export { readConfig, DEFAULT_DECISION_TIMEOUT_MS, DEFAULT_STRATEGY, DEFAULT_URL, ExitCode, USAGE, type AgentConfig } from './config.ts'
+export { readConfig, DEFAULT_DECISION_TIMEOUT_MS, DEFAULT_URL, ExitCode, USAGE, type AgentConfig } from './config.ts'
 export { AgentTelemetry } from './telemetry.ts'

@@ -2,7 +2,7 @@ import { generateMaze, solve, type Maze } from '@maze-sim/maze'
 import { describe, expect, test } from 'vitest'
 import { createInProcessTransport } from '../src/in-process-transport.ts'
 import { runAgent, type StepEvent } from '../src/runner.ts'
-import { aStar } from '../src/strategies/astar.ts'
+import { aStar } from '../src/strategies/astar/astar.ts'
 import { randomDfs } from '../src/strategies/random-dfs.ts'
 import type { Strategy } from '../src/strategy.ts'
 

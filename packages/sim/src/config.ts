@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util'
+import { DEFAULT_STRATEGY, STRATEGY_NAMES } from '@maze-sim/agent'
 import { MAX_SEED, MAX_SIDE, SIZE_RULE, sizeProblem } from '@maze-sim/maze'
 
 /** The embedded simulation's configuration: read once, from the environment and the command line. */
@@ -33,7 +34,7 @@ Options (each overrides its environment variable):
   --height <n>       MAZE_HEIGHT      maze height (default 20)
                                       ${SIZE_RULE}
   --seed <n>         MAZE_SEED        maze seed, 0..${MAX_SEED} (default random, printed)
-  --strategy <s>     AGENT_STRATEGY   random-dfs, astar, a package name or a file path (default astar)
+  --strategy <s>     AGENT_STRATEGY   ${STRATEGY_NAMES.join(', ')}, a package name or a file path (default ${DEFAULT_STRATEGY})
   --port <n>         PORT             model port on 127.0.0.1 (default ${DEFAULT_PORT}, or a free one if taken; 0 = any)
   --linger                            keep the model and its live view up after the run, until Ctrl-C
   --step-delay <ms>                   pause before each step of the agent, to watch it in the view (default 0)
@@ -86,7 +87,7 @@ export function readSimConfig(argv: string[] = process.argv.slice(2), env: NodeJ
   const [h, hSource] = pick(values.height, 'height', 'MAZE_HEIGHT')
   const [s, sSource] = pick(values.seed, 'seed', 'MAZE_SEED')
   const [p, pSource] = pick(values.port, 'port', 'PORT')
-  const strategy = (values.strategy ?? env.AGENT_STRATEGY ?? '').trim() || 'astar'
+  const strategy = (values.strategy ?? env.AGENT_STRATEGY ?? '').trim() || DEFAULT_STRATEGY
   const width = integer(w, wSource, 1, MAX_SIDE, 80)
   const height = integer(h, hSource, 1, MAX_SIDE, 20)
   // The one size rule of every program (@maze-sim/maze): 1x1, 1x2 and 2x1 are refused.

@@ -1,7 +1,7 @@
 import { DX, DY, type Direction } from '@maze-sim/maze'
-import type { Explorer, Observation, Strategy, StrategyContext } from '../strategy.ts'
-import { UnknownRegions } from './astar/regions.ts'
-import { KnownMapSearch, type SearchGoal } from './astar/search.ts'
+import type { Explorer, Observation, Strategy, StrategyContext } from '../../strategy.ts'
+import { UnknownRegions } from './regions.ts'
+import { KnownMapSearch, type SearchGoal } from './search.ts'
 
 /**
  * `astar` keeps a map of what it has sensed and plans with A* over it, using what the rules
