@@ -1,10 +1,11 @@
 // The AWS calls: register, submit, describe and list jobs (AWS Batch), and the agent's result lines
 // (CloudWatch Logs). Region, credentials and profile come from the SDK's standard chain (AWS_REGION,
-// AWS_PROFILE, ~/.aws/config, SSO, instance roles...); --region and --profile override them.
+// AWS_PROFILE, ~/.aws/config, SSO, instance roles...); --region and --profile override them. Every
+// client is made by clientConfig, so every call has a timeout and a bounded number of attempts.
 import {
   BatchClient,
   DescribeJobsCommand,
-  ListJobsCommand,
+  paginateListJobs,
   RegisterJobDefinitionCommand,
   SubmitJobCommand,
   type JobDetail,
@@ -16,13 +17,17 @@ import {
   type SubmitJobCommandOutput,
   type TaskContainerDetails,
 } from '@aws-sdk/client-batch'
-import { CloudWatchLogsClient, FilterLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs'
+import { CloudWatchLogsClient, paginateFilterLogEvents } from '@aws-sdk/client-cloudwatch-logs'
 import { BatchError, BatchErrorCode } from './errors.ts'
 import { findResult, type ResultRow, type RunResult } from './results.ts'
 
 export interface AwsOptions {
   readonly region?: string | undefined
   readonly profile?: string | undefined
+  /** How long one attempt of an AWS request may take, in ms (default {@link DEFAULT_REQUEST_TIMEOUT_MS}). */
+  readonly requestTimeoutMs?: number | undefined
+  /** Attempts per AWS call, the first included (default {@link DEFAULT_MAX_ATTEMPTS}). */
+  readonly maxAttempts?: number | undefined
 }
 
 /** The CloudWatch Logs filter that selects the agent's result lines (every result has this key). */
@@ -31,10 +36,44 @@ export const RESULT_FILTER_PATTERN = '"optimalSteps"'
 export const DONE_STATUSES: readonly JobStatus[] = ['SUCCEEDED', 'FAILED']
 export const ALL_STATUSES: readonly JobStatus[] = ['SUBMITTED', 'PENDING', 'RUNNABLE', 'STARTING', 'RUNNING', 'SUCCEEDED', 'FAILED']
 
-const clientConfig = (o: AwsOptions): { region?: string; profile?: string } => ({
-  ...(o.region !== undefined ? { region: o.region } : {}),
-  ...(o.profile !== undefined ? { profile: o.profile } : {}),
-})
+/**
+ * The bound on every AWS call: each attempt is abandoned after this long (connecting, waiting for
+ * the answer, or a pause while it arrives), and a call is tried at most DEFAULT_MAX_ATTEMPTS times
+ * (the SDK's standard retry mode: only throttling, 5xx and network errors are retried, with
+ * exponential backoff of at most a few seconds). Without it the SDK waits for ever on an endpoint
+ * that accepts the connection and never answers. Batch and CloudWatch Logs answer these calls in
+ * well under a second.
+ */
+export const DEFAULT_REQUEST_TIMEOUT_MS = 15_000
+export const DEFAULT_MAX_ATTEMPTS = 3
+/** Connecting takes at most this long (or the request timeout, when that is shorter). */
+export const CONNECTION_TIMEOUT_MS = 5_000
+export const MAX_REQUEST_TIMEOUT_MS = 600_000
+export const MAX_ATTEMPTS_LIMIT = 10
+/**
+ * Paged reads (ListJobs, FilterLogEvents) go through the SDK's paginators, which end when a page
+ * repeats the token it was asked with: a service that keeps answering "more" with the same token
+ * cannot keep a command going for ever.
+ */
+const PAGINATION = { stopOnSameToken: true } as const
+
+/** The SDK client settings, in one place: region, profile, timeouts and retries. */
+export function clientConfig(o: AwsOptions = {}) {
+  const requestTimeout = o.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS
+  return {
+    ...(o.region !== undefined ? { region: o.region } : {}),
+    ...(o.profile !== undefined ? { profile: o.profile } : {}),
+    maxAttempts: o.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
+    requestHandler: {
+      connectionTimeout: Math.min(requestTimeout, CONNECTION_TIMEOUT_MS),
+      requestTimeout,
+      // An idle socket while the answer is arriving counts too, not only the wait for its headers.
+      socketTimeout: requestTimeout,
+      // Since @smithy/node-http-handler 4.4 an exceeded requestTimeout only logs a warning unless this is set.
+      throwOnRequestTimeout: true,
+    },
+  } as const
+}
 
 export const createBatchClient = (o: AwsOptions = {}): BatchClient => new BatchClient(clientConfig(o))
 export const createLogsClient = (o: AwsOptions = {}): CloudWatchLogsClient => new CloudWatchLogsClient(clientConfig(o))
@@ -54,11 +93,16 @@ export async function resolveRegion(o: AwsOptions = {}): Promise<string | undefi
 
 /** Wraps an SDK error as BATCH_ERR_AWS with what was being done and a hint for the usual causes. */
 export function awsError(err: unknown, doing: string): BatchError {
-  const e = err as { name?: string; message?: string; $metadata?: { httpStatusCode?: number } }
+  const e = err as { name?: string; code?: string; message?: string; $metadata?: { httpStatusCode?: number; attempts?: number } }
   const name = e.name ?? 'Error'
-  const message = e.message ?? String(err)
+  const message = (e.message ?? String(err)).replace(/\.+$/, '')
+  const attempts = e.$metadata?.attempts
   let hint = ''
-  if (/Region is missing/i.test(message)) hint = ' Set AWS_REGION, pass --region, or set a region in your AWS profile.'
+  if (name === 'TimeoutError' || e.code === 'ETIMEDOUT' || /timed out|exceeded the configured/i.test(message)) {
+    hint = ` No answer from AWS${attempts !== undefined ? ` after ${attempts} attempt${attempts === 1 ? '' : 's'}` : ''}: check the network, the region and any AWS_ENDPOINT_URL* setting, or allow more with --request-timeout-ms / --max-attempts.`
+  } else if (/ECONNREFUSED|ECONNRESET|ENOTFOUND|EAI_AGAIN|socket hang up/i.test(`${e.code ?? ''} ${message}`)) {
+    hint = ' AWS could not be reached: check the network, the region and any AWS_ENDPOINT_URL* setting.'
+  } else if (/Region is missing/i.test(message)) hint = ' Set AWS_REGION, pass --region, or set a region in your AWS profile.'
   else if (name === 'CredentialsProviderError' || /credentials/i.test(message)) {
     hint = ' No usable AWS credentials: set AWS_PROFILE (or --profile), run `aws configure` or `aws sso login`.'
   } else if (/AccessDenied|UnauthorizedOperation|not authorized/i.test(`${name} ${message}`)) {
@@ -112,17 +156,14 @@ export async function describeJobs(client: BatchClient, jobIds: readonly string[
 export async function listArrayChildren(client: BatchClient, arrayJobId: string, statuses: readonly JobStatus[] = ALL_STATUSES): Promise<JobSummary[]> {
   const out: JobSummary[] = []
   for (const jobStatus of statuses) {
-    let nextToken: string | undefined
-    do {
-      let page
-      try {
-        page = await client.send(new ListJobsCommand({ arrayJobId, jobStatus, ...(nextToken !== undefined ? { nextToken } : {}) }))
-      } catch (err) {
-        throw awsError(err, `ListJobs (children of ${arrayJobId}, ${jobStatus})`)
+    try {
+      // The SDK's paginator, stopping if the service hands back the token it was given (a loop).
+      for await (const page of paginateListJobs({ client, ...PAGINATION }, { arrayJobId, jobStatus })) {
+        out.push(...(page.jobSummaryList ?? []))
       }
-      out.push(...(page.jobSummaryList ?? []))
-      nextToken = page.nextToken
-    } while (nextToken !== undefined)
+    } catch (err) {
+      throw awsError(err, `ListJobs (children of ${arrayJobId}, ${jobStatus})`)
+    }
   }
   return out.sort((a, b) => (a.arrayProperties?.index ?? 0) - (b.arrayProperties?.index ?? 0))
 }
@@ -162,31 +203,28 @@ export async function fetchResults(batch: BatchClient, logs: CloudWatchLogsClien
   for (const [group, streams] of byGroup) {
     for (let i = 0; i < streams.length; i += 100) {
       const logStreamNames = streams.slice(i, i + 100)
-      let nextToken: string | undefined
-      do {
-        let page
-        try {
-          page = await logs.send(
-            new FilterLogEventsCommand({
-              logGroupName: group,
-              logStreamNames,
-              filterPattern: RESULT_FILTER_PATTERN,
-              ...(Number.isFinite(startTime) && startTime > 0 ? { startTime } : {}),
-              ...(nextToken !== undefined ? { nextToken } : {}),
-            }),
-          )
-        } catch (err) {
-          throw awsError(err, `FilterLogEvents (${group})`)
+      try {
+        const pages = paginateFilterLogEvents(
+          { client: logs, ...PAGINATION },
+          {
+            logGroupName: group,
+            logStreamNames,
+            filterPattern: RESULT_FILTER_PATTERN,
+            ...(Number.isFinite(startTime) && startTime > 0 ? { startTime } : {}),
+          },
+        )
+        for await (const page of pages) {
+          for (const event of page.events ?? []) {
+            const result = findResult(event.message ?? '')
+            if (result === null || event.logStreamName === undefined) continue
+            const ts = event.timestamp ?? 0
+            const previous = lastResult.get(event.logStreamName)
+            if (previous === undefined || previous.timestamp <= ts) lastResult.set(event.logStreamName, { timestamp: ts, result })
+          }
         }
-        for (const event of page.events ?? []) {
-          const result = findResult(event.message ?? '')
-          if (result === null || event.logStreamName === undefined) continue
-          const ts = event.timestamp ?? 0
-          const previous = lastResult.get(event.logStreamName)
-          if (previous === undefined || previous.timestamp <= ts) lastResult.set(event.logStreamName, { timestamp: ts, result })
-        }
-        nextToken = page.nextToken
-      } while (nextToken !== undefined)
+      } catch (err) {
+        throw awsError(err, `FilterLogEvents (${group})`)
+      }
     }
   }
 

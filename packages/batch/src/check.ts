@@ -4,6 +4,7 @@
 import type { RegisterJobDefinitionCommandInput } from '@aws-sdk/client-batch'
 import { BatchError, BatchErrorCode } from './errors.ts'
 import { Allowed, Fields } from './sdk-shape.ts'
+import { MAX_JSON_DEPTH } from './template.ts'
 
 export const Severity = { Error: 'error', Warning: 'warning' } as const
 export type Severity = (typeof Severity)[keyof typeof Severity]
@@ -188,12 +189,20 @@ export function checkJobDefinition(input: unknown): Problem[] {
   return f.list
 }
 
-function placeholders(value: unknown, path: string, f: Findings): void {
+function placeholders(value: unknown, path: string, f: Findings, depth = 0): void {
   if (typeof value === 'string') {
     const left = value.match(/\{\{[A-Za-z0-9_]+\}\}/g)
     if (left !== null) f.error('placeholder', path, `${left.join(', ')} was not filled in: render the template (pnpm batch render) instead of using it as is`)
-  } else if (Array.isArray(value)) value.forEach((v, i) => placeholders(v, `${path}[${i}]`, f))
-  else if (isObject(value)) for (const [k, v] of Object.entries(value)) placeholders(v, path === '$' ? k : `${path}.${k}`, f)
+    return
+  }
+  if (value === null || typeof value !== 'object') return
+  // Deeper is refused, not recursed into: a value built in memory can nest deeper than the stack allows.
+  if (depth >= MAX_JSON_DEPTH) {
+    f.error('too-deep', path, `arrays and objects nest more than ${MAX_JSON_DEPTH} levels deep here; a job definition needs about 8`)
+    return
+  }
+  if (Array.isArray(value)) value.forEach((v, i) => placeholders(v, `${path}[${i}]`, f, depth + 1))
+  else for (const [k, v] of Object.entries(value)) placeholders(v, path === '$' ? k : `${path}.${k}`, f, depth + 1)
 }
 
 const STATUS_REASON_PATTERN = /^[A-Za-z0-9.: \t]*\*?$/

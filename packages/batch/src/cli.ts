@@ -6,7 +6,21 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { parseArgs, type ParseArgsConfig } from 'node:util'
 import type { RegisterJobDefinitionCommandInput } from '@aws-sdk/client-batch'
-import { createBatchClient, createLogsClient, fetchResults, registerJobDefinition, resolveRegion, submitJob, describeJobs, type AwsOptions } from './aws.ts'
+import { MAX_SIDE, SIZE_RULE } from '@maze-sim/maze'
+import {
+  createBatchClient,
+  createLogsClient,
+  DEFAULT_MAX_ATTEMPTS,
+  DEFAULT_REQUEST_TIMEOUT_MS,
+  describeJobs,
+  fetchResults,
+  MAX_ATTEMPTS_LIMIT,
+  MAX_REQUEST_TIMEOUT_MS,
+  registerJobDefinition,
+  resolveRegion,
+  submitJob,
+  type AwsOptions,
+} from './aws.ts'
 import { assertValidJobDefinition, checkJobDefinition, formatProblems, Severity } from './check.ts'
 import { BatchError, BatchErrorCode, usageError } from './errors.ts'
 import { DockerCli } from './local/docker.ts'
@@ -14,7 +28,7 @@ import { runLocalJob } from './local/runner.ts'
 import { resultsFromDirectory, summarizeResults, type ResultRow } from './results.ts'
 import { formatJob, watchJobs } from './status.ts'
 import { formatPlan, planSubmissions, type EnvOverride, type SubmitOptions } from './submit.ts'
-import { Platform, readJsonFile, render, type RenderOptions } from './template.ts'
+import { Platform, readJsonFile, render, TEMPLATE_FILES, type RenderOptions } from './template.ts'
 
 /** Exit codes of `maze-batch`. */
 export const ExitCode = {
@@ -64,14 +78,21 @@ const RUN_FLAGS = `Runs (submit, run-local):
   --runs <n>                  seeds per strategy (default 1): an array job of runs x strategies
                               children; child i runs strategy i mod S on seed + floor(i / S)
   --split-strategies          one job (or array job) per strategy instead of one sweep
-  --width <n>, --height <n>   maze size (MAZE_WIDTH, MAZE_HEIGHT of the model)
+  --width <n>, --height <n>   maze size (MAZE_WIDTH, MAZE_HEIGHT of the model): ${SIZE_RULE}
   --max-steps <n>             the agent's step limit (AGENT_MAX_STEPS)
-  --env <container>:<NAME>=<value>   any other variable, repeatable (e.g. agent:AGENT_SEED=3)
-  --job-name <name>           job name (default maze-sim-<strategies>-seed<n>[-x<count>])`
+  --env <container>:<NAME>=<value>   any other variable, repeatable (e.g. agent:AGENT_SEED=3); the
+                              container must be one of the definition's (checked for run-local and
+                              for submit to maze-sim / maze-sim-fargate)
+  --job-name <name>           job name (default maze-sim-<strategies>-seed<n>[-x<count>]): up to 128
+                              letters, numbers, hyphens and underscores, the first a letter or number`
 
 const AWS_FLAGS = `AWS (register, submit, status, watch, results):
   --region <region>, --profile <name>   override AWS_REGION / AWS_PROFILE; credentials come from
-                                        the standard chain (environment, ~/.aws, SSO, roles)`
+                                        the standard chain (environment, ~/.aws, SSO, roles)
+  --request-timeout-ms <ms>   each attempt of an AWS call gives up after this long
+                              (MAZE_BATCH_REQUEST_TIMEOUT_MS; default ${DEFAULT_REQUEST_TIMEOUT_MS}, at most ${MAX_REQUEST_TIMEOUT_MS})
+  --max-attempts <n>          attempts per AWS call, retrying throttling, 5xx and network errors
+                              (MAZE_BATCH_MAX_ATTEMPTS; default ${DEFAULT_MAX_ATTEMPTS}, 1 to ${MAX_ATTEMPTS_LIMIT})`
 
 export const USAGE: Readonly<Record<string, string>> = {
   main: `Usage: maze-batch <command> [options]      (pnpm batch <command> ...)
@@ -225,7 +246,12 @@ const runOptions: NonNullable<ParseArgsConfig['options']> = {
   env: { type: 'string', multiple: true },
   'job-name': { type: 'string' },
 }
-const awsOptions: NonNullable<ParseArgsConfig['options']> = { region: { type: 'string' }, profile: { type: 'string' } }
+const awsOptions: NonNullable<ParseArgsConfig['options']> = {
+  region: { type: 'string' },
+  profile: { type: 'string' },
+  'request-timeout-ms': { type: 'string' },
+  'max-attempts': { type: 'string' },
+}
 const help: NonNullable<ParseArgsConfig['options']> = { help: { type: 'boolean', short: 'h' } }
 
 const COMMAND_OPTIONS: Readonly<Record<string, NonNullable<ParseArgsConfig['options']>>> = {
@@ -250,16 +276,43 @@ const COMMAND_OPTIONS: Readonly<Record<string, NonNullable<ParseArgsConfig['opti
   },
 }
 
+/**
+ * `--runs -1`: util.parseArgs refuses a value that starts with a dash ("argument is ambiguous"). A
+ * negative number after a flag that takes a value is that flag's value (as if `--runs=-1` were
+ * written), so the flag's own check answers with what it allows. Anything after `--` is left alone.
+ */
+export function joinNegativeValues(args: readonly string[], options: NonNullable<ParseArgsConfig['options']>): string[] {
+  const takesValue = (arg: string): boolean => {
+    if (arg.startsWith('--')) return options[arg.slice(2)]?.type === 'string'
+    return /^-[A-Za-z]$/.test(arg) && Object.values(options).some((o) => o.short === arg[1] && o.type === 'string')
+  }
+  const out: string[] = []
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!
+    if (arg === '--') {
+      out.push(...args.slice(i))
+      break
+    }
+    const next = args[i + 1]
+    if (next !== undefined && /^-\d/.test(next) && takesValue(arg)) {
+      out.push(arg.startsWith('--') ? `${arg}=${next}` : `${arg}${next}`)
+      i++
+    } else out.push(arg)
+  }
+  return out
+}
+
 const str = (v: Values, name: string): string | undefined => {
   const value = v[name]
   return typeof value === 'string' ? value : undefined
 }
 
-function integerFlag(v: Values, name: string, min: number, max: number): number | undefined {
+/** A whole-number flag (or, with `variable`, that variable's value) within [min, max]; absent: undefined. */
+function integerFlag(v: Values, name: string, min: number, max: number, variable?: string): number | undefined {
   const raw = str(v, name)
   if (raw === undefined) return undefined
   const n = /^\d+$/.test(raw.trim()) ? Number(raw) : Number.NaN
-  if (!Number.isSafeInteger(n) || n < min || n > max) throw usageError(`--${name} must be a whole number from ${min} to ${max}, got ${JSON.stringify(raw)}`)
+  if (!Number.isSafeInteger(n) || n < min || n > max) throw usageError(`${variable ?? `--${name}`} must be a whole number from ${min} to ${max}, got ${JSON.stringify(raw)}`)
   return n
 }
 
@@ -301,7 +354,20 @@ async function renderOptionsOf(values: Values, io: CliIo, defaults: { local?: bo
   }
 }
 
-const awsOf = (values: Values): AwsOptions => ({ region: str(values, 'region'), profile: str(values, 'profile') })
+/** The AWS settings: --region/--profile, and the bound on every call (flag, else variable, else default). */
+function awsOf(values: Values, io: CliIo): AwsOptions {
+  const fromEnv = (flag: string, variable: string, min: number, max: number): number | undefined => {
+    const raw = io.env[variable]?.trim()
+    if (raw === undefined || raw === '') return undefined
+    return integerFlag({ [flag]: raw }, flag, min, max, variable)
+  }
+  return {
+    region: str(values, 'region'),
+    profile: str(values, 'profile'),
+    requestTimeoutMs: integerFlag(values, 'request-timeout-ms', 1, MAX_REQUEST_TIMEOUT_MS) ?? fromEnv('request-timeout-ms', 'MAZE_BATCH_REQUEST_TIMEOUT_MS', 1, MAX_REQUEST_TIMEOUT_MS),
+    maxAttempts: integerFlag(values, 'max-attempts', 1, MAX_ATTEMPTS_LIMIT) ?? fromEnv('max-attempts', 'MAZE_BATCH_MAX_ATTEMPTS', 1, MAX_ATTEMPTS_LIMIT),
+  }
+}
 
 function submitOptionsOf(values: Values, queue: string, jobDefinition: string, containerNames?: readonly string[]): SubmitOptions {
   const strategy = str(values, 'strategy')
@@ -312,8 +378,8 @@ function submitOptionsOf(values: Values, queue: string, jobDefinition: string, c
     strategies: strategy === undefined ? [] : strategy.split(',').map((s) => s.trim()),
     seed: integerFlag(values, 'seed', 0, 4_294_967_295),
     runs: integerFlag(values, 'runs', 1, 10_000) ?? 1,
-    width: integerFlag(values, 'width', 1, 100_000),
-    height: integerFlag(values, 'height', 1, 100_000),
+    width: integerFlag(values, 'width', 1, MAX_SIDE),
+    height: integerFlag(values, 'height', 1, MAX_SIDE),
     maxSteps: integerFlag(values, 'max-steps', 1, Number.MAX_SAFE_INTEGER),
     splitStrategies: values['split-strategies'] === true,
     env: parseEnvFlags(values),
@@ -333,6 +399,17 @@ async function definitionOf(values: Values, io: CliIo, defaults: { local?: boole
 
 const containerNamesOf = (definition: RegisterJobDefinitionCommandInput): string[] =>
   (definition.ecsProperties?.taskProperties?.[0]?.containers ?? []).map((c) => c.name ?? '')
+
+/**
+ * The containers of `--job-definition` when it is registered from this project's templates (by the
+ * names `register` gives them: maze-sim, maze-sim-fargate), so `submit --dry-run` refuses an --env
+ * for a container the job does not have; undefined for any other definition.
+ */
+function templateContainersOf(jobDefinition: string): string[] | undefined {
+  const name = /:job-definition\/([^:]+)/.exec(jobDefinition)?.[1] ?? jobDefinition.split(':')[0]
+  const platform = name === 'maze-sim' ? Platform.Ec2 : name === 'maze-sim-fargate' ? Platform.Fargate : undefined
+  return platform === undefined ? undefined : containerNamesOf(readJsonFile(TEMPLATE_FILES[platform]) as RegisterJobDefinitionCommandInput)
+}
 
 function printRows(rows: readonly ResultRow[], io: CliIo): void {
   for (const row of rows) io.stdout(`${JSON.stringify(row)}\n`)
@@ -368,7 +445,7 @@ async function command(name: string, values: Values, positionals: string[], io: 
         io.stdout(json(definition))
         return ExitCode.Ok
       }
-      const client = createBatchClient(awsOf(values))
+      const client = createBatchClient(awsOf(values, io))
       try {
         const out = await registerJobDefinition(client, definition)
         io.stderr(`registered ${out.jobDefinitionName} revision ${out.revision}\n`)
@@ -381,13 +458,15 @@ async function command(name: string, values: Values, positionals: string[], io: 
     case 'submit': {
       const queue = str(values, 'queue') ?? (io.env.MAZE_BATCH_QUEUE?.trim() || undefined)
       if (queue === undefined) throw usageError('--queue is required (or set MAZE_BATCH_QUEUE): the job queue to submit to')
-      const plan = planSubmissions(submitOptionsOf(values, queue, str(values, 'job-definition') ?? 'maze-sim'))
+      const jobDefinition = str(values, 'job-definition') ?? 'maze-sim'
+      const aws = awsOf(values, io)
+      const plan = planSubmissions(submitOptionsOf(values, queue, jobDefinition, templateContainersOf(jobDefinition)))
       io.stderr(`${formatPlan(plan)}\n`)
       if (values['dry-run'] === true) {
         io.stdout(json(plan.map((p) => p.input)))
         return ExitCode.Ok
       }
-      const client = createBatchClient(awsOf(values))
+      const client = createBatchClient(aws)
       try {
         for (const job of plan) {
           const out = await submitJob(client, job.input)
@@ -401,7 +480,7 @@ async function command(name: string, values: Values, positionals: string[], io: 
     }
     case 'status': {
       if (positionals.length === 0) throw usageError('status needs at least one job id')
-      const client = createBatchClient(awsOf(values))
+      const client = createBatchClient(awsOf(values, io))
       try {
         const jobs = await describeJobs(client, positionals)
         if (values.json === true) io.stdout(json(jobs))
@@ -414,7 +493,7 @@ async function command(name: string, values: Values, positionals: string[], io: 
     case 'watch': {
       if (positionals.length === 0) throw usageError('watch needs at least one job id')
       const interval = integerFlag(values, 'interval', 1, 3600) ?? 15
-      const client = createBatchClient(awsOf(values))
+      const client = createBatchClient(awsOf(values, io))
       try {
         const jobs = await watchJobs(client, positionals, {
           intervalMs: interval * 1000,
@@ -437,8 +516,8 @@ async function command(name: string, values: Values, positionals: string[], io: 
         return ExitCode.Ok
       }
       if (positionals.length !== 1) throw usageError('results needs one job id (or --dir <run directory>)')
-      const batch = createBatchClient(awsOf(values))
-      const logs = createLogsClient(awsOf(values))
+      const batch = createBatchClient(awsOf(values, io))
+      const logs = createLogsClient(awsOf(values, io))
       try {
         printRows(await fetchResults(batch, logs, positionals[0]!, container), io)
       } finally {
@@ -507,9 +586,11 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     if (options === undefined) throw usageError(`unknown command ${JSON.stringify(name)}; the commands are render, check, register, submit, status, watch, results, run-local (see --help)`)
     let parsed: { values: Values; positionals: string[] }
     try {
-      parsed = parseArgs({ args: [...rest], options, strict: true, allowPositionals: true }) as { values: Values; positionals: string[] }
+      parsed = parseArgs({ args: joinNegativeValues(rest, options), options, strict: true, allowPositionals: true }) as { values: Values; positionals: string[] }
     } catch (err) {
-      throw usageError(`${(err as Error).message.replace(/\. To specify a positional argument.*$/s, '')}; see maze-batch ${name} --help`, err)
+      // One line: parseArgs' messages span several.
+      const message = (err as Error).message.replace(/\.?\s*To specify a positional argument.*$/s, '').replace(/\s*\n\s*/g, ' ').replace(/\.$/, '')
+      throw usageError(`${message}; see maze-batch ${name} --help`, err)
     }
     if (parsed.values.help === true) {
       io.stdout(USAGE[name]!)

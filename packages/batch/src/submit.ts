@@ -2,6 +2,7 @@
 // ecsPropertiesOverride.taskProperties[0].containers[] (Batch rejects containerOverrides for
 // ecsProperties jobs). The local runner applies the very same inputs (see overrides.ts).
 import type { KeyValuePair, SubmitJobCommandInput, TaskContainerOverrides } from '@aws-sdk/client-batch'
+import { MAX_SIDE, sizeProblem } from '@maze-sim/maze'
 import { usageError } from './errors.ts'
 import { deriveJobEnv, JobEnv } from './job-env.ts'
 
@@ -49,13 +50,24 @@ export interface PlannedJob {
 }
 
 const NAME_PART = /[^A-Za-z0-9_-]+/g
+/** Batch's rule for job names (SubmitJob `jobName`). */
+export const MAX_JOB_NAME_LENGTH = 128
+const JOB_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]*$/
+
+/** What is wrong with a job name by Batch's rule, or null: up to 128 letters, numbers, hyphens and underscores, the first a letter or number. */
+export function jobNameProblem(name: string): string | null {
+  if (name.length === 0) return 'a job name cannot be empty'
+  if (name.length > MAX_JOB_NAME_LENGTH) return `a job name has at most ${MAX_JOB_NAME_LENGTH} characters, this one has ${name.length}`
+  if (!JOB_NAME.test(name)) return `a job name holds only letters, numbers, hyphens and underscores, and starts with a letter or number, got ${JSON.stringify(name)}`
+  return null
+}
 
 /** A Batch job name: letters, numbers, hyphens and underscores, up to 128, starting with a letter or number. */
 export function jobNameFor(strategies: readonly string[], seed: number | undefined, count: number): string {
   const what = strategies.length === 0 ? 'default' : strategies.map((s) => s.replace(NAME_PART, '_')).join('-')
   const seeds = seed === undefined ? (count > 1 ? `-seed${DEFAULT_SEED_BASE}` : '') : `-seed${seed}`
   const name = `maze-sim-${what}${seeds}${count > 1 ? `-x${count}` : ''}`
-  return name.slice(0, 128)
+  return name.slice(0, MAX_JOB_NAME_LENGTH)
 }
 
 class ContainerEnv {
@@ -95,12 +107,24 @@ function validate(options: SubmitOptions): void {
   if (options.seed !== undefined && (!Number.isInteger(options.seed) || options.seed < 0 || options.seed > MAX_SEED)) {
     throw usageError(`--seed must be a whole number from 0 to ${MAX_SEED}, got ${options.seed}`)
   }
+  // The model's own size rule (@maze-sim/maze), so a size the model would refuse at start is refused here.
+  // With only one side given, the other is the job definition's and the model checks the area.
+  if (options.width !== undefined && options.height !== undefined) {
+    const problem = sizeProblem(options.width, options.height)
+    if (problem !== null) throw usageError(`--width ${options.width} --height ${options.height}: ${problem}`)
+  }
   for (const [flag, v] of [
     ['--width', options.width],
     ['--height', options.height],
-    ['--max-steps', options.maxSteps],
   ] as const) {
-    if (v !== undefined && (!Number.isInteger(v) || v < 1)) throw usageError(`${flag} must be a positive whole number, got ${v}`)
+    if (v !== undefined && (!Number.isInteger(v) || v < 1 || v > MAX_SIDE)) throw usageError(`${flag} must be a whole number from 1 to ${MAX_SIDE}, got ${v}`)
+  }
+  if (options.maxSteps !== undefined && (!Number.isInteger(options.maxSteps) || options.maxSteps < 1)) {
+    throw usageError(`--max-steps must be a positive whole number, got ${options.maxSteps}`)
+  }
+  if (options.jobName !== undefined) {
+    const problem = jobNameProblem(options.jobName)
+    if (problem !== null) throw usageError(`--job-name: ${problem}`)
   }
   for (const e of options.env ?? []) {
     if (options.containerNames !== undefined && !options.containerNames.includes(e.container)) {
@@ -118,6 +142,16 @@ function validate(options: SubmitOptions): void {
  */
 export function planSubmissions(options: SubmitOptions): PlannedJob[] {
   validate(options)
+  const jobs = plan(options)
+  // --job-name with --split-strategies gets a suffix per strategy: the whole name must still be a job name.
+  for (const { input } of jobs) {
+    const problem = jobNameProblem(input.jobName ?? '')
+    if (problem !== null) throw usageError(`--job-name: ${problem}${options.splitStrategies === true ? ' (with the strategy appended for --split-strategies)' : ''}`)
+  }
+  return jobs
+}
+
+function plan(options: SubmitOptions): PlannedJob[] {
   const strategies = options.strategies
   const groups: (readonly string[])[] = options.splitStrategies === true && strategies.length > 1 ? strategies.map((s) => [s]) : [strategies]
   const order = options.containerNames ?? [ContainerName.Collector, ContainerName.Model, ContainerName.Agent]

@@ -149,13 +149,44 @@ export function resolveParams(options: RenderOptions): TemplateParams {
   }
 }
 
-/** Reads a JSON file (a template or a rendered definition). */
+/**
+ * How deeply a template or definition file may nest arrays and objects. A job definition nests about
+ * 8 levels (ecsProperties.taskProperties[0].containers[0].environment[0]); every walk over a parsed
+ * definition (filling in, `check`) recurses once per level, so a file nested 100,000 deep would
+ * overflow the stack instead of getting a message.
+ */
+export const MAX_JSON_DEPTH = 64
+
+/** The deepest nesting of arrays and objects in JSON text, stopping early past `limit`; strings are skipped. */
+export function jsonDepth(text: string, limit = Number.POSITIVE_INFINITY): number {
+  let depth = 0
+  let deepest = 0
+  let inString = false
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i)
+    if (inString) {
+      if (c === 0x5c) i++ // a backslash escapes the next character
+      else if (c === 0x22) inString = false
+    } else if (c === 0x22) inString = true
+    else if (c === 0x5b || c === 0x7b) {
+      depth++
+      if (depth > deepest) deepest = depth
+      if (deepest > limit) return deepest
+    } else if (c === 0x5d || c === 0x7d) depth--
+  }
+  return deepest
+}
+
+/** Reads a JSON file (a template or a rendered definition); nested deeper than MAX_JSON_DEPTH is refused. */
 export function readJsonFile(path: string): unknown {
   let text: string
   try {
     text = readFileSync(path, 'utf8')
   } catch (err) {
     throw templateError(`cannot read ${path}: ${(err as Error).message}`, err)
+  }
+  if (jsonDepth(text, MAX_JSON_DEPTH) > MAX_JSON_DEPTH) {
+    throw templateError(`${path} nests arrays and objects more than ${MAX_JSON_DEPTH} levels deep; a job definition needs about 8`)
   }
   try {
     return JSON.parse(text) as unknown

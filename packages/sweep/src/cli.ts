@@ -2,10 +2,11 @@
 // default: a local sweep) or `leaderboard` (the same leaderboard from result lines: a sweep's file,
 // the Batch CLI's `results`, stdin). `runCli` takes its inputs and outputs as arguments so tests
 // can run it in-process; main.ts wires it to the process.
-import { mkdirSync, writeFileSync } from 'node:fs'
+import { closeSync, existsSync, mkdirSync, openSync, rmdirSync, statSync, unlinkSync, writeFileSync, type Stats } from 'node:fs'
 import { dirname, resolve } from 'node:path'
-import { parseArgs } from 'node:util'
+import { parseArgs, type ParseArgsConfig } from 'node:util'
 import { STRATEGY_NAMES } from '@maze-sim/agent'
+import { SIZE_RULE } from '@maze-sim/maze'
 import { renderRatioChart } from './chart.ts'
 import { SweepError, SweepErrorCode, usageError } from './errors.ts'
 import { formatMarkdown, formatText } from './format.ts'
@@ -20,7 +21,7 @@ import { runSweep } from './sweep.ts'
 /** Exit codes of `pnpm sweep`. */
 export const ExitCode = {
   Ok: 0,
-  /** A worker thread failed. */
+  /** A worker thread failed (SWEEP_ERR_WORKER), or the Markdown or chart could not be written at the end (SWEEP_ERR_WRITE; the results file is complete). */
   Failed: 1,
   /** A bad flag or a strategy that cannot be loaded (SWEEP_ERR_USAGE, SWEEP_ERR_STRATEGY_LOAD). */
   Usage: 2,
@@ -68,9 +69,14 @@ Both:
   -q, --quiet              no progress on stderr
   -h, --help               this text
 
-Exit codes: 0 done; 1 a worker failed; 2 bad options or strategy (SWEEP_ERR_USAGE,
-SWEEP_ERR_STRATEGY_LOAD); 3 unreadable or no results (SWEEP_ERR_RESULTS); 130 / 143 stopped by
-SIGINT / SIGTERM (rerun the same command to finish).
+Sizes follow the maze's rule: ${SIZE_RULE}.
+Output files (--out, --markdown, --chart) are checked before the first run: a path that cannot be
+written is a usage error. Negative numbers are refused with the flag's own message.
+
+Exit codes: 0 done; 1 a worker failed (SWEEP_ERR_WORKER), or --markdown / --chart could not be
+written at the end (SWEEP_ERR_WRITE; --out holds every result, rerun to write them); 2 bad options,
+output path or strategy (SWEEP_ERR_USAGE, SWEEP_ERR_STRATEGY_LOAD); 3 unreadable or no results
+(SWEEP_ERR_RESULTS); 130 / 143 stopped by SIGINT / SIGTERM (rerun the same command to finish).
 `
 
 interface OutputConfig {
@@ -86,37 +92,66 @@ export type SweepConfig =
   | ({ readonly command: 'run'; readonly plan: SweepPlan; readonly out: string; readonly fresh: boolean; readonly workers: number; readonly transport: TransportKind } & OutputConfig)
   | ({ readonly command: 'leaderboard'; readonly from: readonly string[]; readonly plan: SweepPlan | null } & OutputConfig)
 
+type ParseOptions = NonNullable<ParseArgsConfig['options']>
+
+const OPTIONS: ParseOptions = {
+  strategies: { type: 'string' },
+  seeds: { type: 'string' },
+  size: { type: 'string' },
+  out: { type: 'string' },
+  fresh: { type: 'boolean' },
+  workers: { type: 'string' },
+  transport: { type: 'string' },
+  from: { type: 'string', multiple: true },
+  baseline: { type: 'string' },
+  markdown: { type: 'string' },
+  chart: { type: 'string' },
+  timings: { type: 'boolean' },
+  quiet: { type: 'boolean', short: 'q' },
+  help: { type: 'boolean', short: 'h' },
+}
+
+/**
+ * `--seeds -5`: util.parseArgs refuses a value that starts with a dash ("argument is ambiguous"). A
+ * negative number after a flag that takes a value is that flag's value (as if `--seeds=-5` were
+ * written), so the flag's own check answers with what it allows. Anything after `--` is left alone.
+ */
+export function joinNegativeValues(args: readonly string[], options: ParseOptions): string[] {
+  const takesValue = (arg: string): boolean => {
+    if (arg.startsWith('--')) return options[arg.slice(2)]?.type === 'string'
+    return /^-[A-Za-z]$/.test(arg) && Object.values(options).some((o) => o.short === arg[1] && o.type === 'string')
+  }
+  const out: string[] = []
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!
+    if (arg === '--') {
+      out.push(...args.slice(i))
+      break
+    }
+    const next = args[i + 1]
+    if (next !== undefined && /^-\d/.test(next) && takesValue(arg)) {
+      out.push(arg.startsWith('--') ? `${arg}=${next}` : `${arg}${next}`)
+      i++
+    } else out.push(arg)
+  }
+  return out
+}
+
+/** util.parseArgs with negative numbers as values, its errors as one-line SWEEP_ERR_USAGE. */
+export function parseFlags(args: readonly string[], options: ParseOptions): Record<string, string | boolean | string[] | undefined> {
+  try {
+    return parseArgs({ args: joinNegativeValues(args, options), allowPositionals: false, allowNegative: true, options }).values as Record<string, string | boolean | string[] | undefined>
+  } catch (err) {
+    throw usageError(`${(err as Error).message.replace(/\s*\n\s*/g, ' ').replace(/\.$/, '')}; see --help`)
+  }
+}
+
 /** Parses the command line; throws SWEEP_ERR_USAGE naming the flag. */
 export function readConfig(argv: readonly string[]): SweepConfig {
   const [first, ...rest] = argv
   const command = first === 'run' || first === 'leaderboard' ? first : 'run'
   const args = first === 'run' || first === 'leaderboard' ? rest : [...argv]
-  let values: Record<string, string | boolean | string[] | undefined>
-  try {
-    values = parseArgs({
-      args,
-      allowPositionals: false,
-      allowNegative: true,
-      options: {
-        strategies: { type: 'string' },
-        seeds: { type: 'string' },
-        size: { type: 'string' },
-        out: { type: 'string' },
-        fresh: { type: 'boolean' },
-        workers: { type: 'string' },
-        transport: { type: 'string' },
-        from: { type: 'string', multiple: true },
-        baseline: { type: 'string' },
-        markdown: { type: 'string' },
-        chart: { type: 'string' },
-        timings: { type: 'boolean' },
-        quiet: { type: 'boolean', short: 'q' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }).values
-  } catch (err) {
-    throw usageError(`${(err as Error).message}; see --help`)
-  }
+  const values = parseFlags(args, OPTIONS)
   if (values.help === true) return { command: 'help' }
   const str = (k: string): string | undefined => values[k] as string | undefined
   const output: OutputConfig = {
@@ -140,7 +175,7 @@ export function readConfig(argv: readonly string[]): SweepConfig {
 
   if (values.from !== undefined) throw usageError('--from is for `sweep leaderboard`')
   const workersText = str('workers')
-  const workers = workersText === undefined ? defaultWorkers() : Number(workersText)
+  const workers = workersText === undefined ? defaultWorkers() : /^\d+$/.test(workersText.trim()) ? Number(workersText) : Number.NaN
   if (!Number.isInteger(workers) || workers < 1 || workers > 256) throw usageError(`--workers must be a whole number from 1 to 256, got ${workersText}`)
   const transport = str('transport') ?? 'in-process'
   if (!(TRANSPORTS as readonly string[]).includes(transport)) throw usageError(`--transport must be one of ${TRANSPORTS.join(', ')}, got ${transport}`)
@@ -161,13 +196,82 @@ export interface CliIo {
   readonly readStdin?: () => string
 }
 
+/**
+ * Why `path` cannot be written, or null. Looked at before any work starts, so a sweep of an hour does
+ * not end in an error about its chart: the path is a directory, a parent is a file, or writing is
+ * refused — tried for real (permissions alone say nothing to root or on a read-only file system):
+ * the file is opened for appending, or the first missing directory is made; whatever that creates
+ * is removed again. Walks up at most to the root. A write can still fail later (a full disk):
+ * writeOutput then says so in one line.
+ */
+export function outputProblem(path: string): string | null {
+  const stat = (p: string): Stats | null | string => {
+    try {
+      return statSync(p, { throwIfNoEntry: false }) ?? null
+    } catch (err) {
+      // ENOTDIR: a parent is a file, found further up.
+      return (err as NodeJS.ErrnoException).code === 'ENOTDIR' ? null : (err as Error).message
+    }
+  }
+  let firstMissing: string | null = null
+  for (let dir = dirname(path); ; dir = dirname(dir)) {
+    const found = stat(dir)
+    if (typeof found === 'string') return found
+    if (found !== null) {
+      if (!found.isDirectory()) return `cannot create ${path}: ${dir} is not a directory`
+      break
+    }
+    firstMissing = dir
+    if (dirname(dir) === dir) return `cannot create ${path}: no directory above it exists`
+  }
+  try {
+    if (firstMissing !== null) {
+      mkdirSync(firstMissing)
+      rmdirSync(firstMissing)
+      return null
+    }
+    const own = stat(path)
+    if (typeof own === 'string') return own
+    if (own?.isDirectory() === true) return `${path} is a directory`
+    closeSync(openSync(path, 'a'))
+    if (own === null) unlinkSync(path)
+    return null
+  } catch (err) {
+    return `cannot write ${path}: ${(err as Error).message}`
+  }
+}
+
+/** Makes `dir` and its missing parents one by one (bounded by the path's depth; `mkdirSync(recursive)` loops for ever under /proc). */
+function makeDirectories(dir: string): void {
+  const missing: string[] = []
+  for (let d = dir; !existsSync(d) && dirname(d) !== d; d = dirname(d)) missing.unshift(d)
+  for (const d of missing) mkdirSync(d)
+}
+
+/** Fails fast (SWEEP_ERR_USAGE) when an output file of the command cannot be written. */
+function checkOutputs(outputs: readonly (readonly [flag: string, file: string | null])[], cwd: string): void {
+  for (const [flag, file] of outputs) {
+    if (file === null) continue
+    const problem = outputProblem(resolve(cwd, file))
+    if (problem !== null) throw usageError(`${flag} ${file}: ${problem}`)
+  }
+}
+
+/** Writes one output file (creating its directory); a failure is one line, SWEEP_ERR_WRITE, with the error as cause. */
+export function writeOutput(path: string, text: string | Uint8Array, what: string): void {
+  try {
+    makeDirectories(dirname(path))
+    writeFileSync(path, text)
+  } catch (err) {
+    throw new SweepError(SweepErrorCode.Write, `cannot write the ${what} to ${path}: ${(err as Error).message}`, { cause: err })
+  }
+}
+
 /** Writes the leaderboard's outputs: the table on stdout, Markdown and the chart to their files. */
 function emit(board: Leaderboard, config: OutputConfig, io: CliIo, log: (line: string) => void): void {
   io.stdout(formatText(board, { timings: config.timings }))
   const write = (file: string, text: string, what: string): void => {
-    const path = resolve(io.cwd, file)
-    mkdirSync(dirname(path), { recursive: true })
-    writeFileSync(path, text)
+    writeOutput(resolve(io.cwd, file), text, what)
     log(`${what} written to ${file}`)
   }
   if (config.markdown !== null) write(config.markdown, formatMarkdown(board, { timings: config.timings }), 'Markdown leaderboard')
@@ -204,6 +308,14 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     if (!config.quiet) io.stderr.write(`maze-sweep: ${line}\n`)
   }
   try {
+    checkOutputs(
+      [
+        ...(config.command === 'run' ? [['--out', config.out] as const] : []),
+        ['--markdown', config.markdown],
+        ['--chart', config.chart],
+      ],
+      io.cwd,
+    )
     return config.command === 'run' ? await sweepCommand(config, io, log) : leaderboardCommand(config, io, log)
   } catch (err) {
     const code = err instanceof SweepError ? err.code : 'SWEEP_ERR_UNEXPECTED'

@@ -8,8 +8,10 @@ export const SweepErrorCode = {
   Results: 'SWEEP_ERR_RESULTS',
   /** A worker thread failed (not a run: a run that fails is a result with `error`). */
   Worker: 'SWEEP_ERR_WORKER',
-  /** A picture could not be written (e.g. no PNG renderer on this platform). */
+  /** A picture could not be rendered (e.g. no PNG renderer on this platform). */
   Render: 'SWEEP_ERR_RENDER',
+  /** An output file (Markdown, chart, picture) could not be written at the end (e.g. a full disk). */
+  Write: 'SWEEP_ERR_WRITE',
 } as const
 export type SweepErrorCode = (typeof SweepErrorCode)[keyof typeof SweepErrorCode]
 

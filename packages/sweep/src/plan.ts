@@ -1,7 +1,7 @@
 // What a sweep runs: strategies x seeds x sizes, and the deterministic mapping from a run's index
 // to its (strategy, seed, size). Pure: the local sweep, the Batch submitter and the leaderboard
 // all use the same mapping, so array child i of a Batch sweep plays what local run i plays.
-import { MAX_SEED } from '@maze-sim/maze'
+import { MAX_SEED, parseSize } from '@maze-sim/maze'
 import { usageError } from './errors.ts'
 
 /** A maze size. */
@@ -94,15 +94,18 @@ export function parseSeeds(text: string, flag = '--seeds'): number[] {
   return seeds
 }
 
-/** Sizes from `80x20` or `80x20,160x40`. */
+/**
+ * Sizes from `80x20` or `80x20,160x40`, each checked against the maze's one size rule
+ * (`parseSize` of @maze-sim/maze: the rule the model and the agent apply), so a size no maze can
+ * have is a usage error here rather than a failed run in a worker.
+ */
 export function parseSizes(text: string, flag = '--size'): Size[] {
   const sizes: Size[] = []
   for (const part of text.split(',')) {
-    const m = /^\s*(\d{1,6})\s*[x×]\s*(\d{1,6})\s*$/.exec(part)
-    const width = Number(m?.[1])
-    const height = Number(m?.[2])
-    if (!m || width < 1 || height < 1) throw usageError(`${flag}: ${JSON.stringify(part)} is not a size; give WIDTHxHEIGHT, e.g. 80x20`)
-    if (!sizes.some((s) => s.width === width && s.height === height)) sizes.push({ width, height })
+    // `80 x 20` and `80×20` are accepted too.
+    const size = parseSize(part.replace(/\s+/g, '').replace('×', 'x'))
+    if (typeof size === 'string') throw usageError(`${flag}: ${JSON.stringify(part.trim())}: ${size}`)
+    if (!sizes.some((s) => s.width === size.width && s.height === size.height)) sizes.push(size)
   }
   return sizes
 }

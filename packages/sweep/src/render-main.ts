@@ -1,11 +1,10 @@
 #!/usr/bin/env node
 // `pnpm render`: draws the maze of (seed, size) and the walk of a strategy through it, as SVG
 // (and PNG through resvg when the output ends in .png or --png is given).
-import { mkdirSync, writeFileSync } from 'node:fs'
-import { dirname, resolve } from 'node:path'
-import { parseArgs } from 'node:util'
+import { resolve } from 'node:path'
 import { loadStrategy, STRATEGY_NAMES } from '@maze-sim/agent'
-import { generateMaze, MAX_SEED } from '@maze-sim/maze'
+import { generateMaze, MAX_SEED, SIZE_RULE } from '@maze-sim/maze'
+import { outputProblem, parseFlags, writeOutput } from './cli.ts'
 import { SweepError, SweepErrorCode, usageError } from './errors.ts'
 import { renderMazeSvg } from './maze-svg.ts'
 import { parseSizes } from './plan.ts'
@@ -18,7 +17,7 @@ Draws the maze of a seed and size, and the walk of a strategy through it: walls,
 (blue) and on to the exit (orange), the optimal S→K→E path (dashed green), S, K and E.
 
   --seed <n>               maze seed, 0..${MAX_SEED} (default 1)
-  --size <WxH>             maze size (default 80x20)
+  --size <WxH>             maze size (default 80x20): ${SIZE_RULE}
   --strategy <s>           ${STRATEGY_NAMES.join(', ')}, a package name or a module path (default astar);
                            none: the maze alone
   --out <file>             .svg, or .png to rasterize (default maze-<strategy>-<seed>-<WxH>.svg)
@@ -26,24 +25,34 @@ Draws the maze of a seed and size, and the walk of a strategy through it: walls,
   --no-optimal             leave out the optimal path
   --cell <px>              pixels per cell (default: fits about 1400 x 1000)
   -h, --help               this text
+
+Exit codes: 0 written; 1 a picture could not be rendered or written (SWEEP_ERR_RENDER, SWEEP_ERR_WRITE); 2 bad options, output
+path or strategy (SWEEP_ERR_USAGE, SWEEP_ERR_STRATEGY_LOAD).
 `
 
+const OPTIONS = {
+  seed: { type: 'string', default: '1' },
+  size: { type: 'string', default: '80x20' },
+  strategy: { type: 'string', default: 'astar' },
+  out: { type: 'string' },
+  png: { type: 'string' },
+  optimal: { type: 'boolean', default: true },
+  cell: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const
+
 async function main(): Promise<number> {
-  const { values } = parseArgs({
-    args: process.argv.slice(2),
-    allowNegative: true,
-    options: {
-      seed: { type: 'string', default: '1' },
-      size: { type: 'string', default: '80x20' },
-      strategy: { type: 'string', default: 'astar' },
-      out: { type: 'string' },
-      png: { type: 'string' },
-      optimal: { type: 'boolean', default: true },
-      cell: { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
-  })
-  if (values.help) {
+  const values = parseFlags(process.argv.slice(2), OPTIONS) as {
+    seed: string
+    size: string
+    strategy: string
+    out?: string
+    png?: string
+    optimal: boolean
+    cell?: string
+    help?: boolean
+  }
+  if (values.help === true) {
     process.stdout.write(USAGE)
     return 0
   }
@@ -54,6 +63,15 @@ async function main(): Promise<number> {
   const { width, height } = sizes[0]!
   const cell = values.cell === undefined ? undefined : Number(values.cell)
   if (cell !== undefined && !(Number.isInteger(cell) && cell >= 2 && cell <= 64)) throw usageError(`--cell must be a whole number from 2 to 64, got ${values.cell}`)
+  const out = values.out ?? `maze-${values.strategy.replace(/[^A-Za-z0-9_-]+/g, '_')}-${seed}-${width}x${height}.svg`
+  // Before the maze is generated and walked (a large one takes a while): where the pictures go.
+  for (const [flag, file] of [
+    ['--out', out],
+    ['--png', values.png],
+  ] as const) {
+    const problem = file === undefined ? null : outputProblem(resolve(file))
+    if (problem !== null) throw usageError(`${flag} ${file}: ${problem}`)
+  }
 
   const maze = generateMaze({ width, height, seed })
   let caption = `maze ${width}x${height}, seed ${seed}`
@@ -70,11 +88,9 @@ async function main(): Promise<number> {
     svg = renderMazeSvg(maze, { walk: points, keyStep: result.keyStep, optimal: values.optimal, caption, ...(cell ? { cell } : {}) })
     process.stderr.write(`maze-render: ${caption}\n`)
   }
-  const out = values.out ?? `maze-${values.strategy.replace(/[^A-Za-z0-9_-]+/g, '_')}-${seed}-${width}x${height}.svg`
   const write = async (file: string): Promise<void> => {
-    const path = resolve(file)
-    mkdirSync(dirname(path), { recursive: true })
-    writeFileSync(path, file.endsWith('.png') ? await svgToPng(svg) : svg)
+    const png = file.endsWith('.png')
+    writeOutput(resolve(file), png ? await svgToPng(svg) : svg, png ? 'PNG' : 'SVG')
     process.stderr.write(`maze-render: wrote ${file}\n`)
   }
   await write(out)
@@ -87,5 +103,5 @@ try {
 } catch (err) {
   const code = err instanceof SweepError ? err.code : (err as { code?: string }).code ?? 'SWEEP_ERR_UNEXPECTED'
   process.stderr.write(`maze-render: ${code}: ${(err as Error).message}\n`)
-  process.exitCode = err instanceof SweepError && err.code === SweepErrorCode.Render ? 1 : 2
+  process.exitCode = err instanceof SweepError && (err.code === SweepErrorCode.Render || err.code === SweepErrorCode.Write) ? 1 : 2
 }
