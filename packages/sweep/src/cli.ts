@@ -31,7 +31,7 @@ export const ExitCode = {
   Interrupted: 130,
 } as const
 
-export const DEFAULTS = { strategies: 'random-dfs,astar', seeds: '1-100', size: '80x20', out: 'sweep-results.jsonl' } as const
+export const DEFAULTS = { strategies: STRATEGY_NAMES.join(','), seeds: '1-100', size: '80x20', out: 'sweep-results.jsonl' } as const
 
 export const USAGE = `Usage: pnpm sweep [run] [options]
        pnpm sweep leaderboard --from <file|-> [options]

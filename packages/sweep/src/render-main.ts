@@ -2,7 +2,7 @@
 // `pnpm render`: draws the maze of (seed, size) and the walk of a strategy through it, as SVG
 // (and PNG through resvg when the output ends in .png or --png is given).
 import { resolve } from 'node:path'
-import { loadStrategy, STRATEGY_NAMES } from '@maze-sim/agent'
+import { DEFAULT_STRATEGY, loadStrategy, STRATEGY_NAMES } from '@maze-sim/agent'
 import { generateMaze, MAX_SEED, SIZE_RULE } from '@maze-sim/maze'
 import { outputProblem, parseFlags, writeOutput } from './cli.ts'
 import { SweepError, SweepErrorCode, usageError } from './errors.ts'
@@ -18,7 +18,7 @@ Draws the maze of a seed and size, and the walk of a strategy through it: walls,
 
   --seed <n>               maze seed, 0..${MAX_SEED} (default 1)
   --size <WxH>             maze size (default 80x20): ${SIZE_RULE}
-  --strategy <s>           ${STRATEGY_NAMES.join(', ')}, a package name or a module path (default astar);
+  --strategy <s>           ${STRATEGY_NAMES.join(', ')}, a package name or a module path (default ${DEFAULT_STRATEGY});
                            none: the maze alone
   --out <file>             .svg, or .png to rasterize (default maze-<strategy>-<seed>-<WxH>.svg)
   --png <file>             also write a PNG
@@ -33,7 +33,7 @@ path or strategy (SWEEP_ERR_USAGE, SWEEP_ERR_STRATEGY_LOAD).
 const OPTIONS = {
   seed: { type: 'string', default: '1' },
   size: { type: 'string', default: '80x20' },
-  strategy: { type: 'string', default: 'astar' },
+  strategy: { type: 'string', default: DEFAULT_STRATEGY },
   out: { type: 'string' },
   png: { type: 'string' },
   optimal: { type: 'boolean', default: true },
