@@ -12,19 +12,34 @@ afterEach(async () => {
 
 describe.skipIf(python === undefined)('interoperability with the original Python model and agent', () => {
   test('the original agent.py, unchanged, solves a maze served by our model', async () => {
-    // agent.py talks to 127.0.0.1:5555, hard-coded: our model must be there.
-    const model = startNode(modelEntry, [], { PORT: '5555', HOST: '127.0.0.1', MAZE_SEED: '2024' })
+    // Our model on a free port, as every test's (a fixed port collides with whatever else runs).
+    const port = await freePort()
+    const base = `http://127.0.0.1:${port}`
+    const model = startNode(modelEntry, [], { PORT: String(port), HOST: '127.0.0.1', MAZE_SEED: '2024' })
     running.push(model)
-    await waitForHttp('http://127.0.0.1:5555/health/ready')
-    // agent.py is run as it is; only Python's `random` is seeded first, because the original agent
-    // loses cells when it backtracks (it pops its own position, then forgets the parent) and gives
-    // up ("No moves left") in about 3 of 4 unseeded runs on an 80x20 maze - its bug, not the
-    // model's. Seed 2 is one of its lucky walks on this maze, which makes the test repeatable.
-    const agent = start(python!, ['-c', "import random, runpy; random.seed(2); runpy.run_path('agent.py', run_name='__main__')"], {
-      cwd: fixtures,
-    })
+    await waitForHttp(`${base}/health/ready`)
+    // agent.py is run as it is (runpy), with two things set up before it starts:
+    // - it talks to 127.0.0.1:5555, hard-coded: requests' Session.request (which its session and
+    //   requests.get/post all go through) is wrapped to send that address to our model instead.
+    //   Any other address fails the run, so the file still uses exactly its original address;
+    // - Python's `random` is seeded, because the original agent loses cells when it backtracks
+    //   (it pops its own position, then forgets the parent) and gives up ("No moves left") in about
+    //   3 of 4 unseeded runs on an 80x20 maze - its bug, not the model's. Seed 2 is one of its lucky
+    //   walks on this maze, which makes the test repeatable.
+    const launcher = [
+      'import os, random, runpy, requests',
+      "ORIGINAL, MODEL = 'http://127.0.0.1:5555/', os.environ['MODEL_BASE_URL'] + '/'",
+      'request = requests.Session.request',
+      'def redirected(self, method, url, *args, **kwargs):',
+      "    assert url.startswith(ORIGINAL), f'agent.py asked for {url}, not its original address'",
+      '    return request(self, method, MODEL + url[len(ORIGINAL):], *args, **kwargs)',
+      'requests.Session.request = redirected',
+      'random.seed(2)',
+      "runpy.run_path('agent.py', run_name='__main__')",
+    ].join('\n')
+    const agent = start(python!, ['-c', launcher], { cwd: fixtures, env: { MODEL_BASE_URL: base } })
     running.push(agent)
-    expect(await agent.exited).toBe(0)
+    expect(await agent.exited, agent.stderr()).toBe(0)
     const out = agent.stdout()
     expect(out).toContain("SIZE {'width': 80, 'height': 20}")
     expect(out).toMatch(/\(\d+, \d+\) key found/)

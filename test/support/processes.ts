@@ -20,6 +20,8 @@ export interface Running {
   /** Resolves with the exit code (or the signal name) once the process has ended. */
   exited: Promise<number | string>
   stop(signal?: NodeJS.Signals): Promise<number | string>
+  /** `await using`: kills the process (SIGKILL) if it still runs when the scope ends, e.g. after a failed wait. */
+  [Symbol.asyncDispose](): Promise<void>
 }
 
 export function start(command: string, args: string[], options: { env?: NodeJS.ProcessEnv; cwd?: string } = {}): Running {
@@ -33,14 +35,18 @@ export function start(command: string, args: string[], options: { env?: NodeJS.P
   child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (out += chunk))
   child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (err += chunk))
   const exited = once(child, 'exit').then(([code, signal]) => (code ?? signal) as number | string)
+  const stop = async (signal: NodeJS.Signals = 'SIGTERM'): Promise<number | string> => {
+    if (child.exitCode === null && child.signalCode === null) child.kill(signal)
+    return exited
+  }
   return {
     child,
     stdout: () => out,
     stderr: () => err,
     exited,
-    async stop(signal = 'SIGTERM') {
-      if (child.exitCode === null && child.signalCode === null) child.kill(signal)
-      return exited
+    stop,
+    async [Symbol.asyncDispose]() {
+      await stop('SIGKILL')
     },
   }
 }

@@ -3,13 +3,13 @@
 // exit and the result; screenshots go to test/artifacts/.
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
-import { createHttpTransport, randomDfs, runAgent, slowedTransport } from '@maze-sim/agent'
+import { createHttpTransport, randomDfs, runAgent, slowedTransport, type MazeTransport } from '@maze-sim/agent'
 import { startModel, type RunningModel } from '@maze-sim/model'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { findChromium, launchChromium } from '../support/chromium.ts'
 import { repoRoot } from '../support/processes.ts'
-import { sleep, until } from '../support/view.ts'
+import { until } from '../support/view.ts'
 
 const chromiumPath = findChromium()
 const artifacts = join(repoRoot, 'test/artifacts')
@@ -20,6 +20,49 @@ const docsScreenshot = process.env.UPDATE_DOCS_SCREENSHOT === '1' ? join(repoRoo
 const value = async (page: Page, id: string): Promise<string> => (await page.locator(`#${id}`).getAttribute('data-value')) ?? ''
 const number = async (page: Page, id: string): Promise<number> => Number(await value(page, id))
 const text = async (page: Page, id: string): Promise<string> => (await page.locator(`#${id}`).textContent()) ?? ''
+
+/**
+ * A transport the test can hold still between two steps: after `hold()`, the next `sense` waits
+ * until `release()`; `held` resolves once the agent is waiting there.
+ */
+function gated(inner: MazeTransport) {
+  let holding: { reached: () => void; resume: Promise<void>; release: () => void } | undefined
+  let held: Promise<void> = Promise.resolve()
+  const transport: MazeTransport = {
+    size: () => inner.size(),
+    start: () => inner.start(),
+    meta: () => inner.meta(),
+    submitMap: (moves) => inner.submitMap(moves),
+    close: () => inner.close(),
+    get requests() {
+      return inner.requests
+    },
+    async sense(x, y) {
+      if (holding !== undefined) {
+        holding.reached()
+        await holding.resume
+      }
+      return inner.sense(x, y)
+    },
+  }
+  return {
+    transport,
+    get held() {
+      return held
+    },
+    hold() {
+      const reached = Promise.withResolvers<void>()
+      const resume = Promise.withResolvers<void>()
+      held = reached.promise
+      holding = { reached: reached.resolve, resume: resume.promise, release: resume.resolve }
+    },
+    release() {
+      const current = holding
+      holding = undefined
+      current?.release()
+    },
+  }
+}
 
 describe.skipIf(chromiumPath === undefined)('the live view in headless Chromium', () => {
   let model: RunningModel
@@ -48,19 +91,33 @@ describe.skipIf(chromiumPath === undefined)('the live view in headless Chromium'
     expect(await page.locator('#board').isVisible()).toBe(true)
 
     const transport = createHttpTransport({ url: model.url })
+    const gate = gated(slowedTransport(transport, 2))
     try {
-      const running = runAgent({ transport: slowedTransport(transport, 2), strategy: randomDfs })
+      const running = runAgent({ transport: gate.transport, strategy: randomDfs })
 
-      // Mid-run: the step counter and the sensed cells grow between two readings.
+      // Mid-run: the step counter and the sensed cells grow between two readings. The agent is
+      // held still for the first reading (so the run is surely not over), then let go: the page
+      // must show it moving on, however long that takes on a loaded machine.
       await until(async () => (await number(page, 'steps')) >= 100, 'the first 100 steps on the page')
+      gate.hold()
+      await Promise.race([
+        gate.held,
+        running.then(() => Promise.reject(new Error('the run ended before the agent could be held mid-run'))),
+      ])
+      // Every step the agent took before it stopped has been answered by the model; the page gets
+      // them with the next batch.
+      const stepsBeforePause = model.view.stats().steps
+      await until(async () => (await number(page, 'steps')) === stepsBeforePause, 'the page to show every step before the pause')
       const first = { steps: await number(page, 'steps'), visited: await number(page, 'visited') }
-      await sleep(800)
-      const second = { steps: await number(page, 'steps'), visited: await number(page, 'visited') }
-      expect(second.steps).toBeGreaterThan(first.steps)
-      expect(second.visited).toBeGreaterThan(first.visited)
       expect(await text(page, 'status')).toMatch(/^exploring/)
       expect(await page.locator('#result').getAttribute('data-state')).toBe('running')
       await page.screenshot({ path: join(artifacts, 'view-running.png') })
+      gate.release()
+      await until(
+        async () => (await number(page, 'steps')) > first.steps && (await number(page, 'visited')) > first.visited,
+        'the steps and the sensed cells to grow on the page',
+      )
+      const second = { steps: await number(page, 'steps'), visited: await number(page, 'visited') }
 
       // A second viewer joins late: it gets the trail so far at once.
       const late = await browser.newPage({ viewport: { width: 1280, height: 720 } })
@@ -86,6 +143,7 @@ describe.skipIf(chromiumPath === undefined)('the live view in headless Chromium'
       expect(await number(late, 'visited')).toBe(await number(page, 'visited'))
       expect(problems).toEqual([])
     } finally {
+      gate.release()
       await transport.close()
     }
   })

@@ -4,7 +4,8 @@ import { simEntry, startNode } from '../support/processes.ts'
 import { until } from '../support/view.ts'
 
 test('npm start prints "view: <url>/"; with --linger the view stays up after the run until SIGINT', async () => {
-  const sim = startNode(simEntry, ['--seed', '4', '--port', '0', '--width', '30', '--height', '10', '--linger', '--step-delay', '1'])
+  // Killed when the test ends, whatever happens: a failed wait must not leave the lingering model up.
+  await using sim = startNode(simEntry, ['--seed', '4', '--port', '0', '--width', '30', '--height', '10', '--linger', '--step-delay', '1'])
   await until(() => sim.stderr().includes('stays up'), 'the run to end and the model to linger', 60_000)
   const url = /view: (http:\/\/127\.0\.0\.1:\d+)\//.exec(sim.stderr())?.[1]
   expect(url, sim.stderr()).toBeDefined()

@@ -20,7 +20,8 @@ test('three viewers from the start and a late joiner see the whole run of an age
   for (let k = 0; k < 3; k++) early.push(await connectViewer(model.url))
   await until(() => early.every((v) => v.replica.maze !== undefined), 'the maze on every viewer')
 
-  const agent = startNode(agentEntry, ['--quiet'], { MAZE_URL: model.url, AGENT_STRATEGY: 'random-dfs' })
+  // `await using`: the agent processes are killed when the test ends, also after a failed wait.
+  await using agent = startNode(agentEntry, ['--quiet'], { MAZE_URL: model.url, AGENT_STRATEGY: 'random-dfs' })
   await until(() => early[0]!.replica.steps >= 500, 'the agent to walk 500 steps')
 
   // The late joiner gets the trail so far in its first snapshot, then the live batches.
@@ -55,7 +56,7 @@ test('three viewers from the start and a late joiner see the whole run of an age
   expect(await viewStats(model.url)).toMatchObject({ viewers: 4, dropped: 0, steps: result.steps, done: true })
 
   // The next agent starts run 2 on every viewer, from an empty trail.
-  const again = startNode(agentEntry, ['--quiet'], { MAZE_URL: model.url, AGENT_STRATEGY: 'astar' })
+  await using again = startNode(agentEntry, ['--quiet'], { MAZE_URL: model.url, AGENT_STRATEGY: 'astar' })
   expect(await again.exited, again.stderr()).toBe(0)
   const second = JSON.parse(again.stdout().trimEnd().split('\n').at(-1)!) as { steps: number }
   await until(() => viewers.every((v) => v.replica.run === 2 && v.replica.done), 'run 2 on every viewer')

@@ -124,13 +124,15 @@ interface BoundedOptions {
 
 /**
  * An interceptor that bounds every attempt, whatever the peer does:
- * - a total deadline of `ms` from dispatch to the body's last byte. undici's `bodyTimeout` is idle
- *   time, restarted by every chunk, so a body trickling one byte at a time would never time out;
- *   this deadline does. Before the headers it fails as a headers timeout (retried like one);
- *   after, the model is answering too slowly and the request fails without retry;
+ * - time: connecting is bounded by the client's `connectTimeout` and the headers by undici's
+ *   `headersTimeout` (not restarted by partial headers; failing as UND_ERR_HEADERS_TIMEOUT, which
+ *   the retry interceptor retries like any other "not there yet"). Once the headers are in, the
+ *   body has `ms` in total: undici's `bodyTimeout` is idle time, restarted by every chunk, so a body
+ *   trickling one byte at a time would never time out; this deadline does, and fails the request
+ *   without retry (the model answered, too slowly). An attempt therefore ends within 3 x `ms`.
  * - the body size (`maxResponseBytes`, by `content-length` and by bytes actually received): an
  *   endless body fails with AGENT_ERR_BAD_RESPONSE instead of growing the process without end.
- * Errors are handed to the controller's `abort`, so the retry interceptor sees them as failures.
+ * Errors after the headers go to the controller's `abort`, which the retry interceptor does not retry.
  */
 const bounds =
   (ms: number): Dispatcher.DispatcherComposeInterceptor =>
@@ -138,44 +140,33 @@ const bounds =
   (opts, handler) => {
     const route = `${opts.method} ${opts.path}`
     const limit = (opts as BoundedOptions).maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES
-    let controller: Dispatcher.DispatchController | undefined
-    let pending: Error | undefined
-    let answered = false
+    let timer: NodeJS.Timeout | undefined
     let bytes = 0
-    const abort = (err: Error): void => {
+    const abort = (c: Dispatcher.DispatchController, err: Error): void => {
       clearTimeout(timer)
-      if (controller === undefined) pending = err
-      else if (!controller.aborted) controller.abort(err)
+      if (!c.aborted) c.abort(err)
     }
     const tooBig = (size: number): AgentError =>
       new AgentError(AgentErrorCode.BadResponse, `${route} answered a body of ${size} bytes or more, over the limit of ${limit} bytes for this route`)
-    const timer = setTimeout(() => {
-      if (!answered) {
-        const err = new Error(`${route}: no response headers within ${ms} ms`) as Error & { code: string }
-        err.code = 'UND_ERR_HEADERS_TIMEOUT'
-        abort(err)
-      } else {
-        abort(new AgentError(AgentErrorCode.ModelUnreachable, `${route}: the answer did not arrive in full within ${ms} ms (headers and body)`))
-      }
-    }, ms)
     return dispatch({ ...opts, headersTimeout: opts.headersTimeout ?? ms, bodyTimeout: opts.bodyTimeout ?? ms }, {
       onRequestStart(c, context) {
-        controller = c
-        if (pending !== undefined) return c.abort(pending)
         handler.onRequestStart?.(c, context)
       },
       onRequestUpgrade(c, status, headers, socket) {
         handler.onRequestUpgrade?.(c, status, headers, socket)
       },
       onResponseStart(c, status, headers, message) {
-        answered = true
         const length = Number(headers['content-length'])
-        if (Number.isFinite(length) && length > limit) return abort(tooBig(length))
+        if (Number.isFinite(length) && length > limit) return abort(c, tooBig(length))
+        timer = setTimeout(
+          () => abort(c, new AgentError(AgentErrorCode.ModelUnreachable, `${route}: the body did not arrive in full within ${ms} ms of the headers`)),
+          ms,
+        )
         handler.onResponseStart?.(c, status, headers, message)
       },
       onResponseData(c, chunk) {
         bytes += chunk.length
-        if (bytes > limit) return abort(tooBig(bytes))
+        if (bytes > limit) return abort(c, tooBig(bytes))
         handler.onResponseData?.(c, chunk)
       },
       onResponseEnd(c, trailers) {

@@ -4,55 +4,29 @@
 import { spawn, spawnSync } from 'node:child_process'
 import { once } from 'node:events'
 import http from 'node:http'
+import net from 'node:net'
 import { cpus } from 'node:os'
 import { createHistogram } from 'node:perf_hooks'
-import { parseArgs } from 'node:util'
 import autocannon from 'autocannon'
+import { BenchArgsError, HELP, parseBenchArgs, type BenchOptions } from './args.ts'
 
-const HELP = `Usage: pnpm bench [--sizes 80x20,1000x1000,...] [--duration SECONDS] [--connections N] [--viewers N] [--skip-generate] [--skip-http]
-
-  --sizes          maze sizes to generate, each in a fresh process (default 80x20,1000x1000,3000x3000,10000x10000)
-  --duration       seconds of load per HTTP run (default 10)
-  --connections    concurrent keep-alive connections (default 32)
-  --viewers        live-view viewers (SSE clients of /view/events) for the second HTTP run (default 10)
-  --skip-generate  only the HTTP benchmark
-  --skip-http      only the generation benchmark
-`
-
-const { values } = parseArgs({
-  options: {
-    sizes: { type: 'string', default: '80x20,1000x1000,3000x3000,10000x10000' },
-    duration: { type: 'string', default: '10' },
-    connections: { type: 'string', default: '32' },
-    viewers: { type: 'string', default: '10' },
-    'skip-generate': { type: 'boolean', default: false },
-    'skip-http': { type: 'boolean', default: false },
-    help: { type: 'boolean', short: 'h', default: false },
-  },
-})
-if (values.help) {
+let options: BenchOptions
+try {
+  options = parseBenchArgs(process.argv.slice(2))
+} catch (err) {
+  if (!(err instanceof BenchArgsError)) throw err
+  console.error(`bench: ${err.message}`)
+  process.exit(2)
+}
+if (options.help) {
   process.stdout.write(HELP)
   process.exit(0)
 }
-const duration = Number(values.duration)
-const connections = Number(values.connections)
-const viewerCount = Number(values.viewers)
-const sizes = values.sizes.split(',').map((s) => {
-  const m = /^(\d+)x(\d+)$/.exec(s.trim())
-  if (!m) {
-    console.error(`bench: --sizes wants WIDTHxHEIGHT pairs separated by commas, got "${s}"`)
-    process.exit(2)
-  }
-  return [Number(m[1]), Number(m[2])] as const
-})
-if (!(duration > 0) || !(connections > 0) || !Number.isInteger(viewerCount) || viewerCount < 0) {
-  console.error('bench: --duration and --connections must be positive numbers, --viewers a whole number')
-  process.exit(2)
-}
+const { sizes, connections, durationSeconds: duration, warmupSeconds: warmup, viewers: viewerCount } = options
 
 console.log(`# maze-sim benchmark\n\n${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, Node ${process.version}\n`)
 
-if (!values['skip-generate']) {
+if (options.generate) {
   console.log('## Maze generation (seed 1, one fresh process per size)\n')
   console.log('| size | cells | generate | solve (S→K→E) | peak RSS |')
   console.log('| ---: | ---: | ---: | ---: | ---: |')
@@ -71,8 +45,8 @@ if (!values['skip-generate']) {
   console.log()
 }
 
-if (!values['skip-http']) {
-  const port = 20_000 + Math.floor(Math.random() * 20_000)
+if (options.http) {
+  const port = await freePort()
   const model = spawn(process.execPath, [new URL('../../model/src/server.ts', import.meta.url).pathname], {
     env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', MAZE_SEED: '1', LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'ignore', 'inherit'],
@@ -108,8 +82,10 @@ if (!values['skip-http']) {
     const result = await run
     return { result, latency }
   }
-  process.stderr.write(`warming up ${base}/maze/pos for 2s…\n`)
-  await load(2)
+  if (warmup > 0) {
+    process.stderr.write(`warming up ${base}/maze/pos for ${warmup}s…\n`)
+    await load(warmup)
+  }
   const rows: string[] = []
   for (const viewers of viewerCount > 0 ? [0, viewerCount] : [0]) {
     const sse = await connectViewers(base, viewers)
@@ -145,6 +121,16 @@ async function connectViewers(base: string, count: number): Promise<{ bytes(): n
     responses.push(response)
   }
   return { bytes: () => bytes, close: () => responses.forEach((r) => r.destroy()) }
+}
+
+/** A port the OS just handed out on the loopback interface (nothing listens on it now). */
+async function freePort(): Promise<number> {
+  const server = net.createServer().listen(0, '127.0.0.1')
+  await once(server, 'listening')
+  const { port } = server.address() as net.AddressInfo
+  server.close()
+  await once(server, 'close')
+  return port
 }
 
 function ms(n: number): string {

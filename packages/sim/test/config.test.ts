@@ -1,7 +1,7 @@
-import { MIN_AREA, SIZE_RULE } from '@maze-sim/maze'
-import { ExitCode, exitCodeOf, AgentError, AgentErrorCode } from '@maze-sim/agent'
+import { MAX_SEED, MAX_SIDE, MIN_AREA, SIZE_RULE } from '@maze-sim/maze'
+import { ExitCode, exitCodeOf, AgentError, AgentErrorCode, DEFAULT_STRATEGY, STRATEGY_NAMES } from '@maze-sim/agent'
 import { describe, expect, test } from 'vitest'
-import { readSimConfig, SimConfigError, USAGE } from '../src/config.ts'
+import { DEFAULT_PORT, readSimConfig, SimConfigError, USAGE } from '../src/config.ts'
 
 describe('readSimConfig: the one size rule of @maze-sim/maze', () => {
   test.each([
@@ -29,5 +29,80 @@ describe('npm start exits as the agent does (one table)', () => {
     expect(exitCodeOf(new AgentError(AgentErrorCode.IllegalMove, 'x'))).toBe(ExitCode.StrategyFailed)
     expect(ExitCode.StrategyFailed).toBe(4)
     expect(exitCodeOf(new AgentError(AgentErrorCode.BadResponse, 'x'))).toBe(3)
+  })
+})
+
+describe('readSimConfig: flags, environment, defaults', () => {
+  test('with nothing set: an 80x20 maze, a random seed, the default strategy and port', () => {
+    expect(readSimConfig([], {})).toEqual({
+      width: 80,
+      height: 20,
+      seed: null,
+      strategy: DEFAULT_STRATEGY,
+      port: DEFAULT_PORT,
+      portIsDefault: true,
+      quiet: false,
+      linger: false,
+      stepDelayMs: 0,
+      help: false,
+    })
+  })
+
+  test('reads the environment variables', () => {
+    const env = { MAZE_WIDTH: '30', MAZE_HEIGHT: '10', MAZE_SEED: '42', AGENT_STRATEGY: ' random-dfs ', PORT: '0' }
+    expect(readSimConfig([], env)).toMatchObject({ width: 30, height: 10, seed: 42, strategy: 'random-dfs', port: 0, portIsDefault: false })
+  })
+
+  test('a flag overrides its environment variable', () => {
+    const env = { MAZE_WIDTH: '30', MAZE_HEIGHT: '10', MAZE_SEED: '42', AGENT_STRATEGY: 'random-dfs', PORT: '6000' }
+    const argv = ['--width', '7', '--height', '5', '--seed', '0', '--strategy', 'astar', '--port', '0']
+    expect(readSimConfig(argv, env)).toMatchObject({ width: 7, height: 5, seed: 0, strategy: 'astar', port: 0, portIsDefault: false })
+  })
+
+  test('empty variables mean "not set"', () => {
+    const env = { MAZE_WIDTH: '', MAZE_SEED: ' ', AGENT_STRATEGY: '', PORT: '' }
+    expect(readSimConfig([], env)).toMatchObject({ width: 80, seed: null, strategy: DEFAULT_STRATEGY, port: DEFAULT_PORT, portIsDefault: true })
+  })
+
+  test('the switches: --quiet/-q, --linger, --step-delay, --help/-h', () => {
+    expect(readSimConfig(['-q', '--linger', '--step-delay', '25', '-h'], {})).toMatchObject({ quiet: true, linger: true, stepDelayMs: 25, help: true })
+    expect(readSimConfig(['--quiet', '--help'], {})).toMatchObject({ quiet: true, help: true })
+  })
+
+  test.each([
+    [['--width', 'wide'], {}, '--width'],
+    [['--width', '2.5'], {}, '--width'],
+    [['--height=-3'], {}, '--height'],
+    [[], { MAZE_WIDTH: '0' }, 'MAZE_WIDTH'],
+    [[], { MAZE_HEIGHT: String(MAX_SIDE + 1) }, 'MAZE_HEIGHT'],
+    [[], { MAZE_SEED: String(MAX_SEED + 1) }, 'MAZE_SEED'],
+    [['--seed', '1e3'], {}, '--seed'],
+    [[], { PORT: '65536' }, 'PORT'],
+    [['--port', 'http'], { PORT: '1' }, '--port'],
+    [['--step-delay', '60001'], {}, '--step-delay'],
+  ] as const)('%j with %j is refused naming %s', (argv, env, name) => {
+    expect(() => readSimConfig([...argv], env)).toThrow(SimConfigError)
+    expect(() => readSimConfig([...argv], env)).toThrow(new RegExp(`^${name} must be an integer from \\d+ to \\d+, got "`))
+  })
+
+  test('an unknown option or a missing value is a SimConfigError pointing at --help', () => {
+    for (const argv of [['--colour'], ['--width'], ['extra']]) {
+      let error: unknown
+      try {
+        readSimConfig(argv, {})
+      } catch (err) {
+        error = err
+      }
+      expect(error, argv.join(' ')).toBeInstanceOf(SimConfigError)
+      expect(error).toMatchObject({ code: 'SIM_ERR_CONFIG', message: expect.stringContaining('(see --help)') })
+    }
+  })
+
+  test('--help names every option and its variable', () => {
+    for (const option of ['--width', '--height', '--seed', '--strategy', '--port', '--linger', '--step-delay', '--quiet', '--help']) {
+      expect(USAGE).toContain(option)
+    }
+    for (const variable of ['MAZE_WIDTH', 'MAZE_HEIGHT', 'MAZE_SEED', 'AGENT_STRATEGY', 'PORT']) expect(USAGE).toContain(variable)
+    for (const name of STRATEGY_NAMES) expect(USAGE).toContain(name)
   })
 })

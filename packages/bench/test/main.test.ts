@@ -1,0 +1,103 @@
+// `pnpm bench` as the real program: its help, a bad option, and a tiny real run whose report has the
+// shape of the README's tables. Only the shape: what the numbers are is the benchmark's business.
+import { spawn } from 'node:child_process'
+import { once } from 'node:events'
+import { fileURLToPath } from 'node:url'
+import { describe, expect, test } from 'vitest'
+import { HELP } from '../src/args.ts'
+
+const main = fileURLToPath(new URL('../src/main.ts', import.meta.url))
+
+interface Ran {
+  code: number | string
+  stdout: string
+  stderr: string
+}
+
+/**
+ * Runs the benchmark to its end. It runs in a process group of its own, killed whole after
+ * `timeoutMs` (and whatever happens to the test): the model process the benchmark starts goes too.
+ */
+async function bench(argv: string[], timeoutMs = 50_000): Promise<Ran> {
+  const child = spawn(process.execPath, [main, ...argv], { detached: true, stdio: ['ignore', 'pipe', 'pipe'] })
+  let stdout = ''
+  let stderr = ''
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk))
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk))
+  const killGroup = (): void => {
+    try {
+      process.kill(-child.pid!, 'SIGKILL')
+    } catch {
+      // the group has ended already
+    }
+  }
+  const timer = setTimeout(killGroup, timeoutMs)
+  try {
+    const [code, signal] = (await once(child, 'close')) as [number | null, NodeJS.Signals | null]
+    return { code: code ?? signal ?? 'unknown', stdout, stderr }
+  } finally {
+    clearTimeout(timer)
+    killGroup()
+  }
+}
+
+/** The rows of the Markdown table under `heading`, split into cells (header and separator excluded). */
+function table(report: string, heading: string): string[][] {
+  expect(report).toContain(heading)
+  const lines = report.slice(report.indexOf(heading)).split('\n')
+  const first = lines.findIndex((line) => line.startsWith('|'))
+  const rows: string[][] = []
+  // The table is the first run of lines starting with '|'.
+  for (const line of lines.slice(first + 2)) {
+    if (!line.startsWith('|')) break
+    rows.push(line.slice(1, -1).split('|').map((cell) => cell.trim()))
+  }
+  return rows
+}
+
+describe('pnpm bench (src/main.ts)', () => {
+  test('--help prints the usage and exits 0', async () => {
+    expect(await bench(['--help'])).toEqual({ code: 0, stdout: HELP, stderr: '' })
+  })
+
+  test('a bad option exits 2 naming it, before measuring anything', async () => {
+    const run = await bench(['--sizes', 'big'])
+    expect(run).toEqual({ code: 2, stdout: '', stderr: 'bench: --sizes wants WIDTHxHEIGHT pairs separated by commas, got "big"\n' })
+    expect((await bench(['--turbo'])).code).toBe(2)
+  })
+
+  test('a tiny run prints both tables: one row per size, one per viewer count, no errors', async () => {
+    const run = await bench(['--sizes', '3x1,5x4', '--duration', '1', '--warmup', '0', '--connections', '2', '--viewers', '1'])
+    expect(run.code, run.stderr).toBe(0)
+    const report = run.stdout
+    expect(report).toMatch(/^# maze-sim benchmark\n\n\d+ × .+, Node v\d+\.\d+\.\d+\n/)
+    expect(run.stderr).not.toContain('warming up')
+
+    const generation = table(report, '## Maze generation')
+    expect(generation.map((row) => row.slice(0, 2))).toEqual([
+      ['3 × 1', '3'],
+      ['5 × 4', '20'],
+    ])
+    for (const row of generation) {
+      expect(row).toHaveLength(5)
+      expect(row[2]).toMatch(/^\d+ ms$/)
+      expect(row[3]).toMatch(/^\d+ ms$/)
+      expect(row[4]).toMatch(/^\d+ MiB$/)
+    }
+
+    const load = table(report, '## GET /maze/pos under load')
+    expect(load).toHaveLength(2)
+    const decimal = /^\d+\.\d+$/
+    for (const [k, row] of load.entries()) {
+      expect(row).toHaveLength(10)
+      expect(row.slice(0, 2)).toEqual([String(k), '2']) // viewers, connections
+      expect(row[2]).toMatch(/^[\d,]+$/) // requests/s
+      expect(row[3]).toMatch(/^\d+\.\d+ ms$/) // mean latency
+      for (const percentile of row.slice(4, 8)) expect(percentile).toMatch(decimal)
+      // Every request answered, and answered 2xx: behaviour, whatever the speed.
+      expect(row[8]).toBe('0 / 0')
+    }
+    expect(load[0]![9]).toBe('–')
+    expect(load[1]![9]).toMatch(/^\d+ KiB\/s each, 0 dropped$/)
+  })
+})
