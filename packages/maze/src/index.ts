@@ -23,6 +23,6 @@ export {
   type Point,
   type Side,
 } from './grid.ts'
-export { mapByteLength, renderMap, renderMapBytes, visitedMask, type Moves } from './render.ts'
+export { mapByteLength, mapLineCount, mapLineLength, renderMap, renderMapBytes, renderMapLines, visitedMask, type Moves } from './render.ts'
 export { createRng, type Rng } from './rng.ts'
 export { distancesFrom, solve, type Solution } from './solve.ts'

@@ -16,16 +16,43 @@ export function mapByteLength(maze: Maze): number {
   return (2 * maze.height + 1) * (2 * maze.width + 2)
 }
 
+/** Lines of the ASCII map: 2h+1 (wall lines at even indexes, cell lines at odd ones). */
+export function mapLineCount(maze: Maze): number {
+  return 2 * maze.height + 1
+}
+
+/** Bytes of one line of the ASCII map, its "\n" included: 2w+2. */
+export function mapLineLength(maze: Maze): number {
+  return 2 * maze.width + 2
+}
+
 /**
  * Renders the ASCII map of the wire contract into bytes, with `*` on every visited cell that has
  * no label. `visited` is a per-cell mask (non-zero = visited), see {@link visitedMask}.
  */
 export function renderMapBytes(maze: Maze, visited?: Uint8Array): Uint8Array {
+  const out = new Uint8Array(mapByteLength(maze))
+  renderMapLines(maze, 0, mapLineCount(maze), out, visited)
+  return out
+}
+
+/**
+ * Renders lines `from` (inclusive) to `to` (exclusive) of the ASCII map into `out` from offset 0,
+ * and returns the number of bytes written ((to - from) x {@link mapLineLength}). Lets a server
+ * stream a map of any size in small pieces, rendering each as the client reads, instead of
+ * holding the whole map (400 MB on 10,000 x 10,000) per request.
+ */
+export function renderMapLines(maze: Maze, from: number, to: number, out: Uint8Array, visited?: Uint8Array): number {
   const { width, height, walls } = maze
   const lineLength = 2 * width + 2
-  const out = new Uint8Array(mapByteLength(maze))
-  for (let py = 0; py <= 2 * height; py++) {
-    const row = py * lineLength
+  if (!Number.isInteger(from) || !Number.isInteger(to) || from < 0 || to > 2 * height + 1 || from > to) {
+    throw new RangeError(`lines ${from}..${to} are outside the map's 0..${2 * height + 1}`)
+  }
+  if (out.length < (to - from) * lineLength) {
+    throw new RangeError(`${to - from} lines need ${(to - from) * lineLength} bytes, out has ${out.length}`)
+  }
+  for (let py = from; py < to; py++) {
+    const row = (py - from) * lineLength
     if ((py & 1) === 0) {
       // A wall line: the up side of row y, or the down side of the last row.
       const y = py >> 1
@@ -50,7 +77,7 @@ export function renderMapBytes(maze: Maze, visited?: Uint8Array): Uint8Array {
     }
     out[row + lineLength - 1] = NEWLINE
   }
-  return out
+  return (to - from) * lineLength
 }
 
 /** A per-cell visited mask from a list of moves. Every move must lie inside the maze. */

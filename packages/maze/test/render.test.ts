@@ -1,7 +1,19 @@
 import { createHash } from 'node:crypto'
 import fc from 'fast-check'
 import { describe, expect, test } from 'vitest'
-import { Direction, generateMaze, MAX_SEED, renderMap, type Maze } from '../src/index.ts'
+import {
+  Direction,
+  generateMaze,
+  mapByteLength,
+  mapLineCount,
+  mapLineLength,
+  MAX_SEED,
+  renderMap,
+  renderMapBytes,
+  renderMapLines,
+  visitedMask,
+  type Maze,
+} from '../src/index.ts'
 
 function checkFormat(maze: Maze, map: string, visited: Set<string>): void {
   const { width, height } = maze
@@ -74,5 +86,35 @@ describe('renderMap', () => {
     // If this changes, seeded mazes changed for every user: bump it only on purpose.
     const map = renderMap(generateMaze({ width: 80, height: 20, seed: 42 }))
     expect(createHash('sha256').update(map).digest('hex')).toBe('2615785f1b34a38ea5db7c6140b9633b1157663b952cc29dba4e4005fa4bf692')
+  })
+
+  test('renderMapLines: any split into line ranges concatenates to renderMapBytes', () => {
+    const maze = generateMaze({ width: 13, height: 7, seed: 5 })
+    const visited = visitedMask(maze, [
+      [1, 1],
+      [2, 1],
+      [12, 6],
+    ])
+    const whole = renderMapBytes(maze, visited)
+    expect(mapLineCount(maze) * mapLineLength(maze)).toBe(mapByteLength(maze))
+    for (const step of [1, 2, 3, 7, mapLineCount(maze)]) {
+      const parts: Uint8Array[] = []
+      for (let from = 0; from < mapLineCount(maze); from += step) {
+        const to = Math.min(from + step, mapLineCount(maze))
+        const out = new Uint8Array(step * mapLineLength(maze))
+        const written = renderMapLines(maze, from, to, out, visited)
+        expect(written).toBe((to - from) * mapLineLength(maze))
+        parts.push(out.subarray(0, written))
+      }
+      expect(Buffer.concat(parts).equals(Buffer.from(whole))).toBe(true)
+    }
+  })
+
+  test('renderMapLines refuses lines outside the map or a buffer too small', () => {
+    const maze = generateMaze({ width: 4, height: 3, seed: 1 })
+    const out = new Uint8Array(mapByteLength(maze))
+    expect(() => renderMapLines(maze, 0, mapLineCount(maze) + 1, out)).toThrow(RangeError)
+    expect(() => renderMapLines(maze, 2, 1, out)).toThrow(RangeError)
+    expect(() => renderMapLines(maze, 0, 2, new Uint8Array(mapLineLength(maze)))).toThrow(RangeError)
   })
 })

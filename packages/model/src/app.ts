@@ -1,7 +1,8 @@
-import type { Socket } from 'node:net'
+import { createServer, STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http'
+import { Readable, type Duplex } from 'node:stream'
 import swagger from '@fastify/swagger'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
-import { mapByteLength, renderMapBytes, type Maze } from '@maze-sim/maze'
+import { renderMapBytes, type Maze } from '@maze-sim/maze'
 import Fastify, {
   LogController,
   type FastifyBaseLogger,
@@ -14,7 +15,9 @@ import Fastify, {
 } from 'fastify'
 import { Type } from 'typebox'
 import { buildCellViewTable, labelIndexes, type CellViewTable, type LabelIndexes } from './cell-views.ts'
+import { IDLE_TIMEOUT_DEFAULT_MS, REQUEST_TIMEOUT_DEFAULT_MS } from './config.ts'
 import { HttpError, ModelErrorCode, notReady, RETRY_AFTER_SECONDS } from './errors.ts'
+import { MAP_PIECE_BYTES, MapStream } from './map-stream.ts'
 import { MovesParser, movesBodyLimit, type ParsedMoves } from './moves-body.ts'
 import {
   CellView,
@@ -28,7 +31,7 @@ import {
   Size,
   textContent,
 } from './schemas.ts'
-import { LiveView, type LiveViewOptions } from './view/live-view.ts'
+import { LIVE_VIEW_DEFAULTS, LiveView, type LiveViewOptions } from './view/live-view.ts'
 import { registerViewRoutes } from './view/view-routes.ts'
 
 /** The Fastify instance of the model, typed by its TypeBox schemas. */
@@ -49,6 +52,17 @@ export interface BuildAppOptions {
   logRequests?: boolean
   /** Live view settings (buffer limit, flush interval, ...); defaults in `LIVE_VIEW_DEFAULTS`. */
   view?: Partial<LiveViewOptions>
+  /**
+   * How long a client may take to send a whole request, headers and body (ms; default 30 s):
+   * past it the request is answered 408 MAZE_ERR_REQUEST_TIMEOUT and its connection closed.
+   */
+  requestTimeoutMs?: number
+  /**
+   * How long a connection may make no progress, nothing received and nothing sent (ms; default
+   * 30 s): a stalled request is answered 408, a client that stops reading an answer is cut, an idle
+   * connection is closed. Live view streams send a heartbeat at least twice as often.
+   */
+  idleTimeoutMs?: number
 }
 
 /** The app and the way to hand it its maze. */
@@ -77,8 +91,14 @@ interface Served {
   mapPage: Buffer | undefined
 }
 
-/** Maps up to this size are kept after the first GET /maze/map (a 10,000 x 10,000 map is 400 MB). */
+/**
+ * Maps up to this size are rendered once and kept after the first GET /maze/map: every reader
+ * shares the one buffer. Larger ones (a 10,000 x 10,000 map is 400 MB) are streamed, rendered a
+ * piece at a time as each client reads (see map-stream.ts).
+ */
 const MAP_CACHE_BYTES = 16 * 1024 * 1024
+/** Fastify's default, kept: how long an idle keep-alive connection stays open between requests. */
+const KEEP_ALIVE_TIMEOUT_MS = 72_000
 /** Bodies sent to routes that take none are read and dropped up to this size. */
 const DRAIN_LIMIT = 1024 * 1024
 const JSON_TYPE = 'application/json; charset=utf-8'
@@ -145,8 +165,87 @@ function sendBytes(reply: FastifyReply, contentType: string, bytes: Uint8Array):
   reply.header('content-type', contentType).send(bytes)
 }
 
+/**
+ * Sends a map too large to hold per request as a stream rendered while the client reads (see
+ * map-stream.ts), with its Content-Length. HEAD gets the headers only: nothing is rendered.
+ */
+function sendMapStream(method: string, reply: FastifyReply, contentType: string, length: number, stream: () => Readable): void {
+  reply.header('content-type', contentType).header('content-length', String(length))
+  reply.send(method === 'HEAD' ? Readable.from([]) : stream())
+}
+
 function sendError(reply: FastifyReply, error: HttpError): void {
+  // A request whose body was not read to its end (413 at the limit, 415, an early 400): the rest of
+  // it is not read either, and the connection closes once the answer is sent. Otherwise the
+  // connection would go on swallowing an endless body, and its next "request" would start mid-body.
+  if (reply.request.raw.complete === false) reply.header('connection', 'close')
   reply.code(error.statusCode).headers(error.headers).send({ error: error.code, message: error.message })
+}
+
+const errorBody = (error: HttpError): string => JSON.stringify({ error: error.code, message: error.message })
+
+/** A whole HTTP/1.1 answer for a socket that has no usable response object (client errors, CONNECT, timeouts). */
+function rawAnswer(error: HttpError): string {
+  const body = errorBody(error)
+  const headers = Object.entries(error.headers)
+    .map(([name, value]) => `${name}: ${value}\r\n`)
+    .join('')
+  return (
+    `HTTP/1.1 ${error.statusCode} ${STATUS_CODES[error.statusCode] ?? 'Error'}\r\n` +
+    `Connection: close\r\nContent-Type: ${JSON_TYPE}\r\nContent-Length: ${Buffer.byteLength(body)}\r\n${headers}\r\n${body}`
+  )
+}
+
+/**
+ * The response being sent on an HTTP socket, if any: the field Node itself reads before it answers
+ * a client error (never write an answer into the middle of another).
+ */
+function inFlightResponse(socket: Duplex): { headersSent: boolean } | undefined {
+  return (socket as Duplex & { _httpMessage?: { headersSent: boolean } | null })._httpMessage ?? undefined
+}
+
+/**
+ * Answers `error` on a raw socket, unless an answer is already on its way there (never write into
+ * the middle of one), then closes it once the bytes are handed to the kernel, as Node does itself.
+ */
+function answerAndClose(socket: Duplex, error: HttpError): void {
+  if (!socket.writable || inFlightResponse(socket)?.headersSent === true) {
+    socket.destroy()
+    return
+  }
+  socket.on('error', () => {})
+  socket.end(rawAnswer(error), () => socket.destroy())
+}
+
+/**
+ * A request refused before it reaches Fastify, checked in the raw request handler: a search of the
+ * short URL and the Host lookup Node made itself before (requireHostHeader). No Fastify hook runs
+ * on the /maze/pos hot path for it.
+ */
+function rawRequestProblem(request: IncomingMessage): HttpError | undefined {
+  // The router stops a path at "#" (a fragment is never sent): /maze/si#ze would be looked up as
+  // /maze/si, and /maze/pos/1#/2 as /maze/pos/1. A raw "#" is not allowed in a request target.
+  if (request.url!.includes('#')) {
+    return new HttpError(400, ModelErrorCode.BadRequest, 'a request target must not contain a raw "#" (a fragment is not sent to the server; encode it as %23)')
+  }
+  // RFC 9112 3.2: a server must answer 400 to an HTTP/1.1 request without Host. Node does so with an
+  // empty body; we do it with our JSON (Node's check is off: requireHostHeader false). HTTP/1.0 may omit it.
+  if (request.headers.host === undefined && request.httpVersionMajor === 1 && request.httpVersionMinor >= 1) {
+    return new HttpError(400, ModelErrorCode.BadRequest, 'an HTTP/1.1 request must have a Host header')
+  }
+  return undefined
+}
+
+/** Answers a request refused in the raw handler with the usual JSON error, then closes its connection. */
+function answerRequest(response: ServerResponse, error: HttpError): void {
+  const body = errorBody(error)
+  response.writeHead(error.statusCode, {
+    ...error.headers,
+    connection: 'close',
+    'content-type': JSON_TYPE,
+    'content-length': Buffer.byteLength(body),
+  })
+  response.end(body)
 }
 
 /** A route pattern such as `/maze/pos/:y/:x` as a RegExp over paths, for 405 answers. */
@@ -164,7 +263,14 @@ function patternToRegExp(url: string): RegExp {
  */
 export async function buildApp(options: BuildAppOptions = {}): Promise<ModelApp> {
   let served: Served | undefined
-  const live = new LiveView(options.view)
+  const requestTimeoutMs = options.requestTimeoutMs ?? REQUEST_TIMEOUT_DEFAULT_MS
+  const idleTimeoutMs = options.idleTimeoutMs ?? IDLE_TIMEOUT_DEFAULT_MS
+  // A viewer that reads must never look idle: its stream gets a heartbeat at least twice per idle timeout.
+  const heartbeatMs = Math.min(options.view?.heartbeatMs ?? LIVE_VIEW_DEFAULTS.heartbeatMs, Math.floor(idleTimeoutMs / 2))
+  const live = new LiveView({ ...options.view, heartbeatMs })
+  // Every (method, path pattern), to tell 405 from 404 (filled by the onRoute hook below).
+  const routes: { method: string; pattern: RegExp }[] = []
+  const allMethods = (): string => [...new Set(routes.map((r) => r.method))].join(', ')
 
   const fastifyOptions: FastifyServerOptions = {
     logController: new LogController({ disableRequestLogging: options.logRequests !== true }),
@@ -173,17 +279,58 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<ModelApp>
     // On close: refuse new requests with 503, let in-flight ones finish, close idle keep-alive sockets.
     return503OnClosing: true,
     forceCloseConnections: 'idle',
+    // Our own Node server, for the bounds Fastify's options do not reach (the request timeout's
+    // checking interval, the Host header's answer) and for the few requests refused before routing.
+    serverFactory: (handler) => {
+      const server = createServer(
+        {
+          // Bounds what a client may take to send a request: headers and body, whatever its pace.
+          requestTimeout: requestTimeoutMs,
+          headersTimeout: requestTimeoutMs,
+          // Node checks those every 30 s by default: a timeout would fire up to 30 s late.
+          connectionsCheckingInterval: Math.max(50, Math.min(1000, Math.floor(requestTimeoutMs / 4))),
+          keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS,
+          requireHostHeader: false,
+        },
+        (request, response) => {
+          const problem = rawRequestProblem(request)
+          if (problem === undefined) handler(request, response)
+          else answerRequest(response, problem)
+        },
+      )
+      // No progress for idleTimeoutMs (nothing received or sent): see the 'timeout' listener.
+      server.setTimeout(idleTimeoutMs)
+      server.on('timeout', (socket: Duplex) => {
+        const response = inFlightResponse(socket)
+        // Idle (no request, or a keep-alive pause), or an answer the client stopped reading: close.
+        // Only a request still waiting for its answer (its body stalled) is told why.
+        if (response === undefined || response.headersSent) socket.destroy()
+        else answerAndClose(socket, new HttpError(408, ModelErrorCode.RequestTimeout, `the request made no progress for ${idleTimeoutMs} ms`))
+      })
+      // CONNECT is not routed (its target is host:port); without a listener Node drops the connection silently.
+      server.on('connect', (request: IncomingMessage, socket: Duplex) => {
+        const allow = allMethods()
+        answerAndClose(
+          socket,
+          new HttpError(405, ModelErrorCode.MethodNotAllowed, `${request.method} is not allowed: this server is not a proxy; allowed: ${allow}`, {
+            headers: { allow },
+          }),
+        )
+      })
+      return server
+    },
     // Malformed URL encoding (/maze/pos/%zz/1) gets our JSON error body too.
     frameworkErrors: (error, _request, reply) => {
       sendError(reply, toHttpError(error))
     },
-    clientErrorHandler: (error: Error & { code?: string }, socket: Socket) => {
-      if (!socket.writable) return
-      const status = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400
-      const body = JSON.stringify({ error: ModelErrorCode.BadRequest, message: 'malformed HTTP request' })
-      socket.end(
-        `HTTP/1.1 ${status} ${status === 431 ? 'Request Header Fields Too Large' : 'Bad Request'}\r\n` +
-          `Connection: close\r\nContent-Type: ${JSON_TYPE}\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+    clientErrorHandler: (error: Error & { code?: string }, socket: Duplex) => {
+      answerAndClose(
+        socket,
+        error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+          ? new HttpError(408, ModelErrorCode.RequestTimeout, `the request was not received in full within ${requestTimeoutMs} ms`)
+          : error.code === 'HPE_HEADER_OVERFLOW'
+            ? new HttpError(431, ModelErrorCode.BadRequest, 'the request headers are too large')
+            : new HttpError(400, ModelErrorCode.BadRequest, 'malformed HTTP request'),
       )
     },
   }
@@ -200,8 +347,6 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<ModelApp>
     done()
   })
 
-  // Every (method, path pattern), to tell 405 from 404.
-  const routes: { method: string; pattern: RegExp }[] = []
   app.addHook('onRoute', (route) => {
     for (const method of [route.method].flat()) routes.push({ method, pattern: patternToRegExp(route.url) })
   })
@@ -445,17 +590,21 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<ModelApp>
             response: { 200: textContent('text/html', '`<pre>` + ASCII map + `</pre>`'), ...mazeErrors },
           },
         },
-        (_request, reply) => {
+        (request, reply) => {
           const s = served!
-          let page = s.mapPage
-          if (page === undefined) {
-            page = Buffer.allocUnsafe(mapByteLength(s.maze) + 11)
+          const length = MapStream.byteLength(s.maze, '<pre>', '</pre>')
+          if (length > MAP_CACHE_BYTES) {
+            sendMapStream(request.method, reply, 'text/html; charset=utf-8', length, () => new MapStream(s.maze, { prefix: '<pre>', suffix: '</pre>' }))
+            return
+          }
+          if (s.mapPage === undefined) {
+            const page = Buffer.allocUnsafe(length)
             page.write('<pre>', 0, 'latin1')
             page.set(renderMapBytes(s.maze), 5)
             page.write('</pre>', page.length - 6, 'latin1')
-            if (page.length <= MAP_CACHE_BYTES) s.mapPage = page
+            s.mapPage = page
           }
-          sendBytes(reply, 'text/html; charset=utf-8', page)
+          sendBytes(reply, 'text/html; charset=utf-8', s.mapPage)
         },
       )
 
@@ -494,7 +643,11 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<ModelApp>
             )
           }
           live.finishRun()
-          sendBytes(reply, 'text/plain; charset=utf-8', renderMapBytes(served!.maze, body.visited))
+          const { maze: current } = served!
+          const length = MapStream.byteLength(current)
+          // Each answer has its own `*`s: rendered whole when small, else streamed as it is read.
+          if (length <= MAP_PIECE_BYTES) sendBytes(reply, 'text/plain; charset=utf-8', renderMapBytes(current, body.visited))
+          else sendMapStream(request.method, reply, 'text/plain; charset=utf-8', length, () => new MapStream(current, { visited: body.visited }))
         },
       )
 

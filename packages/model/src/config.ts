@@ -1,5 +1,5 @@
 import { randomInt } from 'node:crypto'
-import { MAX_AREA, MAX_SEED, MAX_SIDE } from '@maze-sim/maze'
+import { MAX_SEED, MAX_SIDE, SIZE_RULE, sizeProblem } from '@maze-sim/maze'
 import { ConfigError } from './errors.ts'
 
 /** Pino/fastify log levels accepted in LOG_LEVEL. */
@@ -21,6 +21,10 @@ export interface ModelConfig {
   logRequests: boolean
   /** How long a graceful shutdown may take before open connections are cut. */
   shutdownTimeoutMs: number
+  /** How long a client may take to send a whole request (headers and body) before it is answered 408 and closed. */
+  requestTimeoutMs: number
+  /** How long a connection may make no progress (nothing received, nothing sent) before it is closed. */
+  idleTimeoutMs: number
 }
 
 /** One environment variable: its default and what it accepts, for `--help` and error messages. */
@@ -31,6 +35,12 @@ export interface EnvVarDoc {
   description: string
 }
 
+/** Defaults and range of REQUEST_TIMEOUT_MS and IDLE_TIMEOUT_MS: no limit is never safe, so 0 is refused. */
+export const REQUEST_TIMEOUT_DEFAULT_MS = 30_000
+export const IDLE_TIMEOUT_DEFAULT_MS = 30_000
+const TIMEOUT_MIN_MS = 100
+const TIMEOUT_MAX_MS = 3_600_000
+
 /** Every environment variable the program reads, in the order `--help` prints them. */
 export const ENV_VARS: readonly EnvVarDoc[] = [
   { name: 'PORT', default: '5555', allowed: 'an integer from 0 to 65535 (0: any free port)', description: 'TCP port to listen on' },
@@ -38,13 +48,13 @@ export const ENV_VARS: readonly EnvVarDoc[] = [
   {
     name: 'MAZE_WIDTH',
     default: '80',
-    allowed: `an integer from 1 to ${MAX_SIDE}, with width x height at most ${MAX_AREA}`,
+    allowed: SIZE_RULE,
     description: 'maze width in cells',
   },
   {
     name: 'MAZE_HEIGHT',
     default: '20',
-    allowed: `an integer from 1 to ${MAX_SIDE}, with width x height at most ${MAX_AREA}`,
+    allowed: SIZE_RULE,
     description: 'maze height in cells',
   },
   {
@@ -60,6 +70,19 @@ export const ENV_VARS: readonly EnvVarDoc[] = [
     default: '10000',
     allowed: 'an integer from 0 to 600000',
     description: 'on SIGTERM/SIGINT, how long in-flight requests may take before connections are cut',
+  },
+  {
+    name: 'REQUEST_TIMEOUT_MS',
+    default: String(REQUEST_TIMEOUT_DEFAULT_MS),
+    allowed: `an integer from ${TIMEOUT_MIN_MS} to ${TIMEOUT_MAX_MS}`,
+    // A POST /maze/map walk of hundreds of MB over a slow link needs more (see the README's Bounds).
+    description: 'how long a client may take to send a whole request, headers and body (then 408, connection closed)',
+  },
+  {
+    name: 'IDLE_TIMEOUT_MS',
+    default: String(IDLE_TIMEOUT_DEFAULT_MS),
+    allowed: `an integer from ${TIMEOUT_MIN_MS} to ${TIMEOUT_MAX_MS}`,
+    description: 'how long a connection may make no progress (nothing received or sent, e.g. an answer not read) before it is closed',
   },
 ]
 
@@ -93,12 +116,14 @@ export function readModelConfig(env: Env = process.env, randomSeed: () => number
   const port = integer('PORT', 5555, 0, 65535)
   const host = get('HOST') ?? '0.0.0.0'
   if (/\s/.test(host)) problems.push(`HOST=${JSON.stringify(host)} is not allowed: expected ${allowedFor('HOST')}`)
+  const problemsBeforeSize = problems.length
   const width = integer('MAZE_WIDTH', 80, 1, MAX_SIDE)
   const height = integer('MAZE_HEIGHT', 20, 1, MAX_SIDE)
-  if (width * height > MAX_AREA) {
-    problems.push(
-      `MAZE_WIDTH=${width} and MAZE_HEIGHT=${height} are not allowed together: width x height is ${width * height}, at most ${MAX_AREA} cells are allowed`,
-    )
+  // Each side on its own is checked above; the area (too large, or too small for start, key and
+  // exit) by the domain's one size rule, only when both sides were valid.
+  const sizeIssue = problems.length === problemsBeforeSize ? sizeProblem(width, height) : null
+  if (sizeIssue !== null) {
+    problems.push(`MAZE_WIDTH=${width} and MAZE_HEIGHT=${height} are not allowed together: ${sizeIssue}`)
   }
   const seedRaw = get('MAZE_SEED')
   const seed = integer('MAZE_SEED', 0, 0, MAX_SEED)
@@ -113,6 +138,8 @@ export function readModelConfig(env: Env = process.env, randomSeed: () => number
     problems.push(`LOG_REQUESTS=${JSON.stringify(logRequestsRaw)} is not allowed: expected one of ${allowedFor('LOG_REQUESTS')}`)
   }
   const shutdownTimeoutMs = integer('SHUTDOWN_TIMEOUT_MS', 10_000, 0, 600_000)
+  const requestTimeoutMs = integer('REQUEST_TIMEOUT_MS', REQUEST_TIMEOUT_DEFAULT_MS, TIMEOUT_MIN_MS, TIMEOUT_MAX_MS)
+  const idleTimeoutMs = integer('IDLE_TIMEOUT_MS', IDLE_TIMEOUT_DEFAULT_MS, TIMEOUT_MIN_MS, TIMEOUT_MAX_MS)
 
   if (problems.length > 0) throw new ConfigError(problems)
   const seedWasRandom = seedRaw === undefined
@@ -126,6 +153,8 @@ export function readModelConfig(env: Env = process.env, randomSeed: () => number
     logLevel,
     logRequests,
     shutdownTimeoutMs,
+    requestTimeoutMs,
+    idleTimeoutMs,
   }
 }
 

@@ -11,6 +11,7 @@ export const ModelErrorCode = {
   NotFound: 'MAZE_ERR_NOT_FOUND',
   MethodNotAllowed: 'MAZE_ERR_METHOD_NOT_ALLOWED',
   TooManyViewers: 'MAZE_ERR_TOO_MANY_VIEWERS',
+  RequestTimeout: 'MAZE_ERR_REQUEST_TIMEOUT',
   Internal: 'MAZE_ERR_INTERNAL',
   Config: 'MAZE_ERR_CONFIG',
   Generation: 'MAZE_ERR_GENERATION',

@@ -34,6 +34,8 @@ try {
     logger: { level: config.logLevel },
     logRequests: config.logRequests,
     closeTimeoutMs: config.shutdownTimeoutMs,
+    requestTimeoutMs: config.requestTimeoutMs,
+    idleTimeoutMs: config.idleTimeoutMs,
   })
 } catch (error) {
   process.stderr.write(`maze-model: could not start: ${error instanceof Error ? error.message : String(error)}\n`)

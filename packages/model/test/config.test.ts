@@ -1,4 +1,4 @@
-import { MAX_SEED } from '@maze-sim/maze'
+import { MAX_SEED, MIN_AREA, SIZE_RULE } from '@maze-sim/maze'
 import { describe, expect, test } from 'vitest'
 import { drawSeed, ENV_VARS, readModelConfig, usage } from '../src/config.ts'
 import { ConfigError } from '../src/errors.ts'
@@ -27,6 +27,8 @@ describe('readModelConfig', () => {
       logLevel: 'info',
       logRequests: false,
       shutdownTimeoutMs: 10_000,
+      requestTimeoutMs: 30_000,
+      idleTimeoutMs: 30_000,
     })
   })
 
@@ -40,6 +42,8 @@ describe('readModelConfig', () => {
       LOG_LEVEL: 'debug',
       LOG_REQUESTS: 'true',
       SHUTDOWN_TIMEOUT_MS: '500',
+      REQUEST_TIMEOUT_MS: '1500',
+      IDLE_TIMEOUT_MS: '2500',
     })
     expect(config).toEqual({
       port: 0,
@@ -51,6 +55,8 @@ describe('readModelConfig', () => {
       logLevel: 'debug',
       logRequests: true,
       shutdownTimeoutMs: 500,
+      requestTimeoutMs: 1500,
+      idleTimeoutMs: 2500,
     })
   })
 
@@ -82,6 +88,11 @@ describe('readModelConfig', () => {
     ['LOG_LEVEL', 'loud'],
     ['LOG_REQUESTS', 'yes'],
     ['SHUTDOWN_TIMEOUT_MS', '600001'],
+    ['REQUEST_TIMEOUT_MS', '0'],
+    ['REQUEST_TIMEOUT_MS', '99'],
+    ['REQUEST_TIMEOUT_MS', '3600001'],
+    ['IDLE_TIMEOUT_MS', '0'],
+    ['IDLE_TIMEOUT_MS', '30s'],
   ])('%s=%j is rejected with a message naming it, the value and what is allowed', (name, value) => {
     const problems = problemsOf({ [name]: value })
     expect(problems).toHaveLength(1)
@@ -94,7 +105,34 @@ describe('readModelConfig', () => {
     const problems = problemsOf({ MAZE_WIDTH: '100000', MAZE_HEIGHT: '100000' })
     expect(problems).toHaveLength(1)
     expect(problems[0]).toMatch(/MAZE_WIDTH=100000 and MAZE_HEIGHT=100000/)
-    expect(problems[0]).toMatch(/100000000/)
+    expect(problems[0]).toMatch(/at most 100,000,000 cells/)
+  })
+
+  test.each([
+    ['1', '1'],
+    ['1', '2'],
+    ['2', '1'],
+  ])('MAZE_WIDTH=%s MAZE_HEIGHT=%s is too small for a start, a key and an exit: the maze package\'s size rule', (w, h) => {
+    const problems = problemsOf({ MAZE_WIDTH: w, MAZE_HEIGHT: h })
+    expect(problems).toHaveLength(1)
+    expect(problems[0]).toContain(`MAZE_WIDTH=${w} and MAZE_HEIGHT=${h}`)
+    expect(problems[0]).toContain(`at least ${MIN_AREA} cells`)
+  })
+
+  test.each([
+    ['1', '3'],
+    ['3', '1'],
+    ['2', '2'],
+  ])('MAZE_WIDTH=%s MAZE_HEIGHT=%s is the smallest kind of maze, accepted', (w, h) => {
+    expect(readModelConfig({ MAZE_WIDTH: w, MAZE_HEIGHT: h })).toMatchObject({ width: Number(w), height: Number(h) })
+  })
+
+  test('a bad side is reported once, without an area problem on top', () => {
+    expect(problemsOf({ MAZE_WIDTH: '0', MAZE_HEIGHT: '1' })).toEqual([expect.stringMatching(/^MAZE_WIDTH="0"/)])
+  })
+
+  test('--help states the size rule of the maze package', () => {
+    for (const name of ['MAZE_WIDTH', 'MAZE_HEIGHT']) expect(ENV_VARS.find((v) => v.name === name)?.allowed).toBe(SIZE_RULE)
   })
 
   test('every problem is reported, not just the first', () => {
