@@ -7,6 +7,7 @@ import http from 'node:http'
 import net from 'node:net'
 import { cpus } from 'node:os'
 import { createHistogram } from 'node:perf_hooks'
+import { fileURLToPath } from 'node:url'
 import autocannon from 'autocannon'
 import { BenchArgsError, HELP, parseBenchArgs, type BenchOptions } from './args.ts'
 
@@ -47,7 +48,8 @@ if (options.generate) {
 
 if (options.http) {
   const port = await freePort()
-  const model = spawn(process.execPath, [new URL('../../model/src/server.ts', import.meta.url).pathname], {
+  // The model program by its package's name, as any other package would start it.
+  const model = spawn(process.execPath, [fileURLToPath(import.meta.resolve('@maze-sim/model/server'))], {
     env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', MAZE_SEED: '1', LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'ignore', 'inherit'],
   })
