@@ -38,6 +38,13 @@ RUN mkdir /out && cp -a package.json node_modules /out/ \
       rel=${dir#/app/}; mkdir -p "/out/$rel"; cp -a "$rel/package.json" "$rel/src" "/out/$rel/"; \
       if [ -d "$rel/node_modules" ]; then cp -a "$rel/node_modules" "/out/$rel/"; fi; \
     done
+# The AWS Batch job preload (NODE_OPTIONS=--import=./packages/batch/src/job-env-preload.ts, set by
+# batch/job-definition*.json): two files of packages/batch that import only @maze-sim/maze, without
+# the rest of that package (the AWS SDK).
+RUN mkdir -p /out/packages/batch/src /out/packages/batch/node_modules/@maze-sim \
+ && cp -a packages/batch/package.json /out/packages/batch/ \
+ && cp -a packages/batch/src/job-env.ts packages/batch/src/job-env-preload.ts /out/packages/batch/src/ \
+ && ln -s ../../../maze /out/packages/batch/node_modules/@maze-sim/maze
 
 FROM ${NODE_IMAGE}
 LABEL org.opencontainers.image.title="maze-sim/agent" \

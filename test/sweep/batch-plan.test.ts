@@ -1,7 +1,8 @@
-// A sweep on AWS Batch and a sweep on one machine play the same runs: the Batch children's
-// environment (packages/batch, derived from AWS_BATCH_JOB_ARRAY_INDEX in the container) and the
-// local sweep's plan (packages/sweep, `runAt`) agree on every array index, so the leaderboard built
-// from the children's result lines compares the same mazes as the local one.
+// A sweep on AWS Batch and a sweep on one machine play the same runs. Both take the order from one
+// function (`sweepPosition` of @maze-sim/maze); this checks what each adds around it: the Batch
+// preload (packages/batch/src/job-env.ts, from AWS_BATCH_JOB_ARRAY_INDEX, a strategy list and a first
+// seed) and the local plan (`runAt`, from lists of strategies and seeds) give array child i the
+// local run i, so the leaderboard built from the children's result lines compares the same mazes.
 import { deriveJobEnv } from '@maze-sim/batch'
 import { parseSeeds, runAt } from '@maze-sim/sweep'
 import { expect, test } from 'vitest'

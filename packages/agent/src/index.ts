@@ -29,9 +29,11 @@ export {
   AGENT_RESULT_KEYS,
   AGENT_RESULT_SCHEMA,
   isFailedResult,
+  parseAgentResult,
   type AgentFailedResult,
   type AgentResult,
   type AgentResultLine,
+  type ParsedAgentResult,
 } from './result.ts'
 export {
   DEFAULT_LOAD_TIMEOUT_MS,

@@ -69,8 +69,15 @@ export type AgentResultLine = AgentResult | AgentFailedResult
 /** The keys a failed run's line adds after {@link AGENT_RESULT_KEYS}, in order. */
 export const AGENT_RESULT_ERROR_KEYS = ['error', 'message'] as const satisfies ReadonlyArray<keyof AgentFailedResult>
 
+/**
+ * A result line as read back by {@link parseAgentResult}: what the agent prints, except that a failed
+ * run's `message` may be missing (lines written by other tools, e.g. a sweep's own failed runs).
+ */
+export type ParsedAgentResult = AgentResult | (Omit<AgentFailedResult, 'message'> & { readonly message?: string })
+
 /** True when a result line is a failed run's. */
-export const isFailedResult = (line: AgentResultLine): line is AgentFailedResult => typeof (line as { error?: unknown }).error === 'string'
+export const isFailedResult = <T extends AgentResultLine | ParsedAgentResult>(line: T): line is Extract<T, { readonly error: string }> =>
+  typeof (line as { error?: unknown }).error === 'string'
 
 const count = { type: 'integer', minimum: 0 } as const
 const nullableCount = { type: ['integer', 'null'], minimum: 0 } as const
@@ -107,3 +114,49 @@ export const AGENT_RESULT_SCHEMA = {
   then: { properties: { solved: { const: false } } },
   else: { properties: { strategy: { type: 'string' }, width: { type: 'integer' }, height: { type: 'integer' } } },
 } as const
+
+const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0
+const isNullableCount = (v: unknown): v is number | null => v === null || isCount(v)
+const isSide = (v: unknown): v is number => isCount(v) && v >= 1
+
+/**
+ * The agent's result line, read back: `input` is a line of its stdout or that line's JSON already
+ * parsed (e.g. the `result` of a Batch `results` row). Null for anything else (not JSON, another
+ * shape, a truncated line). Accepts what {@link AGENT_RESULT_SCHEMA} describes, a finished run's or
+ * a failed run's line (`error`, `message`, null for what was not known yet), with three tolerances
+ * for lines written by other tools: unknown keys are dropped, `message` may be missing (a sweep's
+ * own failed runs carry only the code), and a line with `error` counts as not solved.
+ * The value returned has the schema's keys in the printed order.
+ */
+export function parseAgentResult(input: unknown): ParsedAgentResult | null {
+  let value = input
+  if (typeof input === 'string') {
+    const text = input.trim()
+    if (!text.startsWith('{') || !text.endsWith('}')) return null
+    try {
+      value = JSON.parse(text)
+    } catch {
+      return null
+    }
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return null
+  const v = value as Record<string, unknown>
+  if (!AGENT_RESULT_KEYS.every((k) => k in v)) return null
+  const failed = v.error !== undefined
+  if (failed && (typeof v.error !== 'string' || v.error === '')) return null
+  if (v.message !== undefined && (!failed || typeof v.message !== 'string')) return null
+  // Only a failed run may not know its strategy or the maze's size yet.
+  const known = (ok: boolean, x: unknown): boolean => ok || (failed && x === null)
+  if (!known(typeof v.strategy === 'string' && v.strategy !== '', v.strategy)) return null
+  if (!known(isSide(v.width), v.width) || !known(isSide(v.height), v.height)) return null
+  if (typeof v.solved !== 'boolean' || !isCount(v.steps) || !isCount(v.requests) || !isCount(v.elapsedMs)) return null
+  if (!isNullableCount(v.seed) || !isNullableCount(v.keyStep) || !isNullableCount(v.optimalSteps)) return null
+  const out: Record<string, unknown> = {}
+  for (const k of AGENT_RESULT_KEYS) out[k] = v[k]
+  if (failed) {
+    out.solved = false
+    out.error = v.error
+    if (v.message !== undefined) out.message = v.message
+  }
+  return out as unknown as ParsedAgentResult
+}

@@ -2,14 +2,14 @@
 // files), and the rows `results` and `run-local` print: one JSON line per run.
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
-import { AGENT_RESULT_KEYS, type AgentResultLine } from '@maze-sim/agent/result'
+import { AGENT_RESULT_KEYS, isFailedResult, parseAgentResult, type ParsedAgentResult } from '@maze-sim/agent/result'
 import { BatchError, BatchErrorCode } from './errors.ts'
 
 /** The agent's result keys, in the order it prints them (its own schema, not a copy). */
 export const RESULT_KEYS = AGENT_RESULT_KEYS
 
 /** The agent's result line, as read back: a finished run's, or a failed run's (with `error`). */
-export type RunResult = AgentResultLine
+export type RunResult = ParsedAgentResult
 
 /** One line of `results` / `run-local` output. */
 export interface ResultRow {
@@ -25,37 +25,14 @@ export interface ResultRow {
 }
 
 /**
- * The value if `line` is an agent result, else null. A failed run's line (`error` and `message`,
- * unknown values null) is a result too: the run failed, it did not vanish.
- */
-export function parseResultLine(line: string): RunResult | null {
-  const text = line.trim()
-  if (!text.startsWith('{') || !text.endsWith('}')) return null
-  let value: unknown
-  try {
-    value = JSON.parse(text)
-  } catch {
-    return null
-  }
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) return null
-  const v = value as Record<string, unknown>
-  if (!RESULT_KEYS.every((k) => k in v)) return null
-  if (typeof v.solved !== 'boolean' || typeof v.steps !== 'number') return null
-  const failed = typeof v.error === 'string'
-  if (v.error !== undefined && !failed) return null
-  // Only a failed run may not know its strategy yet (a bad configuration).
-  if (typeof v.strategy !== 'string' && !(failed && v.strategy === null)) return null
-  return v as unknown as RunResult
-}
-
-/**
- * The last result line of a log. The agent prints it as the last line of stdout, but a log that
- * mixes stdout and stderr (CloudWatch, `docker logs`) can have stderr lines after it.
+ * The last result line of a log (`parseAgentResult` of @maze-sim/agent: a failed run's line, with
+ * `error` and `message`, is a result too). The agent prints it as the last line of stdout, but a log
+ * that mixes stdout and stderr (CloudWatch, `docker logs`) can have stderr lines after it.
  */
 export function findResult(log: string | readonly string[]): RunResult | null {
   const lines = typeof log === 'string' ? log.split('\n') : log
   for (let i = lines.length - 1; i >= 0; i--) {
-    const result = parseResultLine(lines[i]!)
+    const result = parseAgentResult(lines[i]!)
     if (result !== null) return result
   }
   return null
@@ -101,7 +78,7 @@ export function resultsFromDirectory(runDir: string, container = 'agent'): Resul
 export function summarizeResults(rows: readonly ResultRow[]): string {
   const withResult = rows.filter((r) => r.result !== null)
   const solved = withResult.filter((r) => r.result!.solved)
-  const failed = withResult.filter((r) => typeof (r.result as { error?: unknown }).error === 'string')
+  const failed = withResult.filter((r) => isFailedResult(r.result!))
   const meanSteps = solved.length === 0 ? 0 : Math.round(solved.reduce((s, r) => s + r.result!.steps, 0) / solved.length)
   const succeeded = rows.filter((r) => r.status === 'SUCCEEDED').length
   return `${rows.length} run${rows.length === 1 ? '' : 's'}: ${succeeded} succeeded, ${rows.length - succeeded} not; ${withResult.length} with a result, ${solved.length} solved${solved.length > 0 ? ` (mean ${meanSteps} steps)` : ''}${failed.length > 0 ? `, ${failed.length} failed with an error` : ''}`

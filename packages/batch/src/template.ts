@@ -19,8 +19,8 @@ export const TEMPLATE_FILES: Readonly<Record<Platform, string>> = {
   fargate: `${REPO_ROOT}batch/job-definition.fargate.json`,
 }
 
-/** Where the ADOT collector's AWS configuration is looked for, in order (inlined as AOT_CONFIG_CONTENT). */
-export const COLLECTOR_CONFIG_CANDIDATES = [`${REPO_ROOT}docker/collector/aws.yaml`, `${REPO_ROOT}packages/telemetry/collector/aws.yaml`]
+/** The ADOT collector's AWS configuration (inlined as AOT_CONFIG_CONTENT), beside the compose stack's. */
+export const COLLECTOR_CONFIG_FILE = `${REPO_ROOT}docker/collector/aws.yaml`
 
 /** The collector image on AWS: the AWS Distro for OpenTelemetry, from the public ECR gallery. */
 export const DEFAULT_COLLECTOR_IMAGE = 'public.ecr.aws/aws-observability/aws-otel-collector:v0.50.0'
@@ -66,7 +66,7 @@ export interface RenderOptions {
   name?: string | undefined
   assignPublicIp?: string | undefined
   cpuArchitecture?: string | undefined
-  /** A file whose text becomes the collector's configuration (default: the first of COLLECTOR_CONFIG_CANDIDATES). */
+  /** A file whose text becomes the collector's configuration (default COLLECTOR_CONFIG_FILE). */
   collectorConfig?: string | undefined
   /** The images and placeholders of a local run (account 000000000000; nothing of it reaches AWS). */
   local?: boolean
@@ -87,21 +87,17 @@ export const ecrRegistry = (account: string, region: string): string =>
   `${account}.dkr.ecr.${region}.${partitionOf(region).dnsSuffix}`
 
 function readCollectorConfig(path: string | undefined): string {
-  const candidates = path !== undefined ? [path] : COLLECTOR_CONFIG_CANDIDATES
-  for (const candidate of candidates) {
-    if (existsSync(candidate)) {
-      try {
-        return readFileSync(candidate, 'utf8')
-      } catch (err) {
-        throw templateError(`cannot read the collector configuration ${candidate}: ${(err as Error).message}`, err)
-      }
-    }
+  const file = path ?? COLLECTOR_CONFIG_FILE
+  if (!existsSync(file)) {
+    throw templateError(
+      path !== undefined ? `the collector configuration ${path} does not exist (--collector-config)` : `the collector configuration ${file} does not exist; pass --collector-config <file>`,
+    )
   }
-  throw templateError(
-    path !== undefined
-      ? `the collector configuration ${path} does not exist (--collector-config)`
-      : `no collector configuration found (looked for ${candidates.join(', ')}); pass --collector-config <file>`,
-  )
+  try {
+    return readFileSync(file, 'utf8')
+  } catch (err) {
+    throw templateError(`cannot read the collector configuration ${file}: ${(err as Error).message}`, err)
+  }
 }
 
 /**

@@ -1,13 +1,34 @@
 import { spawnSync } from 'node:child_process'
-import { describe, expect, test } from 'vitest'
-import { deriveJobEnv, JOB_ENV_SOURCE, jobEnvNodeOptions, JobEnvError } from '../src/job-env.ts'
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, describe, expect, test } from 'vitest'
+import { deriveJobEnv, JOB_ENV_PRELOAD, jobEnvNodeOptions, JobEnvError } from '../src/job-env.ts'
+import { REPO_ROOT } from '../src/template.ts'
 
-/** Runs a real `node` with the rendered NODE_OPTIONS, as the containers do; returns what the program sees. */
-function inNode(env: Record<string, string>): { env: Record<string, string | undefined>; stderr: string; status: number | null } {
-  const program = 'process.stdout.write(JSON.stringify({ MAZE_SEED: process.env.MAZE_SEED, AGENT_STRATEGY: process.env.AGENT_STRATEGY, PORT: process.env.PORT, MAZE_URL: process.env.MAZE_URL }))'
-  const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('AWS_BATCH') && !k.startsWith('MAZE_') && k !== 'NODE_OPTIONS'))
-  const out = spawnSync(process.execPath, ['-e', program], { env: { ...clean, ...env, NODE_OPTIONS: jobEnvNodeOptions() }, encoding: 'utf8' })
-  return { env: out.status === 0 ? (JSON.parse(out.stdout) as Record<string, string | undefined>) : {}, stderr: out.stderr, status: out.status }
+/**
+ * Runs a real `node` with the rendered NODE_OPTIONS in `cwd` (the repository, or a copy of an
+ * image's files), as the containers do; returns what the program sees.
+ */
+function inNode(
+  env: Record<string, string>,
+  cwd = REPO_ROOT,
+): { env: Record<string, string | undefined>; stderr: string; status: number | null } {
+  const program =
+    'process.stdout.write(JSON.stringify({ MAZE_SEED: process.env.MAZE_SEED, AGENT_STRATEGY: process.env.AGENT_STRATEGY, PORT: process.env.PORT, MAZE_URL: process.env.MAZE_URL }))'
+  const clean = Object.fromEntries(
+    Object.entries(process.env).filter(([k]) => !k.startsWith('AWS_BATCH') && !k.startsWith('MAZE_') && k !== 'NODE_OPTIONS'),
+  )
+  const out = spawnSync(process.execPath, ['-e', program], {
+    cwd,
+    env: { ...clean, ...env, NODE_OPTIONS: jobEnvNodeOptions() },
+    encoding: 'utf8',
+  })
+  return {
+    env: out.status === 0 ? (JSON.parse(out.stdout) as Record<string, string | undefined>) : {},
+    stderr: out.stderr,
+    status: out.status,
+  }
 }
 
 describe('the job preload (NODE_OPTIONS) derives each array child from AWS_BATCH_JOB_ARRAY_INDEX', () => {
@@ -26,7 +47,10 @@ describe('the job preload (NODE_OPTIONS) derives each array child from AWS_BATCH
   })
 
   test('seeds only: child i plays base + i, wrapping at 2^32; the strategy is left alone', () => {
-    expect(deriveJobEnv({ MAZE_SEED_BASE: '7', AWS_BATCH_JOB_ARRAY_INDEX: '5', AGENT_STRATEGY: 'astar' })).toMatchObject({ MAZE_SEED: '12', AGENT_STRATEGY: 'astar' })
+    expect(deriveJobEnv({ MAZE_SEED_BASE: '7', AWS_BATCH_JOB_ARRAY_INDEX: '5', AGENT_STRATEGY: 'astar' })).toMatchObject({
+      MAZE_SEED: '12',
+      AGENT_STRATEGY: 'astar',
+    })
     expect(deriveJobEnv({ MAZE_SEED_BASE: '4294967295', AWS_BATCH_JOB_ARRAY_INDEX: '2' }).MAZE_SEED).toBe('1')
   })
 
@@ -60,7 +84,13 @@ describe('the job preload (NODE_OPTIONS) derives each array child from AWS_BATCH
   })
 
   test('in a real node process through NODE_OPTIONS, the same as in-process', () => {
-    const env = { MAZE_SEED_BASE: '40', MAZE_SWEEP_STRATEGIES: 'astar,random-dfs', AWS_BATCH_JOB_ARRAY_INDEX: '3', AWS_BATCH_JOB_ID: 'abc:3', MAZE_PORT_FROM_JOB: 'true' }
+    const env = {
+      MAZE_SEED_BASE: '40',
+      MAZE_SWEEP_STRATEGIES: 'astar,random-dfs',
+      AWS_BATCH_JOB_ARRAY_INDEX: '3',
+      AWS_BATCH_JOB_ID: 'abc:3',
+      MAZE_PORT_FROM_JOB: 'true',
+    }
     const run = inNode(env)
     expect(run.status).toBe(0)
     const expected = deriveJobEnv(env)
@@ -68,8 +98,37 @@ describe('the job preload (NODE_OPTIONS) derives each array child from AWS_BATCH
     expect(run.stderr).toBe(`maze-sim batch: AGENT_STRATEGY=random-dfs, MAZE_SEED=41, port ${expected.PORT}\n`)
   })
 
-  test('the source survives NODE_OPTIONS and a data: URL (no double quotes, backslashes, # or line breaks)', () => {
-    expect(JOB_ENV_SOURCE).not.toMatch(/["\\#\n]/)
-    expect(jobEnvNodeOptions()).toMatch(/^--import="data:text\/javascript,\{ .* \}"$/)
+  test('NODE_OPTIONS names the preload module, a file of this package', () => {
+    expect(jobEnvNodeOptions()).toBe(`--import=${JOB_ENV_PRELOAD}`)
+    expect(readFileSync(join(REPO_ROOT, JOB_ENV_PRELOAD), 'utf8')).toMatch(/jobEnvChanges\(process\.env\)/)
+  })
+})
+
+describe('the model and agent images hold the preload', () => {
+  /** The files of packages/batch/src each Dockerfile copies into its image. */
+  const copied = (dockerfile: string): string[] => {
+    const text = readFileSync(join(REPO_ROOT, 'docker', dockerfile), 'utf8')
+    const line = /cp -a ((?:packages\/batch\/src\/\S+ )+)\/out\/packages\/batch\/src\//.exec(text)
+    return line === null ? [] : line[1]!.trim().split(' ')
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'maze-batch-image-'))
+  afterAll(() => rmSync(dir, { recursive: true, force: true }))
+
+  test('both copy the same files, and the preload runs from them alone (with @maze-sim/maze beside them, as in the images)', () => {
+    const files = copied('model.Dockerfile')
+    expect(files).toContain(JOB_ENV_PRELOAD.replace(/^\.\//, ''))
+    expect(copied('agent.Dockerfile')).toEqual(files)
+    // The image's layout: /app/package.json, packages/maze, and only those files of packages/batch.
+    copyFileSync(join(REPO_ROOT, 'package.json'), join(dir, 'package.json'))
+    mkdirSync(join(dir, 'packages/batch/src'), { recursive: true })
+    mkdirSync(join(dir, 'packages/batch/node_modules/@maze-sim'), { recursive: true })
+    copyFileSync(join(REPO_ROOT, 'packages/batch/package.json'), join(dir, 'packages/batch/package.json'))
+    for (const file of files) copyFileSync(join(REPO_ROOT, file), join(dir, file))
+    symlinkSync(join(REPO_ROOT, 'packages/maze'), join(dir, 'packages/maze'))
+    symlinkSync('../../../maze', join(dir, 'packages/batch/node_modules/@maze-sim/maze'))
+    const env = { MAZE_SEED_BASE: '40', MAZE_SWEEP_STRATEGIES: 'astar,random-dfs', AWS_BATCH_JOB_ARRAY_INDEX: '3' }
+    const run = inNode(env, dir)
+    expect([run.status, run.stderr]).toEqual([0, 'maze-sim batch: AGENT_STRATEGY=random-dfs, MAZE_SEED=41\n'])
+    expect(run.env).toMatchObject({ MAZE_SEED: '41', AGENT_STRATEGY: 'random-dfs' })
   })
 })

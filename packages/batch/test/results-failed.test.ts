@@ -1,8 +1,8 @@
 // The agent prints a result line on every exit; a failed run's has `error` and `message`, and null
 // for what it did not know yet. Batch reads it as a result (a failed run), not as a missing one.
 import { describe, expect, test } from 'vitest'
-import type { AgentFailedResult } from '@maze-sim/agent'
-import { findResult, parseResultLine, summarizeResults, type ResultRow } from '../src/results.ts'
+import { parseAgentResult as parseResultLine, type AgentFailedResult } from '@maze-sim/agent'
+import { findResult, summarizeResults, type ResultRow } from '../src/results.ts'
 
 const failed: AgentFailedResult = {
   strategy: 'astar', width: null, height: null, seed: null, solved: false, steps: 0, keyStep: null, requests: 1,

@@ -1,9 +1,9 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { AGENT_RESULT_KEYS } from '@maze-sim/agent'
+import { AGENT_RESULT_KEYS, parseAgentResult as parseResultLine } from '@maze-sim/agent'
 import { afterAll, describe, expect, test } from 'vitest'
-import { findResult, localLogFile, localSummaryFile, parseResultLine, RESULT_KEYS, resultsFromDirectory, summarizeResults } from '../src/results.ts'
+import { findResult, localLogFile, localSummaryFile, RESULT_KEYS, resultsFromDirectory, summarizeResults } from '../src/results.ts'
 
 const result = { strategy: 'astar', width: 24, height: 8, seed: 42, solved: true, steps: 201, keyStep: 75, requests: 206, elapsedMs: 77, optimalSteps: 147 }
 const line = JSON.stringify(result)

@@ -4,7 +4,7 @@ import { describe, expect, test } from 'vitest'
 import { assertValidJobDefinition, checkJobDefinition } from '../src/check.ts'
 import { BatchErrorCode } from '../src/errors.ts'
 import { jobEnvNodeOptions } from '../src/job-env.ts'
-import { COLLECTOR_CONFIG_CANDIDATES, fillTemplate, LOCAL_IMAGES, Platform, render, resolveParams, TEMPLATE_FILES } from '../src/template.ts'
+import { COLLECTOR_CONFIG_FILE, fillTemplate, LOCAL_IMAGES, Platform, render, resolveParams, TEMPLATE_FILES } from '../src/template.ts'
 
 const account = '123456789012'
 const region = 'eu-west-1'
@@ -77,15 +77,8 @@ describe.each([Platform.Ec2, Platform.Fargate])('the %s template', (platform) =>
 
   test('the collector gets the AWS collector configuration inline, and the Node containers the job preload', () => {
     const d = render({ platform, account, region })
-    const configFile = COLLECTOR_CONFIG_CANDIDATES.find((f) => {
-      try {
-        readFileSync(f)
-        return true
-      } catch {
-        return false
-      }
-    })!
-    expect(envOf(byName(d, 'collector'))).toEqual({ AWS_REGION: region, AOT_CONFIG_CONTENT: readFileSync(configFile, 'utf8') })
+    expect(COLLECTOR_CONFIG_FILE.endsWith('/docker/collector/aws.yaml')).toBe(true)
+    expect(envOf(byName(d, 'collector'))).toEqual({ AWS_REGION: region, AOT_CONFIG_CONTENT: readFileSync(COLLECTOR_CONFIG_FILE, 'utf8') })
     for (const name of ['model', 'agent']) {
       expect(envOf(byName(d, name))).toMatchObject({ NODE_OPTIONS: jobEnvNodeOptions(), MAZE_PORT_FROM_JOB: 'true' })
     }

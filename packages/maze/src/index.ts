@@ -1,4 +1,16 @@
 export { MazeError, MazeErrorCode } from './errors.ts'
+export {
+  defaultMaxSteps,
+  Episode,
+  EpisodeStatus,
+  parseDirection,
+  parseMoves,
+  type EpisodeObservation,
+  type EpisodeOptions,
+  type EpisodeRecord,
+  type MoveResult,
+  type ReplayEntry,
+} from './episode.ts'
 export { generateMaze, MAX_SEED, placeKey, type GenerateOptions } from './generate.ts'
 export {
   ALL_WALLS,
@@ -26,3 +38,4 @@ export {
 export { mapByteLength, mapLineCount, mapLineLength, renderMap, renderMapBytes, renderMapLines, visitedMask, type Moves } from './render.ts'
 export { createRng, type Rng } from './rng.ts'
 export { distancesFrom, solve, type Solution } from './solve.ts'
+export { sweepPosition, type SweepPosition } from './sweep-order.ts'

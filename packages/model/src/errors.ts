@@ -38,6 +38,9 @@ export class HttpError extends Error {
   }
 }
 
+/** The JSON body of every error answer: `{ error: code, message }`. */
+export const errorBody = (error: HttpError): { error: ModelErrorCode; message: string } => ({ error: error.code, message: error.message })
+
 /** A configuration error: every problem found in the environment, one message per line. */
 export class ConfigError extends Error {
   override readonly name = 'ConfigError'

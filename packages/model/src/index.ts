@@ -1,4 +1,5 @@
-export { buildApp, toHttpError, type BuildAppOptions, type ModelApp, type ModelFastify } from './app.ts'
+export { buildApp, type BuildAppOptions, type ModelApp, type ModelFastify } from './app.ts'
+export { toHttpError } from './plugins/errors.ts'
 export { ENV_VARS, LOG_LEVELS, readModelConfig, usage, type Env, type LogLevel, type ModelConfig } from './config.ts'
 export { ConfigError, GenerationError, HttpError, ModelErrorCode, RETRY_AFTER_SECONDS } from './errors.ts'
 export { generateInWorker, type GeneratedMaze } from './generate-in-worker.ts'

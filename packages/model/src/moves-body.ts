@@ -164,17 +164,7 @@ export class MovesParser {
           break
         case S_X:
         case S_Y:
-          if (c === 0x2d) {
-            this.#negative = true
-            this.#digits = 0
-            this.#value = 0
-            this.#leadingZero = false
-          } else if (isDigit(c)) {
-            this.#negative = false
-            this.#digits = 1
-            this.#value = c - 0x30
-            this.#leadingZero = c === 0x30
-          } else return this.#deviate(i, state, c)
+          if (!this.#startNumber(c)) return this.#deviate(i, state, c)
           state = state === S_X ? S_IN_X : S_IN_Y
           break
         case S_AFTER_X:
@@ -196,6 +186,23 @@ export class MovesParser {
       }
     }
     this.#state = state
+  }
+
+  /** The first byte of a coordinate, '-' or a digit, starts the number; false for any other byte. */
+  #startNumber(c: number): boolean {
+    if (c === 0x2d) {
+      this.#negative = true
+      this.#digits = 0
+      this.#value = 0
+      this.#leadingZero = false
+      return true
+    }
+    if (!isDigit(c)) return false
+    this.#negative = false
+    this.#digits = 1
+    this.#value = c - 0x30
+    this.#leadingZero = c === 0x30
+    return true
   }
 
   #deviate(i: number, state: number, byte: number): void {

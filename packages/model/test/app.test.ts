@@ -407,7 +407,7 @@ describe('the central error handler', () => {
     [{ statusCode: 502, message: 'upstream secret' }, 500, 'MAZE_ERR_INTERNAL'],
     ['a thrown string', 500, 'MAZE_ERR_INTERNAL'],
   ])('maps %j to %i %s', async (error, status, code) => {
-    const { toHttpError } = await import('../src/app.ts')
+    const { toHttpError } = await import('../src/plugins/errors.ts')
     const answer = toHttpError(error)
     expect([answer.statusCode, answer.code]).toEqual([status, code])
     if (status >= 500) expect(answer.message).toBe('internal server error')

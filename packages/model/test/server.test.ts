@@ -82,7 +82,6 @@ describe('node src/server.ts', () => {
     })
     request.write('[[0, 0], ')
     await new Promise((resolve) => setTimeout(resolve, 100))
-    const signalledAt = Date.now()
     server.child.kill('SIGTERM')
     await waitFor('the shutdown log line', () => (logLines(server).some((l) => l.msg === 'shutting down: finishing in-flight requests') ? true : undefined))
     expect(server.child.exitCode).toBe(null)
@@ -98,9 +97,11 @@ describe('node src/server.ts', () => {
       ]),
     )
     expect(await server.exit).toBe(0)
-    // The keep-alive connection did not hold the process until the shutdown timeout.
-    expect(Date.now() - signalledAt).toBeLessThan(5_000)
-    expect(logLines(server).some((l) => l.msg === 'stopped')).toBe(true)
+    // The close was graceful: the keep-alive connection did not hold the process until the shutdown
+    // timeout, when closeWithin would have cut it and said so.
+    const lines = logLines(server)
+    expect(lines.some((l) => String(l.msg).startsWith('in-flight requests did not finish in time'))).toBe(false)
+    expect(lines.some((l) => l.msg === 'stopped')).toBe(true)
     agent.destroy()
   }, 60_000)
 

@@ -13,19 +13,24 @@ test('startModel: GET /maze/size answers 503 while a 2000x2000 maze generates in
     expect((await fetch(`${model.url}/health/live`)).status).toBe(200)
     expect((await fetch(`${model.url}/health/ready`)).status).toBe(503)
 
-    // The event loop stays free while the worker generates: liveness answers quickly all along.
-    let slowest = 0
+    // The event loop stays free while the worker generates: the model keeps answering, 200 on
+    // liveness and 503 on /maze/*, until the maze is served, then 200 (and never back to 503).
     let ready = false
     void model.ready.then(() => {
       ready = true
     })
+    const statuses: number[] = [first.status]
     while (!ready) {
-      const started = performance.now()
-      await fetch(`${model.url}/health/live`).then((r) => r.arrayBuffer())
-      slowest = Math.max(slowest, performance.now() - started)
+      const [live, size] = await Promise.all([fetch(`${model.url}/health/live`), fetch(`${model.url}/maze/size`)])
+      await Promise.all([live.arrayBuffer(), size.arrayBuffer()])
+      expect(live.status).toBe(200)
+      statuses.push(size.status)
       await new Promise((resolve) => setTimeout(resolve, 20))
     }
-    expect(slowest).toBeLessThan(500)
+    const served = statuses.indexOf(200)
+    const generating = served === -1 ? statuses : statuses.slice(0, served)
+    expect(new Set(generating)).toEqual(new Set([503]))
+    if (served !== -1) expect(new Set(statuses.slice(served))).toEqual(new Set([200]))
 
     const size = await fetch(`${model.url}/maze/size`)
     expect(size.status).toBe(200)

@@ -1,7 +1,7 @@
 // What a sweep runs: strategies x seeds x sizes, and the deterministic mapping from a run's index
-// to its (strategy, seed, size). Pure: the local sweep, the Batch submitter and the leaderboard
-// all use the same mapping, so array child i of a Batch sweep plays what local run i plays.
-import { MAX_SEED, parseSize } from '@maze-sim/maze'
+// to its (strategy, seed, size). Pure. The order itself is `sweepPosition` of @maze-sim/maze, which
+// the AWS Batch job preload imports too, so array child i of a Batch sweep plays what local run i plays.
+import { MAX_SEED, parseSize, sweepPosition } from '@maze-sim/maze'
 import { usageError } from './errors.ts'
 
 /** A maze size. */
@@ -33,26 +33,24 @@ export interface PlannedRun {
 export const planSize = (plan: SweepPlan): number => plan.strategies.length * plan.seeds.length * plan.sizes.length
 
 /**
- * The run at `index` (0 ≤ index < planSize). Strategies vary fastest, then seeds, then sizes:
+ * The run at `index` (0 ≤ index < planSize), in `sweepPosition`'s order: strategies vary fastest,
+ * then seeds, then sizes:
  *
  *     strategy = strategies[index mod S]
  *     seed     = seeds[floor(index / S) mod N]
  *     size     = sizes[floor(index / (S·N))]
  *
- * so consecutive children of an array job play the same maze with every strategy (a partial sweep
- * is still paired), and with one size and seeds = base, base+1, ... this is exactly what the Batch
- * job preload does: AGENT_STRATEGY = s[i mod S], MAZE_SEED = base + floor(i / S).
+ * With one size and seeds = base, base+1, ... this is what the Batch job preload gives array child
+ * `index`: AGENT_STRATEGY = s[i mod S], MAZE_SEED = base + floor(i / S).
  */
 export function runAt(plan: SweepPlan, index: number): PlannedRun {
   const total = planSize(plan)
   if (!Number.isInteger(index) || index < 0 || index >= total) {
     throw new RangeError(`run index must be an integer from 0 to ${total - 1}, got ${index}`)
   }
-  const s = plan.strategies.length
-  const n = plan.seeds.length
-  const j = Math.floor(index / s)
-  const size = plan.sizes[Math.floor(j / n)]!
-  return { index, strategy: plan.strategies[index % s]!, seed: plan.seeds[j % n]!, width: size.width, height: size.height }
+  const at = sweepPosition(index, plan.strategies.length, plan.seeds.length)
+  const size = plan.sizes[at.size]!
+  return { index, strategy: plan.strategies[at.strategy]!, seed: plan.seeds[at.seed]!, width: size.width, height: size.height }
 }
 
 /** Every run of a plan, in index order. */

@@ -1,8 +1,7 @@
 // Result lines: the agent's one-line JSON result (packages/agent/src/result.ts), as a sweep appends
 // them and as the Batch CLI's `results` prints them (wrapped in a row with `result`). Reading is
 // tolerant: blank lines, a truncated last line and unrelated lines are skipped and counted.
-import type { AgentResult } from '@maze-sim/agent'
-import { AGENT_RESULT_KEYS } from '@maze-sim/agent'
+import { AGENT_RESULT_KEYS, isFailedResult, parseAgentResult, type AgentResult } from '@maze-sim/agent'
 import { runKey } from './plan.ts'
 
 /** One run's result: the agent's result, plus `error` (a stable code) when the run failed. */
@@ -23,30 +22,21 @@ export interface ParsedResults {
 }
 
 const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 0
-const isNullableCount = (v: unknown): v is number | null => v === null || isCount(v)
 
 /**
  * True for the agent's result line of a run that failed before it knew its strategy or the maze's
  * size (a bad configuration, a model that never answered): a failed run that cannot be placed.
  */
 export function isUnplacedFailure(value: unknown): boolean {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) return false
-  const v = value as Record<string, unknown>
-  return typeof v.error === 'string' && AGENT_RESULT_KEYS.every((k) => k in v) && (v.strategy === null || v.width === null || v.height === null)
+  const r = parseAgentResult(value)
+  return r !== null && isFailedResult(r) && (r.strategy === null || r.width === null || r.height === null)
 }
 
-/** The value as a SweepResult, or null when it does not have the result schema. */
+/** The value as a SweepResult (`parseAgentResult` of @maze-sim/agent, placed: strategy and size known), or null. */
 export function asResult(value: unknown): SweepResult | null {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) return null
-  const v = value as Record<string, unknown>
-  if (!AGENT_RESULT_KEYS.every((k) => k in v)) return null
-  if (typeof v.strategy !== 'string' || v.strategy === '' || typeof v.solved !== 'boolean') return null
-  if (!isCount(v.width) || !isCount(v.height) || !isCount(v.steps) || !isCount(v.requests) || !isCount(v.elapsedMs)) return null
-  if (!isNullableCount(v.seed) || !isNullableCount(v.keyStep) || !isNullableCount(v.optimalSteps)) return null
-  if (v.error !== undefined && typeof v.error !== 'string') return null
-  if (v.message !== undefined && typeof v.message !== 'string') return null
-  // A failed run's line says solved false; take no chances with one that says otherwise.
-  return normalize((v.error !== undefined ? { ...v, solved: false } : v) as unknown as SweepResult)
+  const r = parseAgentResult(value)
+  if (r === null || r.strategy === null || r.width === null || r.height === null) return null
+  return r as SweepResult
 }
 
 /** The result with its keys in the schema's order (and `error`, `message` last, when present). */

@@ -1,0 +1,48 @@
+// What every `maze-batch` command is: its usage text, its options (util.parseArgs) and what it does.
+// cli.ts parses the command line once and calls `run`; commands throw BatchErrors, cli.ts turns them
+// into messages and exit codes.
+import type { ParseArgsConfig } from 'node:util'
+
+/** Exit codes of `maze-batch`. */
+export const ExitCode = {
+  Ok: 0,
+  /** A job FAILED, or `check` found errors. */
+  Failed: 1,
+  /** A bad command line, template or parameter (BATCH_ERR_USAGE, BATCH_ERR_TEMPLATE). */
+  Usage: 2,
+  /** AWS or Docker could not do it (BATCH_ERR_AWS, BATCH_ERR_JOB_NOT_FOUND, BATCH_ERR_RESULTS, BATCH_ERR_DOCKER, BATCH_ERR_IMAGE_MISSING). */
+  Unavailable: 3,
+  Interrupted: 130,
+} as const
+
+export interface CliIo {
+  readonly stdout: (text: string) => void
+  readonly stderr: (text: string) => void
+  readonly env: Readonly<Record<string, string | undefined>>
+  readonly signal?: AbortSignal | undefined
+  /** For `watch` in tests. */
+  readonly sleep?: (ms: number) => Promise<void>
+}
+
+/** util.parseArgs option declarations. */
+export type OptionSet = NonNullable<ParseArgsConfig['options']>
+
+/** The parsed options of a command line. */
+export type Values = Record<string, string | boolean | (string | boolean)[] | undefined>
+
+/** One command of `maze-batch`. */
+export interface Command {
+  /** What `maze-batch <command> --help` prints. */
+  readonly usage: string
+  readonly options: OptionSet
+  /** True when it takes arguments besides options (a file, job ids). */
+  readonly takesArguments: boolean
+  /** Runs the command; returns the exit code. */
+  readonly run: (values: Values, positionals: readonly string[], io: CliIo) => Promise<number>
+}
+
+/** `--help`, which every command has. */
+export const helpOption: OptionSet = { help: { type: 'boolean', short: 'h' } }
+
+/** A value as printed on stdout: indented JSON and a newline. */
+export const json = (value: unknown): string => `${JSON.stringify(value, null, 2)}\n`
