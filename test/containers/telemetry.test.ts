@@ -1,7 +1,9 @@
-// One agent run is one trace, across containers: the compose stack with our OTLP receiver as the
-// collector (a fixture container on 4317/4318 in the model's network namespace). The receiver
-// decodes every export (protobuf) and logs each span; this test reads those spans back and checks
-// the trace: the agent's run span, its client spans, and the model's server spans under them.
+// One agent run is one trace, across containers, and no span is lost at the end of the run: the
+// compose stack with our OTLP receiver as the collector (a fixture container on 4317/4318 that owns
+// the network namespace the model and the agent join). The receiver decodes every export (protobuf)
+// and logs each span; this test reads those spans back and checks the trace (the agent's run span,
+// its client spans, the model's server spans under them) and that every span each program says it
+// exported (MAZE_TELEMETRY_SUMMARY, one line at exit) reached the collector, none failed or unanswered.
 import { join } from 'node:path'
 import { expect, test } from 'vitest'
 import { repoRoot } from '../support/processes.ts'
@@ -20,6 +22,15 @@ interface LoggedSpan {
 const SERVER = 2
 const CLIENT = 3
 
+/** The line a program prints at exit with MAZE_TELEMETRY_SUMMARY=true (packages/telemetry). */
+function exportSummary(service: string, logs: string): { exported: number; failed: number; unanswered: number; outcome: string } {
+  const match = new RegExp(`^${service} telemetry: (\\d+) spans exported, (\\d+) failed, (\\d+) unanswered \\(([a-z-]+)\\)$`, 'm').exec(
+    logs,
+  )
+  if (match === null) throw new Error(`no telemetry summary from ${service} in its logs:\n${logs.slice(-2000)}`)
+  return { exported: Number(match[1]), failed: Number(match[2]), unanswered: Number(match[3]), outcome: match[4]! }
+}
+
 describeWithDocker('telemetry through the collector sidecar', () => {
   test('the spans of one agent run reach the collector from both containers, as one trace', async () => {
     const { compose, down } = await composeStack('astar', [join(repoRoot, 'test/containers/compose.telemetry.yaml')])
@@ -27,7 +38,12 @@ describeWithDocker('telemetry through the collector sidecar', () => {
       const up = await compose(['up', '--build', '--exit-code-from', 'agent', '--no-color'])
       expect(up.code, `${up.stdout}\n${up.stderr}`).toBe(0)
       const agentLogs = await compose(['logs', '--no-color', '--no-log-prefix', 'agent'])
-      const { result } = parseAgentStdout(stripControl(agentLogs.stdout).split('\n').filter((l) => !l.startsWith('maze-agent')).join('\n'))
+      const { result } = parseAgentStdout(
+        stripControl(agentLogs.stdout)
+          .split('\n')
+          .filter((l) => !l.startsWith('maze-agent'))
+          .join('\n'),
+      )
 
       const collectorLogs = await compose(['logs', '--no-color', '--no-log-prefix', 'collector'])
       const spans = stripControl(collectorLogs.stdout)
@@ -65,14 +81,29 @@ describeWithDocker('telemetry through the collector sidecar', () => {
       expect(clientIds.size).toBeLessThan(requests + 20)
 
       // The model's request spans continue the agent's trace: each server span's parent is one of
-      // the agent's client spans. (Compose stops the collector with the model, so the model's last
-      // batch may be missing; the batches exported during the run are here.)
+      // the agent's client spans.
       const modelServer = spans.filter((s) => s.service === 'maze-model' && s.kind === SERVER)
       expect(modelServer.length).toBeGreaterThan(100)
       for (const span of modelServer) {
         expect(span.traceId).toBe(runSpan.traceId)
         expect(clientIds.has(span.parentSpanId)).toBe(true)
       }
+
+      // Nothing lost at the end: compose stopped the agent, then the model (whose SIGTERM flushes
+      // the spans of the last requests), then the collector. Each program's count of the spans the
+      // collector acknowledged equals what the collector logged for it, and none failed or went
+      // unanswered. (With the collector stopped first, the model's last flush finds no one.)
+      const modelLogs = await compose(['logs', '--no-color', '--no-log-prefix', 'model'])
+      for (const [service, logs] of [
+        ['maze-agent', agentLogs.stdout],
+        ['maze-model', modelLogs.stdout],
+      ] as const) {
+        const summary = exportSummary(service, stripControl(logs))
+        expect(summary, `${service} at exit:\n${logs.slice(-2000)}`).toMatchObject({ failed: 0, unanswered: 0, outcome: 'flushed' })
+        expect(summary.exported, service).toBeGreaterThan(0)
+        expect(spans.filter((s) => s.service === service).length, `${service}: spans at the collector vs. exported`).toBe(summary.exported)
+      }
+      expect(stripControl(collectorLogs.stdout)).toContain('"msg":"otlp-receiver stopping"')
     } finally {
       await down()
     }

@@ -56,10 +56,11 @@ describe('docker/compose.yaml and the Batch job definition agree', () => {
     expect(composeDefault(services.collector!.image!)).toBe(DEFAULT_COLLECTOR_IMAGE)
   })
 
-  test('one localhost: in compose the others join the model; in Batch every container of the task shares it', () => {
+  test('one localhost: in compose the others join the collector; in Batch every container of the task shares it', () => {
     const services = compose()
-    expect(services.agent!.network_mode).toBe('service:model')
-    expect(services.collector!.network_mode).toBe('service:model')
+    expect(services.model!.network_mode).toBe('service:collector')
+    expect(services.agent!.network_mode).toBe('service:collector')
+    expect(services.collector!.network_mode).toBeUndefined()
     for (const c of batchContainers(onAws)) expect(c).not.toHaveProperty('portMappings')
   })
 
@@ -72,8 +73,11 @@ describe('docker/compose.yaml and the Batch job definition agree', () => {
     for (const [name, service] of Object.entries(services)) {
       for (const condition of Object.values(dependsOn(service))) expect(['service_started', 'service_completed_successfully'], `${name}: ${condition}`).toContain(condition)
     }
-    // Deliberately different: in compose the collector starts after the model because it joins
-    // the model's namespace; in Batch it starts first (non-essential) so the first spans have a receiver.
+    // The same order in both: the collector starts first and, as shutdown reverses the
+    // dependencies, stops last, so it receives the model's last spans (docker/README.md).
+    expect(dependsOn(services.model!)).toMatchObject({ collector: 'service_started' })
+    expect(dependsOn(services.agent!)).toMatchObject({ collector: 'service_started' })
+    expect(batchContainers(local).find((c) => c.name === 'model')!.dependsOn).toContainEqual({ containerName: 'collector', condition: 'START' })
     expect(batchContainers(local).map((c) => [c.name, c.essential])).toEqual([
       ['collector', false],
       ['model', true],

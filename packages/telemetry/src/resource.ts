@@ -54,3 +54,22 @@ export function otlpEndpoint(env: Env): string {
   const protocol = present(env.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL) ?? present(env.OTEL_EXPORTER_OTLP_PROTOCOL) ?? 'http/protobuf'
   return protocol === 'grpc' ? 'http://localhost:4317' : 'http://localhost:4318'
 }
+
+/** The OTLP protocol of the trace exporter, as the SDK reads it: `http/protobuf`, `http/json` or `grpc`. */
+export function otlpTracesProtocol(env: Env): string {
+  return present(env.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL) ?? present(env.OTEL_EXPORTER_OTLP_PROTOCOL) ?? 'http/protobuf'
+}
+
+/**
+ * True when traces go to one OTLP exporter, the default (`OTEL_TRACES_EXPORTER` unset, empty or
+ * `otlp`): the only setup whose exports this package counts. Any other value is left to the SDK.
+ */
+export function tracesExportedByOtlpOnly(env: Env): boolean {
+  const value = present(env.OTEL_TRACES_EXPORTER)
+  return value === undefined || value.toLowerCase() === 'otlp'
+}
+
+/** `MAZE_TELEMETRY_SUMMARY=true`: print how many spans were exported, failed or unanswered at exit. */
+export function summaryWanted(env: Env): boolean {
+  return present(env.MAZE_TELEMETRY_SUMMARY)?.toLowerCase() === 'true'
+}

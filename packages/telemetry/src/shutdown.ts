@@ -15,13 +15,18 @@ export type ShutdownOutcome = 'no-sdk' | 'flushed' | 'timed-out' | 'failed'
 const SLOT = Symbol.for('@maze-sim/telemetry.shutdown')
 interface Slot {
   shutdown: () => Promise<void>
+  /** The line to print on stderr once the flush is over (MAZE_TELEMETRY_SUMMARY=true), if any. */
+  summary?: (outcome: ShutdownOutcome) => string | undefined
   done?: Promise<ShutdownOutcome>
 }
 const slot = (): Slot | undefined => (globalThis as { [SLOT]?: Slot })[SLOT]
 
-/** Records the running SDK's shutdown (called by startTelemetry). */
-export function registerShutdown(shutdown: () => Promise<void>): void {
-  ;(globalThis as { [SLOT]?: Slot })[SLOT] = { shutdown }
+/**
+ * Records the running SDK's shutdown (called by startTelemetry), and optionally the summary line to
+ * print on stderr after it (how many spans were exported, failed, unanswered).
+ */
+export function registerShutdown(shutdown: () => Promise<void>, summary?: (outcome: ShutdownOutcome) => string | undefined): void {
+  ;(globalThis as { [SLOT]?: Slot })[SLOT] = summary === undefined ? { shutdown } : { shutdown, summary }
 }
 
 /** True when an SDK was started in this process (by the preload). */
@@ -37,7 +42,15 @@ export function telemetryStarted(): boolean {
 export function shutdownTelemetry(timeoutMs: number = DEFAULT_SHUTDOWN_TIMEOUT_MS): Promise<ShutdownOutcome> {
   const current = slot()
   if (current === undefined) return Promise.resolve('no-sdk')
-  current.done ??= new Promise<ShutdownOutcome>((resolve) => {
+  current.done ??= new Promise<ShutdownOutcome>((settle) => {
+    let settled = false
+    const resolve = (outcome: ShutdownOutcome): void => {
+      if (settled) return
+      settled = true
+      const line = current.summary?.(outcome)
+      if (line !== undefined) process.stderr.write(`${line}\n`)
+      settle(outcome)
+    }
     // Unref'd: the bound must not itself keep a finished program alive.
     const timer = setTimeout(() => {
       // Through the SDK's diagnostic logger: by default it prints one telemetry warning at most.

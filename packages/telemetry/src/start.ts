@@ -2,8 +2,19 @@ import { readFileSync } from 'node:fs'
 import type { IncomingMessage } from 'node:http'
 import { isMainThread } from 'node:worker_threads'
 import type { Attributes } from '@opentelemetry/api'
+import { CountingSpanExporter, summaryLine } from './counting-exporter.ts'
 import { createOnceLogger } from './diag.ts'
-import { batchAttributes, otlpEndpoint, ResourceKeys, SERVICE_NAMESPACE, sdkDisabled } from './resource.ts'
+import {
+  batchAttributes,
+  otlpEndpoint,
+  otlpTracesProtocol,
+  ResourceKeys,
+  SERVICE_NAMESPACE,
+  sdkDisabled,
+  summaryWanted,
+  tracesExportedByOtlpOnly,
+  type Env,
+} from './resource.ts'
 import { registerShutdown, telemetryStarted } from './shutdown.ts'
 
 export interface StartTelemetryOptions {
@@ -57,14 +68,23 @@ export async function startTelemetry(options: StartTelemetryOptions): Promise<St
     // auto-instrumentations-node reads this variable itself (there is no option for its default).
     env.OTEL_NODE_ENABLED_INSTRUMENTATIONS = DEFAULT_INSTRUMENTATIONS
   }
-  const [{ NodeSDK }, { getNodeAutoInstrumentations }, { FastifyOtelInstrumentation }, { defaultResource, envDetector, hostDetector, processDetector, resourceFromAttributes }] = await Promise.all([
+  const [
+    { NodeSDK },
+    { getNodeAutoInstrumentations },
+    { FastifyOtelInstrumentation },
+    { defaultResource, envDetector, hostDetector, processDetector, resourceFromAttributes },
+  ] = await Promise.all([
     import('@opentelemetry/sdk-node'),
     import('@opentelemetry/auto-instrumentations-node'),
     import('@fastify/otel'),
     import('@opentelemetry/resources'),
   ])
 
+  // The SDK's own choice of trace exporter (OTLP over the configured protocol), wrapped to count
+  // what it delivered; any other OTEL_TRACES_EXPORTER is left to the SDK, uncounted.
+  const traceExporter = tracesExportedByOtlpOnly(env) ? new CountingSpanExporter(await otlpTraceExporter(env)) : undefined
   const sdk = new NodeSDK({
+    ...(traceExporter === undefined ? {} : { traceExporter }),
     // The host detector reads host.id from the machine id; slim container images have none (or an
     // empty one) and the SDK then warns about an invalid host.id on every start, so it runs only
     // where there is a machine id to read.
@@ -91,8 +111,29 @@ export async function startTelemetry(options: StartTelemetryOptions): Promise<St
     ],
   })
   sdk.start()
-  registerShutdown(() => sdk.shutdown())
+  const service = options.serviceName
+  registerShutdown(
+    () => sdk.shutdown(),
+    summaryWanted(env)
+      ? (outcome) =>
+          traceExporter === undefined
+            ? `${service} telemetry: spans not counted (OTEL_TRACES_EXPORTER=${env.OTEL_TRACES_EXPORTER}) (${outcome})`
+            : summaryLine(service, traceExporter.counts(), outcome)
+      : undefined,
+  )
   return 'started'
+}
+
+/** The OTLP trace exporter the SDK would make from the environment (endpoint, headers, timeout: its own). */
+async function otlpTraceExporter(env: Env) {
+  const protocol = otlpTracesProtocol(env)
+  if (protocol === 'grpc') return new (await import('@opentelemetry/exporter-trace-otlp-grpc')).OTLPTraceExporter()
+  if (protocol === 'http/json') return new (await import('@opentelemetry/exporter-trace-otlp-http')).OTLPTraceExporter()
+  if (protocol !== 'http/protobuf') {
+    const { diag } = await import('@opentelemetry/api')
+    diag.warn(`Unsupported OTLP traces protocol: ${protocol}. Using http/protobuf.`)
+  }
+  return new (await import('@opentelemetry/exporter-trace-otlp-proto')).OTLPTraceExporter()
 }
 
 /** True where the host detector can read a machine id (Linux: /etc/machine-id or D-Bus's copy). */
