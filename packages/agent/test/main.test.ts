@@ -88,7 +88,7 @@ describe('main.ts', () => {
     expect(run.code).toBe(2)
     expect(run.stdout.trimEnd().split('\n')).toHaveLength(1)
     expect(lastLine(run.stdout)).toMatchObject({ strategy: null, width: null, height: null, solved: false, steps: 0, error: 'AGENT_ERR_CONFIG' })
-    expect(run.stderr).toMatch(/^maze-agent: AGENT_ERR_CONFIG: AGENT_MAX_STEPS must be/)
+    expect(run.stderr).toMatch(/^maze-agent: AGENT_ERR_CONFIG: AGENT_MAX_STEPS="many" is not allowed: expected /)
     expect(run.stderr.trimEnd().split('\n')).toHaveLength(1)
   })
 

@@ -2,9 +2,9 @@
 // runs it (one file per command in commands/) and turns a BatchError into a message and an exit
 // code. `runCli` takes its inputs and outputs as arguments so tests run it in-process (with a mocked
 // AWS SDK client) as well as through main.ts.
-import { parseArgs } from 'node:util'
+import { ConfigProblems, joinNegativeNumbers, readDetailed, type Env } from '@maze-sim/config'
 import { check } from './commands/check.ts'
-import { ExitCode, type CliIo, type Command, type OptionSet, type Values } from './commands/command.ts'
+import { ExitCode, type CliIo, type Command, type Values } from './commands/command.ts'
 import { register } from './commands/register.ts'
 import { render } from './commands/render.ts'
 import { results } from './commands/results.ts'
@@ -56,51 +56,29 @@ export const USAGE: Readonly<Record<string, string>> = {
   ...Object.fromEntries(Object.entries(COMMANDS).map(([name, command]) => [name, command.usage])),
 }
 
-/**
- * `--runs -1`: util.parseArgs refuses a value that starts with a dash ("argument is ambiguous"). A
- * negative number after a flag that takes a value is that flag's value (as if `--runs=-1` were
- * written), so the flag's own check answers with what it allows. Anything after `--` is left alone.
- */
-export function joinNegativeValues(args: readonly string[], options: OptionSet): string[] {
-  const takesValue = (arg: string): boolean => {
-    if (arg.startsWith('--')) return options[arg.slice(2)]?.type === 'string'
-    return /^-[A-Za-z]$/.test(arg) && Object.values(options).some((o) => o.short === arg[1] && o.type === 'string')
-  }
-  const out: string[] = []
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i]!
-    if (arg === '--') {
-      out.push(...args.slice(i))
-      break
-    }
-    const next = args[i + 1]
-    if (next !== undefined && /^-\d/.test(next) && takesValue(arg)) {
-      out.push(arg.startsWith('--') ? `${arg}=${next}` : `${arg}${next}`)
-      i++
-    } else out.push(arg)
-  }
-  return out
+/** The shared reader's negative-number handling (`--runs -1` is the value of --runs), as it was exported here. */
+export const joinNegativeValues = joinNegativeNumbers
+
+interface CommandLine {
+  values: Values
+  positionals: string[]
+  sources: Readonly<Record<string, string | undefined>>
+  help: boolean
 }
 
-/** The command's options and arguments; BATCH_ERR_USAGE for an unknown flag or a stray argument. */
-function parseCommandLine(name: string, command: Command, args: readonly string[]): { values: Values; positionals: string[] } {
-  let parsed: { values: Values; positionals: string[] }
+/**
+ * The command's options (flags and their variables, @maze-sim/config's rules) and arguments;
+ * BATCH_ERR_USAGE naming every bad flag or variable, an unknown flag or a stray argument.
+ */
+function parseCommandLine(name: string, command: Command, args: readonly string[], env: Env): CommandLine {
+  let parsed: CommandLine
   try {
-    parsed = parseArgs({
-      args: joinNegativeValues(args, command.options),
-      options: command.options,
-      strict: true,
-      allowPositionals: true,
-    }) as { values: Values; positionals: string[] }
+    parsed = readDetailed(command.options, { env, argv: args, positionals: true })
   } catch (err) {
-    // One line: parseArgs' messages span several.
-    const message = (err as Error).message
-      .replace(/\.?\s*To specify a positional argument.*$/s, '')
-      .replace(/\s*\n\s*/g, ' ')
-      .replace(/\.$/, '')
-    throw usageError(`${message}; see maze-batch ${name} --help`, err)
+    if (!(err instanceof ConfigProblems)) throw err
+    throw usageError(err.commandLine ? `${err.problems.join('; ')}; see maze-batch ${name} --help` : err.problems.join('; '), err)
   }
-  if (parsed.values.help !== true && !command.takesArguments && parsed.positionals.length > 0) {
+  if (!parsed.help && !command.takesArguments && parsed.positionals.length > 0) {
     throw usageError(
       `${name} takes no arguments besides options, got ${parsed.positionals.map((p) => JSON.stringify(p)).join(' ')}; see maze-batch ${name} --help`,
     )
@@ -132,12 +110,12 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     const command = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined
     if (command === undefined)
       throw usageError(`unknown command ${JSON.stringify(name)}; the commands are ${Object.keys(COMMANDS).join(', ')} (see --help)`)
-    const { values, positionals } = parseCommandLine(name, command, rest)
-    if (values.help === true) {
+    const { values, positionals, sources, help } = parseCommandLine(name, command, rest, io.env)
+    if (help) {
       io.stdout(command.usage)
       return ExitCode.Ok
     }
-    return await command.run(values, positionals, io)
+    return await command.run(values, positionals, io, sources)
   } catch (err) {
     if (!(err instanceof BatchError)) throw err
     io.stderr(`maze-batch: ${err.code}: ${err.message}\n`)

@@ -113,10 +113,10 @@ describe('an AWS endpoint that accepts the connection and never answers', { time
   })
 
   test('a bad bound is a usage error naming the flag or the variable', async () => {
-    expect(await cli('status', 'j', '--request-timeout-ms', '0')).toMatchObject({ code: 2, stderr: 'maze-batch: BATCH_ERR_USAGE: --request-timeout-ms must be a whole number from 1 to 600000, got "0"\n' })
+    expect(await cli('status', 'j', '--request-timeout-ms', '0')).toMatchObject({ code: 2, stderr: 'maze-batch: BATCH_ERR_USAGE: --request-timeout-ms="0" is not allowed: expected a time in milliseconds, an integer from 1 to 600000\n' })
     let stderr = ''
     const code = await runCli(['status', 'j'], { stdout: () => {}, stderr: (t) => (stderr += t), env: { MAZE_BATCH_MAX_ATTEMPTS: '100' } })
-    expect({ code, stderr }).toEqual({ code: 2, stderr: 'maze-batch: BATCH_ERR_USAGE: MAZE_BATCH_MAX_ATTEMPTS must be a whole number from 1 to 10, got "100"\n' })
+    expect({ code, stderr }).toEqual({ code: 2, stderr: 'maze-batch: BATCH_ERR_USAGE: MAZE_BATCH_MAX_ATTEMPTS="100" is not allowed: expected an integer from 1 to 10\n' })
   })
 })
 
@@ -162,7 +162,7 @@ describe('submit --dry-run refuses what would fail later', () => {
   const submit = (...args: string[]) => cli('submit', '--queue', 'q', '--dry-run', ...args)
 
   test('sizes by the model rule: over the limit, under the minimum area', async () => {
-    expect(await submit('--width', '100001', '--height', '1')).toMatchObject({ code: 2, stderr: 'maze-batch: BATCH_ERR_USAGE: --width must be a whole number from 1 to 100000, got "100001"\n' })
+    expect(await submit('--width', '100001', '--height', '1')).toMatchObject({ code: 2, stderr: 'maze-batch: BATCH_ERR_USAGE: --width="100001" is not allowed: expected an integer from 1 to 100000\n' })
     expect(await submit('--width', '100000', '--height', '1001')).toMatchObject({
       code: 2,
       stderr: 'maze-batch: BATCH_ERR_USAGE: --width 100000 --height 1001: width x height must be at most 100,000,000 cells, got 100000 x 1001\n',
@@ -204,9 +204,9 @@ describe('submit --dry-run refuses what would fail later', () => {
   })
 
   test('negative numbers get the flag\'s own message, not "argument is ambiguous"', async () => {
-    expect(await submit('--runs', '-1')).toMatchObject({ code: 2, stderr: 'maze-batch: BATCH_ERR_USAGE: --runs must be a whole number from 1 to 10000, got "-1"\n' })
-    expect(await submit('--seed', '-5')).toMatchObject({ code: 2, stderr: 'maze-batch: BATCH_ERR_USAGE: --seed must be a whole number from 0 to 4294967295, got "-5"\n' })
-    expect(await cli('watch', 'j', '--interval', '-3')).toMatchObject({ code: 2, stderr: 'maze-batch: BATCH_ERR_USAGE: --interval must be a whole number from 1 to 3600, got "-3"\n' })
+    expect(await submit('--runs', '-1')).toMatchObject({ code: 2, stderr: 'maze-batch: BATCH_ERR_USAGE: --runs="-1" is not allowed: expected an integer from 1 to 10000\n' })
+    expect(await submit('--seed', '-5')).toMatchObject({ code: 2, stderr: 'maze-batch: BATCH_ERR_USAGE: --seed="-5" is not allowed: expected an integer from 0 to 4294967295\n' })
+    expect(await cli('watch', 'j', '--interval', '-3')).toMatchObject({ code: 2, stderr: 'maze-batch: BATCH_ERR_USAGE: --interval="-3" is not allowed: expected an integer from 1 to 3600\n' })
     // A value that is not a number still gets parseArgs' advice, on one line.
     expect(await submit('--job-name', '-x')).toMatchObject({ code: 2, stderr: expect.stringMatching(/^maze-batch: BATCH_ERR_USAGE: Option '--job-name' argument is ambiguous\. .*'--job-name=-XYZ'; see maze-batch submit --help\n$/) })
   })

@@ -60,7 +60,7 @@ describe('maze-batch', { timeout: 30_000 }, () => {
   })
 
   test('bad flags and values: BATCH_ERR_USAGE, exit 2', () => {
-    expect(run('submit', '--queue', 'q', '--runs', 'many')).toMatchObject({ code: 2, stderr: 'maze-batch: BATCH_ERR_USAGE: --runs must be a whole number from 1 to 10000, got "many"\n' })
+    expect(run('submit', '--queue', 'q', '--runs', 'many')).toMatchObject({ code: 2, stderr: 'maze-batch: BATCH_ERR_USAGE: --runs="many" is not allowed: expected an integer from 1 to 10000\n' })
     expect(run('render', '--colour')).toMatchObject({ code: 2, stderr: expect.stringMatching(/^maze-batch: BATCH_ERR_USAGE: Unknown option '--colour'; see maze-batch render --help\n$/) })
     expect(run('launch').stderr).toMatch(/unknown command "launch"/)
   })

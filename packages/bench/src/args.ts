@@ -1,16 +1,53 @@
-// The benchmark's command line, parsed apart from running it so that it can be tested.
-import { parseArgs } from 'node:util'
+// The benchmark's command line, parsed apart from running it so that it can be tested. Read with
+// @maze-sim/config's rules; --help is generated from the same table.
+import { boolean, ConfigProblems, decimal, help, helpFlag, integer, list, read, size, type Values } from '@maze-sim/config'
 
-export const HELP = `Usage: pnpm bench [--sizes 80x20,1000x1000,...] [--duration SECONDS] [--warmup SECONDS] [--connections N] [--viewers N] [--skip-generate] [--skip-http]
+/** Every option of `pnpm bench`, with its default. */
+export const BENCH_OPTIONS = {
+  sizes: list({
+    flag: 'sizes',
+    of: size({ flag: 'sizes', description: '' }),
+    default: [
+      { width: 80, height: 20 },
+      { width: 1000, height: 1000 },
+      { width: 3000, height: 3000 },
+      { width: 10000, height: 10000 },
+    ],
+    placeholder: '<WxH,...>',
+    description: 'maze sizes to generate, each in a fresh process',
+  }),
+  duration: decimal({
+    flag: 'duration',
+    above: 0,
+    max: 86_400,
+    default: 10,
+    placeholder: '<seconds>',
+    description: 'seconds of load per HTTP run',
+  }),
+  warmup: decimal({
+    flag: 'warmup',
+    min: 0,
+    max: 86_400,
+    default: 2,
+    placeholder: '<seconds>',
+    description: 'seconds of load before the HTTP runs, not measured (0: none)',
+  }),
+  connections: integer({ flag: 'connections', min: 1, max: 10_000, default: 32, description: 'concurrent keep-alive connections' }),
+  viewers: integer({
+    flag: 'viewers',
+    min: 0,
+    max: 10_000,
+    default: 10,
+    description: 'live-view viewers (SSE clients of /view/events) for the second HTTP run',
+  }),
+  skipGenerate: boolean({ flag: 'skip-generate', description: 'only the HTTP benchmark' }),
+  skipHttp: boolean({ flag: 'skip-http', description: 'only the generation benchmark' }),
+  help: helpFlag(),
+} as const
 
-  --sizes          maze sizes to generate, each in a fresh process (default 80x20,1000x1000,3000x3000,10000x10000)
-  --duration       seconds of load per HTTP run (default 10)
-  --warmup         seconds of load before the HTTP runs, not measured (default 2; 0 = none)
-  --connections    concurrent keep-alive connections (default 32)
-  --viewers        live-view viewers (SSE clients of /view/events) for the second HTTP run (default 10)
-  --skip-generate  only the HTTP benchmark
-  --skip-http      only the generation benchmark
-`
+export const HELP = `Usage: pnpm bench [options]
+
+${help(BENCH_OPTIONS)}`
 
 /** What to benchmark, as the command line asked. */
 export interface BenchOptions {
@@ -31,47 +68,23 @@ export class BenchArgsError extends Error {
   readonly code = 'BENCH_ERR_ARGS'
 }
 
-/** Parses the benchmark's arguments; throws BenchArgsError naming the bad option. */
+/** Parses the benchmark's arguments; throws BenchArgsError naming every bad option. */
 export function parseBenchArgs(argv: string[]): BenchOptions {
-  let values
+  let values: Values<typeof BENCH_OPTIONS>
   try {
-    ;({ values } = parseArgs({
-      args: argv,
-      options: {
-        sizes: { type: 'string', default: '80x20,1000x1000,3000x3000,10000x10000' },
-        duration: { type: 'string', default: '10' },
-        warmup: { type: 'string', default: '2' },
-        connections: { type: 'string', default: '32' },
-        viewers: { type: 'string', default: '10' },
-        'skip-generate': { type: 'boolean', default: false },
-        'skip-http': { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    }))
+    values = read(BENCH_OPTIONS, { argv })
   } catch (err) {
-    throw new BenchArgsError(`${(err as Error).message} (see --help)`)
+    if (!(err instanceof ConfigProblems)) throw err
+    throw new BenchArgsError(`${err.problems.join('; ')}${err.commandLine ? ' (see --help)' : ''}`, { cause: err })
   }
-  const sizes = values.sizes.split(',').map((s) => {
-    const m = /^(\d+)x(\d+)$/.exec(s.trim())
-    if (!m) throw new BenchArgsError(`--sizes wants WIDTHxHEIGHT pairs separated by commas, got "${s}"`)
-    return [Number(m[1]), Number(m[2])] as const
-  })
-  const durationSeconds = Number(values.duration)
-  const warmupSeconds = Number(values.warmup)
-  const connections = Number(values.connections)
-  const viewers = Number(values.viewers)
-  if (!(durationSeconds > 0) || !(connections > 0) || !Number.isInteger(viewers) || viewers < 0) {
-    throw new BenchArgsError('--duration and --connections must be positive numbers, --viewers a whole number')
-  }
-  if (!(warmupSeconds >= 0)) throw new BenchArgsError('--warmup must be a number of seconds, 0 or more')
   return {
     help: values.help,
-    sizes,
-    durationSeconds,
-    warmupSeconds,
-    connections,
-    viewers,
-    generate: !values['skip-generate'],
-    http: !values['skip-http'],
+    sizes: values.sizes.map((s) => [s.width, s.height] as const),
+    durationSeconds: values.duration,
+    warmupSeconds: values.warmup,
+    connections: values.connections,
+    viewers: values.viewers,
+    generate: !values.skipGenerate,
+    http: !values.skipHttp,
   }
 }

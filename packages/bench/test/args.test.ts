@@ -21,7 +21,21 @@ describe('parseBenchArgs', () => {
   })
 
   test('every option', () => {
-    const argv = ['--sizes', '3x1, 40x20', '--duration', '0.5', '--warmup', '0', '--connections', '4', '--viewers', '0', '--skip-generate', '--skip-http', '-h']
+    const argv = [
+      '--sizes',
+      '3x1, 40x20',
+      '--duration',
+      '0.5',
+      '--warmup',
+      '0',
+      '--connections',
+      '4',
+      '--viewers',
+      '0',
+      '--skip-generate',
+      '--skip-http',
+      '-h',
+    ]
     expect(parseBenchArgs(argv)).toEqual({
       help: true,
       sizes: [
@@ -37,21 +51,31 @@ describe('parseBenchArgs', () => {
     })
   })
 
+  // The rules of @maze-sim/config: each problem names the flag, the value and what is allowed.
   test.each([
-    [['--sizes', '80by20'], '--sizes wants WIDTHxHEIGHT pairs separated by commas, got "80by20"'],
-    [['--sizes', '80x20,'], '--sizes wants WIDTHxHEIGHT pairs'],
-    [['--duration', '0'], '--duration and --connections must be positive numbers'],
-    [['--duration', 'long'], '--duration and --connections must be positive numbers'],
-    [['--connections=-1'], '--duration and --connections must be positive numbers'],
-    [['--viewers', '1.5'], '--viewers a whole number'],
-    [['--viewers=-1'], '--viewers a whole number'],
-    [['--warmup', 'soon'], '--warmup must be a number of seconds'],
-    [['--warmup=-1'], '--warmup must be a number of seconds'],
+    [['--sizes', '80by20'], '--sizes="80by20" is not allowed: expected a comma-separated list, each item WIDTHxHEIGHT such as 80x20'],
+    [['--sizes', '80x20,'], '--sizes="80x20," is not allowed'],
+    [['--sizes', '1x1'], '--sizes="1x1" is not allowed'],
+    [['--duration', '0'], '--duration="0" is not allowed: expected a number greater than 0'],
+    [['--duration', 'long'], '--duration="long" is not allowed'],
+    [['--connections=-1'], '--connections="-1" is not allowed: expected an integer from 1 to 10000'],
+    [['--connections', '-1'], '--connections="-1" is not allowed'],
+    [['--connections', '1.5'], '--connections="1.5" is not allowed'],
+    [['--viewers', '1.5'], '--viewers="1.5" is not allowed: expected an integer from 0 to 10000'],
+    [['--viewers=-1'], '--viewers="-1" is not allowed'],
+    [['--warmup', 'soon'], '--warmup="soon" is not allowed: expected a number from 0 to 86400'],
+    [['--warmup=-1'], '--warmup="-1" is not allowed'],
     [['--turbo'], "Unknown option '--turbo' (see --help)"],
     [['--duration'], '(see --help)'],
   ])('%j is refused: %s', (argv, message) => {
     expect(() => parseBenchArgs(argv)).toThrow(BenchArgsError)
     expect(() => parseBenchArgs(argv)).toThrow(message)
+  })
+
+  test('every problem at once', () => {
+    expect(() => parseBenchArgs(['--duration', '0', '--viewers', 'x'])).toThrow(
+      /^--duration="0" is not allowed: [^;]+; --viewers="x" is not allowed/,
+    )
   })
 
   test('the help names every option', () => {

@@ -3,12 +3,16 @@ import type { Maze } from '@maze-sim/maze'
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyServerOptions } from 'fastify'
 import { IDLE_TIMEOUT_DEFAULT_MS, REQUEST_TIMEOUT_DEFAULT_MS } from './config.ts'
 import { httpServerOptions, shortKeepAliveOnClose } from './http-server.ts'
+import type { EpisodeRegistry } from './episodes/registry.ts'
+import { ViewerAccess, sealedViews, validateSealedSettings, type SealedSettings } from './episodes/sealed.ts'
+import { createEpisodeRegistry, type EpisodesOptions } from './episodes/setup.ts'
 import { MazeState } from './maze-state.ts'
 import type { ModelFastify } from './plugin.ts'
 import { bodyDrain } from './plugins/body-drain.ts'
 import { errors, frameworkErrors } from './plugins/errors.ts'
 import { openapi } from './plugins/openapi.ts'
 import { RouteTable } from './route-table.ts'
+import { episodesRoutes } from './routes/episodes.ts'
 import { healthRoutes } from './routes/health.ts'
 import { mazeRoutes } from './routes/maze.ts'
 import { viewRoutes } from './routes/view.ts'
@@ -33,6 +37,13 @@ export interface BuildAppOptions {
    * connection is closed. Live view streams send a heartbeat at least twice as often.
    */
   idleTimeoutMs?: number
+  /** The episodes routes (/episodes): limits (DEFAULT_EPISODE_LIMITS), default size, result writer. */
+  episodes?: EpisodesOptions
+  /**
+   * Sealed mode, off when unset: the secret is mixed into every generation seed, episodes withhold
+   * seed and optimalSteps until they end, and the whole-maze views need the viewer token.
+   */
+  sealed?: SealedSettings
 }
 
 /** The app and the way to hand it its maze. */
@@ -45,6 +56,8 @@ export interface ModelApp {
   readonly isReady: boolean
   /** The live view fed by the agent's requests (GET /, /view/events, /view/stats). */
   view: LiveView
+  /** The episodes the model hosts (live and recently ended). */
+  episodes: EpisodeRegistry
 }
 
 /**
@@ -60,6 +73,8 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<ModelApp>
   const live = new LiveView({ ...options.view, heartbeatMs })
   const state = new MazeState()
   const routes = new RouteTable()
+  const sealed = options.sealed === undefined ? undefined : validateSealedSettings(options.sealed)
+  const viewer = sealed === undefined ? undefined : new ViewerAccess(sealed.viewerToken)
 
   const app = Fastify({
     ...httpServerOptions({ requestTimeoutMs, idleTimeoutMs, allMethods: () => routes.allMethods() }),
@@ -78,12 +93,16 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<ModelApp>
   await app.register(bodyDrain)
   await app.register(openapi)
   await app.register(shortKeepAliveOnClose)
+  // Sealed mode: the whole-maze views of the route groups below get the viewer-token check.
+  if (viewer !== undefined) await app.register(sealedViews, { access: viewer })
 
-  // Route groups, one plugin each with its schemas beside it (routes/*.ts). A new group, such as
-  // the episodes routes, is one more file and one more line here.
+  // Route groups, one plugin each with its schemas beside it (routes/*.ts).
+  const episodes = createEpisodeRegistry(options.episodes ?? {}, sealed, app.log)
   await app.register(viewRoutes, { live })
   await app.register(healthRoutes, { state })
   await app.register(mazeRoutes, { prefix: '/maze', state, live })
+  const defaultSize = options.episodes?.defaultSize ?? { width: 80, height: 20 }
+  await app.register(episodesRoutes, { registry: episodes, defaultSize, sealed: viewer })
 
   return {
     app,
@@ -95,5 +114,6 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<ModelApp>
       return state.isReady
     },
     view: live,
+    episodes,
   }
 }

@@ -1,4 +1,18 @@
 import { randomInt } from 'node:crypto'
+import {
+  boolean,
+  ConfigProblems,
+  duration,
+  help,
+  helpRows,
+  integer,
+  oneOf,
+  read,
+  string,
+  type Env as ConfigEnv,
+  type Rule,
+  type Values,
+} from '@maze-sim/config'
 import { MAX_SEED, MAX_SIDE, SIZE_RULE, sizeProblem } from '@maze-sim/maze'
 import { ConfigError } from './errors.ts'
 
@@ -41,121 +55,94 @@ export const IDLE_TIMEOUT_DEFAULT_MS = 30_000
 const TIMEOUT_MIN_MS = 100
 const TIMEOUT_MAX_MS = 3_600_000
 
-/** Every environment variable the program reads, in the order `--help` prints them. */
-export const ENV_VARS: readonly EnvVarDoc[] = [
-  { name: 'PORT', default: '5555', allowed: 'an integer from 0 to 65535 (0: any free port)', description: 'TCP port to listen on' },
-  { name: 'HOST', default: '0.0.0.0', allowed: 'a host name or IP address', description: 'address to listen on (all interfaces, as the original)' },
-  {
-    name: 'MAZE_WIDTH',
-    default: '80',
-    allowed: SIZE_RULE,
-    description: 'maze width in cells',
-  },
-  {
-    name: 'MAZE_HEIGHT',
-    default: '20',
-    allowed: SIZE_RULE,
-    description: 'maze height in cells',
-  },
-  {
-    name: 'MAZE_SEED',
-    default: '(random)',
-    allowed: `an integer from 0 to ${MAX_SEED}`,
+/**
+ * Every setting of the program, in the order `--help` prints them: the one table of its defaults
+ * (`npm start` reuses the size, seed and port from here). Read by @maze-sim/config's rules.
+ */
+export const MODEL_OPTIONS = {
+  port: integer({
+    env: 'PORT',
+    min: 0,
+    max: 65535,
+    default: 5555,
+    allowed: 'an integer from 0 to 65535 (0: any free port)',
+    description: 'TCP port to listen on',
+  }),
+  host: string({
+    env: 'HOST',
+    default: '0.0.0.0',
+    allowed: 'a host name or IP address',
+    check: (host) => !/\s/.test(host),
+    description: 'address to listen on (all interfaces, as the original)',
+  }),
+  width: integer({ env: 'MAZE_WIDTH', min: 1, max: MAX_SIDE, default: 80, allowed: SIZE_RULE, description: 'maze width in cells' }),
+  height: integer({ env: 'MAZE_HEIGHT', min: 1, max: MAX_SIDE, default: 20, allowed: SIZE_RULE, description: 'maze height in cells' }),
+  seed: integer({
+    env: 'MAZE_SEED',
+    min: 0,
+    max: MAX_SEED,
+    default: null,
+    defaultText: '(random)',
     description: 'seed: the same seed and size give the same maze; random when unset, always logged',
-  },
-  { name: 'LOG_LEVEL', default: 'info', allowed: LOG_LEVELS.join(', '), description: 'log level of the JSON-lines logger' },
-  { name: 'LOG_REQUESTS', default: 'false', allowed: 'true, false, 1, 0', description: 'log every request and response' },
-  {
-    name: 'SHUTDOWN_TIMEOUT_MS',
-    default: '10000',
-    allowed: 'an integer from 0 to 600000',
+  }),
+  logLevel: oneOf(LOG_LEVELS, { env: 'LOG_LEVEL', default: 'info', description: 'log level of the JSON-lines logger' }),
+  logRequests: boolean({ env: 'LOG_REQUESTS', description: 'log every request and response' }),
+  shutdownTimeoutMs: duration({
+    env: 'SHUTDOWN_TIMEOUT_MS',
+    min: 0,
+    max: 600_000,
+    default: 10_000,
     description: 'on SIGTERM/SIGINT, how long in-flight requests may take before connections are cut',
-  },
-  {
-    name: 'REQUEST_TIMEOUT_MS',
-    default: String(REQUEST_TIMEOUT_DEFAULT_MS),
-    allowed: `an integer from ${TIMEOUT_MIN_MS} to ${TIMEOUT_MAX_MS}`,
+  }),
+  requestTimeoutMs: duration({
+    env: 'REQUEST_TIMEOUT_MS',
+    min: TIMEOUT_MIN_MS,
+    max: TIMEOUT_MAX_MS,
+    default: REQUEST_TIMEOUT_DEFAULT_MS,
     // A POST /maze/map walk of hundreds of MB over a slow link needs more (see the README's Bounds).
     description: 'how long a client may take to send a whole request, headers and body (then 408, connection closed)',
-  },
-  {
-    name: 'IDLE_TIMEOUT_MS',
-    default: String(IDLE_TIMEOUT_DEFAULT_MS),
-    allowed: `an integer from ${TIMEOUT_MIN_MS} to ${TIMEOUT_MAX_MS}`,
+  }),
+  idleTimeoutMs: duration({
+    env: 'IDLE_TIMEOUT_MS',
+    min: TIMEOUT_MIN_MS,
+    max: TIMEOUT_MAX_MS,
+    default: IDLE_TIMEOUT_DEFAULT_MS,
     description: 'how long a connection may make no progress (nothing received or sent, e.g. an answer not read) before it is closed',
-  },
-]
+  }),
+} as const
+
+/** The maze's one size rule on both sides together (each side alone is checked by its option). */
+export const SIZE_TOGETHER: Rule<Pick<typeof MODEL_OPTIONS, 'width' | 'height'>> = {
+  keys: ['width', 'height'],
+  problem: ({ width, height }) => sizeProblem(width, height),
+}
+
+/** Every environment variable the program reads, in the order `--help` prints them (from {@link MODEL_OPTIONS}). */
+export const ENV_VARS: readonly EnvVarDoc[] = helpRows(MODEL_OPTIONS).map((row) => ({
+  name: row.env ?? '',
+  default: row.default ?? '',
+  allowed: row.allowed ?? '',
+  description: row.description,
+}))
 
 /** The environment as the program sees it (process.env, or a plain object in tests). */
-export type Env = Readonly<Record<string, string | undefined>>
+export type Env = ConfigEnv
 
 /**
  * Reads and validates the program's configuration from `env`; the only reader of `process.env`.
  * Throws a {@link ConfigError} (code MAZE_ERR_CONFIG) listing every bad variable, not just the first.
- * An empty variable counts as unset.
+ * The rules are @maze-sim/config's: an empty variable counts as unset, a blank one is refused.
  */
 export function readModelConfig(env: Env = process.env, randomSeed: () => number = drawSeed): ModelConfig {
-  const problems: string[] = []
-  const get = (name: string): string | undefined => {
-    const raw = env[name]
-    return raw === undefined || raw === '' ? undefined : raw
+  let values: Values<typeof MODEL_OPTIONS>
+  try {
+    values = read(MODEL_OPTIONS, { env }, [SIZE_TOGETHER])
+  } catch (error) {
+    if (error instanceof ConfigProblems) throw new ConfigError(error.problems)
+    throw error
   }
-  const allowedFor = (name: string): string => ENV_VARS.find((v) => v.name === name)?.allowed ?? ''
-  const integer = (name: string, fallback: number, min: number, max: number): number => {
-    const raw = get(name)
-    if (raw === undefined) return fallback
-    // Plain decimal digits only: "8e1", "0x50", " 80" or "80.0" are mistakes worth reporting.
-    const value = /^[0-9]{1,16}$/.test(raw) ? Number(raw) : Number.NaN
-    if (!Number.isSafeInteger(value) || value < min || value > max) {
-      problems.push(`${name}=${JSON.stringify(raw)} is not allowed: expected ${allowedFor(name)}`)
-      return fallback
-    }
-    return value
-  }
-
-  const port = integer('PORT', 5555, 0, 65535)
-  const host = get('HOST') ?? '0.0.0.0'
-  if (/\s/.test(host)) problems.push(`HOST=${JSON.stringify(host)} is not allowed: expected ${allowedFor('HOST')}`)
-  const problemsBeforeSize = problems.length
-  const width = integer('MAZE_WIDTH', 80, 1, MAX_SIDE)
-  const height = integer('MAZE_HEIGHT', 20, 1, MAX_SIDE)
-  // Each side on its own is checked above; the area (too large, or too small for start, key and
-  // exit) by the domain's one size rule, only when both sides were valid.
-  const sizeIssue = problems.length === problemsBeforeSize ? sizeProblem(width, height) : null
-  if (sizeIssue !== null) {
-    problems.push(`MAZE_WIDTH=${width} and MAZE_HEIGHT=${height} are not allowed together: ${sizeIssue}`)
-  }
-  const seedRaw = get('MAZE_SEED')
-  const seed = integer('MAZE_SEED', 0, 0, MAX_SEED)
-  const logLevelRaw = get('LOG_LEVEL') ?? 'info'
-  const logLevel = (LOG_LEVELS as readonly string[]).includes(logLevelRaw) ? (logLevelRaw as LogLevel) : 'info'
-  if (logLevel !== logLevelRaw) {
-    problems.push(`LOG_LEVEL=${JSON.stringify(logLevelRaw)} is not allowed: expected one of ${allowedFor('LOG_LEVEL')}`)
-  }
-  const logRequestsRaw = get('LOG_REQUESTS') ?? 'false'
-  const logRequests = logRequestsRaw === 'true' || logRequestsRaw === '1'
-  if (!logRequests && logRequestsRaw !== 'false' && logRequestsRaw !== '0') {
-    problems.push(`LOG_REQUESTS=${JSON.stringify(logRequestsRaw)} is not allowed: expected one of ${allowedFor('LOG_REQUESTS')}`)
-  }
-  const shutdownTimeoutMs = integer('SHUTDOWN_TIMEOUT_MS', 10_000, 0, 600_000)
-  const requestTimeoutMs = integer('REQUEST_TIMEOUT_MS', REQUEST_TIMEOUT_DEFAULT_MS, TIMEOUT_MIN_MS, TIMEOUT_MAX_MS)
-  const idleTimeoutMs = integer('IDLE_TIMEOUT_MS', IDLE_TIMEOUT_DEFAULT_MS, TIMEOUT_MIN_MS, TIMEOUT_MAX_MS)
-
-  if (problems.length > 0) throw new ConfigError(problems)
-  const seedWasRandom = seedRaw === undefined
-  return {
-    port,
-    host,
-    width,
-    height,
-    seed: seedWasRandom ? randomSeed() : seed,
-    seedWasRandom,
-    logLevel,
-    logRequests,
-    shutdownTimeoutMs,
-    requestTimeoutMs,
-    idleTimeoutMs,
-  }
+  const { seed, ...rest } = values
+  return { ...rest, seed: seed ?? randomSeed(), seedWasRandom: seed === null }
 }
 
 /** A uniformly random unsigned 32-bit seed. */
@@ -166,19 +153,14 @@ export function drawSeed(): number {
 
 /** The `--help` text: usage and every environment variable with its default. */
 export function usage(program = 'maze-model'): string {
-  const lines = [
+  return [
     `Usage: ${program} [--help]`,
     '',
     'Serves one generated maze over HTTP (see the package README for routes and error codes).',
     'Listens first, answers 503 with Retry-After on /maze/* while the maze is generated, then serves it.',
     'OpenAPI description: GET /openapi.json. Stops cleanly on SIGTERM or SIGINT.',
     '',
-    'Environment variables:',
-  ]
-  const width = Math.max(...ENV_VARS.map((v) => v.name.length))
-  for (const v of ENV_VARS) {
-    lines.push(`  ${v.name.padEnd(width)}  ${v.description}`)
-    lines.push(`  ${' '.repeat(width)}  default: ${v.default}; allowed: ${v.allowed}`)
-  }
-  return lines.join('\n') + '\n'
+    'Environment variables (an empty one counts as unset):',
+    help(MODEL_OPTIONS),
+  ].join('\n')
 }

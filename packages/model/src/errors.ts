@@ -13,6 +13,24 @@ export const ModelErrorCode = {
   TooManyViewers: 'MAZE_ERR_TOO_MANY_VIEWERS',
   RequestTimeout: 'MAZE_ERR_REQUEST_TIMEOUT',
   Internal: 'MAZE_ERR_INTERNAL',
+  /** Episodes: a field of POST /episodes or a query is invalid (the message names it). */
+  BadSize: 'MAZE_ERR_BAD_SIZE',
+  BadSeed: 'MAZE_ERR_BAD_SEED',
+  BadMaxSteps: 'MAZE_ERR_BAD_MAX_STEPS',
+  BadAgent: 'MAZE_ERR_BAD_AGENT',
+  BadMoves: 'MAZE_ERR_BAD_MOVES',
+  TooManyMoves: 'MAZE_ERR_TOO_MANY_MOVES',
+  /** No such episode: never created, or ended and no longer kept, or a malformed id. */
+  EpisodeNotFound: 'MAZE_ERR_EPISODE_NOT_FOUND',
+  /** Moves sent to an episode that has ended. */
+  EpisodeEnded: 'MAZE_ERR_EPISODE_ENDED',
+  /** Moves sent while the episode's maze is still being generated (Retry-After). */
+  EpisodeGenerating: 'MAZE_ERR_EPISODE_GENERATING',
+  /** The model hosts its limit of live episodes or cells (Retry-After). */
+  TooManyEpisodes: 'MAZE_ERR_TOO_MANY_EPISODES',
+  /** Sealed mode: a whole-maze view without the viewer token (401) or with a wrong one (403). */
+  Unauthorized: 'MAZE_ERR_UNAUTHORIZED',
+  Forbidden: 'MAZE_ERR_FORBIDDEN',
   Config: 'MAZE_ERR_CONFIG',
   Generation: 'MAZE_ERR_GENERATION',
 } as const
@@ -25,12 +43,7 @@ export class HttpError extends Error {
   readonly statusCode: number
   /** Extra response headers, e.g. `Retry-After` or `Allow`. */
   readonly headers: Readonly<Record<string, string>>
-  constructor(
-    statusCode: number,
-    code: ModelErrorCode,
-    message: string,
-    options?: ErrorOptions & { headers?: Record<string, string> },
-  ) {
+  constructor(statusCode: number, code: ModelErrorCode, message: string, options?: ErrorOptions & { headers?: Record<string, string> }) {
     super(message, options)
     this.statusCode = statusCode
     this.code = code

@@ -1,5 +1,8 @@
 import { metrics, SpanStatusCode, trace } from '@opentelemetry/api'
+import { Maze } from '@maze-sim/maze'
 import { buildApp, type BuildAppOptions, type ModelFastify } from './app.ts'
+import type { EpisodeRegistry } from './episodes/registry.ts'
+import { generationSeed } from './episodes/sealed.ts'
 import { generateInWorker } from './generate-in-worker.ts'
 import { ModelTelemetry } from './telemetry.ts'
 import type { LiveView } from './view/live-view.ts'
@@ -26,6 +29,8 @@ export interface RunningModel {
   app: ModelFastify
   /** The live view (its page is at `url` + `/`). */
   view: LiveView
+  /** The episodes the model hosts. */
+  episodes: EpisodeRegistry
   /** Resolves once the maze is generated and served; rejects (GenerationError) if generation fails. */
   ready: Promise<void>
   /** Stops generation, stops accepting, lets in-flight requests finish (bounded), closes. */
@@ -38,7 +43,9 @@ export interface RunningModel {
  */
 export async function startModel(options: StartModelOptions): Promise<RunningModel> {
   const { width, height, seed } = options
-  const { app, setMaze, view } = await buildApp(options)
+  // Episodes that ask for no size get the model's.
+  const episodesOptions = { ...options.episodes, defaultSize: options.episodes?.defaultSize ?? { width, height } }
+  const { app, setMaze, view, episodes } = await buildApp({ ...options, episodes: episodesOptions })
   const address = await app.listen({ port: options.port ?? 0, host: options.host ?? '127.0.0.1' })
   const url = address.replace('://0.0.0.0:', '://127.0.0.1:').replace('://[::]:', '://[::1]:')
   app.log.info({ width, height, seed, seedWasRandom: options.seedWasRandom ?? false, url }, 'generating maze')
@@ -49,9 +56,11 @@ export async function startModel(options: StartModelOptions): Promise<RunningMod
   const span = tracer.startSpan(ModelTelemetry.generateSpan, {
     attributes: { [ModelTelemetry.width]: width, [ModelTelemetry.height]: height, [ModelTelemetry.seed]: seed },
   })
-  const ready = generateInWorker({ width, height, seed }, aborter.signal).then(
+  // Sealed mode mixes its secret into the generation seed (as the episodes do); the maze still says MAZE_SEED.
+  const secret = options.sealed?.secret
+  const ready = generateInWorker({ width, height, seed: generationSeed(seed, secret) }, aborter.signal).then(
     ({ maze, optimalSteps, generationMs }) => {
-      setMaze(maze, optimalSteps)
+      setMaze(secret === undefined ? maze : new Maze({ ...maze.toData(), seed }), optimalSteps)
       app.log.info({ width, height, seed, optimalSteps, generationMs: Math.round(generationMs) }, 'maze ready')
       span.setAttribute(ModelTelemetry.optimalSteps, optimalSteps)
       span.end()
@@ -81,6 +90,7 @@ export async function startModel(options: StartModelOptions): Promise<RunningMod
     url,
     app,
     view,
+    episodes,
     ready,
     close() {
       closing ??= (async () => {

@@ -363,6 +363,10 @@ describe('with a maze', () => {
     expect(Object.keys(doc.paths).sort()).toEqual(
       [
         '/',
+        '/episodes',
+        '/episodes/{id}',
+        '/episodes/{id}/moves',
+        '/episodes/{id}/replay',
         '/health/live',
         '/health/ready',
         '/maze/map',

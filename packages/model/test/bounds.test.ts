@@ -73,7 +73,7 @@ describe('a listening model with small timeouts', () => {
   test('CONNECT is a JSON 405 with Allow', async () => {
     const answer = await exchange(port, 'CONNECT 127.0.0.1:443 HTTP/1.1\r\nHost: 127.0.0.1:443\r\n\r\n')
     expect(answer).toMatchObject({ status: 405, json: { error: 'MAZE_ERR_METHOD_NOT_ALLOWED' }, closed: true })
-    expect(answer.text).toMatch(/\r\nallow: GET, HEAD, POST\r\n/i)
+    expect(answer.text).toMatch(/\r\nallow: GET, HEAD, POST, DELETE\r\n/i)
   })
 
   test.each(['/maze/si#ze', '/maze/pos/1#/2', '/maze/size#'])('GET %s (a raw #) is a JSON 400', async (target) => {

@@ -1,6 +1,6 @@
-import { parseArgs } from 'node:util'
-import { DEFAULT_STRATEGY, STRATEGY_NAMES } from '@maze-sim/agent'
-import { MAX_SEED, MAX_SIDE, SIZE_RULE, sizeProblem } from '@maze-sim/maze'
+import { AGENT_OPTIONS } from '@maze-sim/agent'
+import { boolean, ConfigProblems, duration, extend, help, helpFlag, readDetailed, type Values } from '@maze-sim/config'
+import { MODEL_OPTIONS, SIZE_TOGETHER } from '@maze-sim/model'
 
 /** The embedded simulation's configuration: read once, from the environment and the command line. */
 export interface SimConfig {
@@ -20,7 +20,33 @@ export interface SimConfig {
   readonly help: boolean
 }
 
-export const DEFAULT_PORT = 5555
+/**
+ * `npm start`'s options: the model's size, seed and port and the agent's strategy are those
+ * programs' own options (same variables, defaults and rules), given a flag here.
+ */
+export const SIM_OPTIONS = {
+  width: extend(MODEL_OPTIONS.width, { flag: 'width', description: 'maze width' }),
+  height: extend(MODEL_OPTIONS.height, { flag: 'height', description: 'maze height' }),
+  seed: extend(MODEL_OPTIONS.seed, { flag: 'seed', defaultText: 'random, printed', description: 'maze seed' }),
+  strategy: extend(AGENT_OPTIONS.strategy, { flag: 'strategy' }),
+  port: extend(MODEL_OPTIONS.port, {
+    flag: 'port',
+    description: 'model port on 127.0.0.1 (the default falls back to a free port when taken; 0: any free port)',
+  }),
+  linger: boolean({ flag: 'linger', description: 'keep the model and its live view up after the run, until Ctrl-C' }),
+  stepDelayMs: duration({
+    flag: 'step-delay',
+    min: 0,
+    max: 60_000,
+    default: 0,
+    description: 'pause before each step of the agent, to watch it in the view',
+  }),
+  quiet: boolean({ flag: 'quiet', short: 'q', description: 'only the map and the result line' }),
+  help: helpFlag(),
+} as const
+
+/** The model's port when none is given. */
+export const DEFAULT_PORT: number = SIM_OPTIONS.port.default
 
 export const USAGE = `Usage: npm start [-- options]      (or: pnpm sim [options])
 
@@ -29,82 +55,27 @@ server on localhost, lets the agent explore it over HTTP, prints the solved map 
 While it runs, the model's address (printed as "view: …") shows the maze and the agent live in a
 browser; --linger keeps it up afterwards and --step-delay slows the agent down to watch it.
 
-Options (each overrides its environment variable):
-  --width <n>        MAZE_WIDTH       maze width (default 80)
-  --height <n>       MAZE_HEIGHT      maze height (default 20)
-                                      ${SIZE_RULE}
-  --seed <n>         MAZE_SEED        maze seed, 0..${MAX_SEED} (default random, printed)
-  --strategy <s>     AGENT_STRATEGY   ${STRATEGY_NAMES.join(', ')}, a package name or a file path (default ${DEFAULT_STRATEGY})
-  --port <n>         PORT             model port on 127.0.0.1 (default ${DEFAULT_PORT}, or a free one if taken; 0 = any)
-  --linger                            keep the model and its live view up after the run, until Ctrl-C
-  --step-delay <ms>                   pause before each step of the agent, to watch it in the view (default 0)
-  -q, --quiet                         only the map and the result line
-  -h, --help                          print this help
-
+Options (each flag overrides its environment variable; an empty variable counts as unset):
+${help(SIM_OPTIONS)}
 Exit codes (the agent's): 0 solved, 1 not solved, 2 bad configuration or strategy load failure,
 3 model unreachable or bad responses, 4 strategy bug (illegal move, exception).
 `
 
-/** A configuration problem, reported as one line naming the variable or flag. */
+/** A configuration problem, reported as one line naming every variable or flag to fix. */
 export class SimConfigError extends Error {
   override readonly name = 'SimConfigError'
   readonly code = 'SIM_ERR_CONFIG'
 }
 
-function integer(raw: string | undefined, source: string, min: number, max: number, fallback: number): number {
-  if (raw === undefined || raw.trim() === '') return fallback
-  const value = Number(raw)
-  if (!/^\d+$/.test(raw.trim()) || !Number.isSafeInteger(value) || value < min || value > max) {
-    throw new SimConfigError(`${source} must be an integer from ${min} to ${max}, got "${raw}"`)
-  }
-  return value
-}
-
 /** Reads flags first, then the environment; throws SimConfigError naming what to fix. */
 export function readSimConfig(argv: string[] = process.argv.slice(2), env: NodeJS.ProcessEnv = process.env): SimConfig {
-  let values
+  let reading: { values: Values<typeof SIM_OPTIONS>; sources: Partial<Record<keyof typeof SIM_OPTIONS, string>> }
   try {
-    ;({ values } = parseArgs({
-      args: argv,
-      options: {
-        width: { type: 'string' },
-        height: { type: 'string' },
-        seed: { type: 'string' },
-        strategy: { type: 'string' },
-        port: { type: 'string' },
-        quiet: { type: 'boolean', short: 'q', default: false },
-        linger: { type: 'boolean', default: false },
-        'step-delay': { type: 'string' },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    }))
+    reading = readDetailed(SIM_OPTIONS, { env, argv }, [SIZE_TOGETHER])
   } catch (err) {
-    throw new SimConfigError(`${(err as Error).message} (see --help)`)
+    if (!(err instanceof ConfigProblems)) throw err
+    throw new SimConfigError(`${err.problems.join('; ')}${err.commandLine ? ' (see --help)' : ''}`, { cause: err })
   }
-  const pick = (flag: string | undefined, name: string, variable: string): [string | undefined, string] =>
-    flag !== undefined ? [flag, `--${name}`] : [env[variable], variable]
-  const [w, wSource] = pick(values.width, 'width', 'MAZE_WIDTH')
-  const [h, hSource] = pick(values.height, 'height', 'MAZE_HEIGHT')
-  const [s, sSource] = pick(values.seed, 'seed', 'MAZE_SEED')
-  const [p, pSource] = pick(values.port, 'port', 'PORT')
-  const strategy = (values.strategy ?? env.AGENT_STRATEGY ?? '').trim() || DEFAULT_STRATEGY
-  const width = integer(w, wSource, 1, MAX_SIDE, 80)
-  const height = integer(h, hSource, 1, MAX_SIDE, 20)
-  // The one size rule of every program (@maze-sim/maze): 1x1, 1x2 and 2x1 are refused.
-  const problem = sizeProblem(width, height)
-  if (problem !== null) throw new SimConfigError(`${wSource} x ${hSource}: ${problem}`)
-  const seed = s === undefined || s.trim() === '' ? null : integer(s, sSource, 0, MAX_SEED, 0)
-  const port = integer(p, pSource, 0, 65_535, DEFAULT_PORT)
-  return {
-    width,
-    height,
-    seed,
-    strategy,
-    port,
-    portIsDefault: p === undefined || p.trim() === '',
-    quiet: values.quiet,
-    linger: values.linger,
-    stepDelayMs: integer(values['step-delay'], '--step-delay', 0, 60_000, 0),
-    help: values.help,
-  }
+  const { values, sources } = reading
+  return { ...values, portIsDefault: sources.port === undefined }
 }

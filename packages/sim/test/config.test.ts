@@ -49,7 +49,7 @@ describe('readSimConfig: flags, environment, defaults', () => {
   })
 
   test('reads the environment variables', () => {
-    const env = { MAZE_WIDTH: '30', MAZE_HEIGHT: '10', MAZE_SEED: '42', AGENT_STRATEGY: ' random-dfs ', PORT: '0' }
+    const env = { MAZE_WIDTH: '30', MAZE_HEIGHT: '10', MAZE_SEED: '42', AGENT_STRATEGY: 'random-dfs', PORT: '0' }
     expect(readSimConfig([], env)).toMatchObject({ width: 30, height: 10, seed: 42, strategy: 'random-dfs', port: 0, portIsDefault: false })
   })
 
@@ -60,12 +60,39 @@ describe('readSimConfig: flags, environment, defaults', () => {
   })
 
   test('empty variables mean "not set"', () => {
-    const env = { MAZE_WIDTH: '', MAZE_SEED: ' ', AGENT_STRATEGY: '', PORT: '' }
-    expect(readSimConfig([], env)).toMatchObject({ width: 80, seed: null, strategy: DEFAULT_STRATEGY, port: DEFAULT_PORT, portIsDefault: true })
+    const env = { MAZE_WIDTH: '', MAZE_SEED: '', AGENT_STRATEGY: '', PORT: '' }
+    expect(readSimConfig([], env)).toMatchObject({
+      width: 80,
+      seed: null,
+      strategy: DEFAULT_STRATEGY,
+      port: DEFAULT_PORT,
+      portIsDefault: true,
+    })
+  })
+
+  // The rules of @maze-sim/config, as the model and the agent read the same variables.
+  test.each([
+    [{ MAZE_SEED: ' ' }, 'MAZE_SEED=" " is blank'],
+    [{ MAZE_WIDTH: ' 80' }, 'MAZE_WIDTH=" 80" has spaces around it'],
+    [{ AGENT_STRATEGY: ' random-dfs ' }, 'AGENT_STRATEGY=" random-dfs " has spaces around it'],
+    [{ PORT: '+5555' }, 'PORT="+5555" is not allowed'],
+  ])('a blank value or one with spaces or a sign is refused, not trimmed: %j', (env, message) => {
+    expect(() => readSimConfig([], env)).toThrow(message)
+  })
+
+  test('every problem at once', () => {
+    expect(() => readSimConfig(['--seed', 'x'], { PORT: 'y' })).toThrow(
+      '--seed="x" is not allowed: expected an integer from 0 to 4294967295; PORT="y" is not allowed',
+    )
   })
 
   test('the switches: --quiet/-q, --linger, --step-delay, --help/-h', () => {
-    expect(readSimConfig(['-q', '--linger', '--step-delay', '25', '-h'], {})).toMatchObject({ quiet: true, linger: true, stepDelayMs: 25, help: true })
+    expect(readSimConfig(['-q', '--linger', '--step-delay', '25', '-h'], {})).toMatchObject({
+      quiet: true,
+      linger: true,
+      stepDelayMs: 25,
+      help: true,
+    })
     expect(readSimConfig(['--quiet', '--help'], {})).toMatchObject({ quiet: true, help: true })
   })
 
@@ -82,7 +109,7 @@ describe('readSimConfig: flags, environment, defaults', () => {
     [['--step-delay', '60001'], {}, '--step-delay'],
   ] as const)('%j with %j is refused naming %s', (argv, env, name) => {
     expect(() => readSimConfig([...argv], env)).toThrow(SimConfigError)
-    expect(() => readSimConfig([...argv], env)).toThrow(new RegExp(`^${name} must be an integer from \\d+ to \\d+, got "`))
+    expect(() => readSimConfig([...argv], env)).toThrow(new RegExp(`^${name}="[^"]*" is not allowed: expected `))
   })
 
   test('an unknown option or a missing value is a SimConfigError pointing at --help', () => {

@@ -52,7 +52,7 @@ describe('npm start (src/main.ts)', () => {
     const run = await sim([], { MAZE_SEED: 'lucky' })
     expect(run.code).toBe(ExitCode.BadConfig)
     expect(run.stdout).toBe('')
-    expect(run.stderr).toBe(`maze-sim: SIM_ERR_CONFIG: MAZE_SEED must be an integer from 0 to ${MAX_SEED}, got "lucky"\n`)
+    expect(run.stderr).toBe(`maze-sim: SIM_ERR_CONFIG: MAZE_SEED="lucky" is not allowed: expected an integer from 0 to ${MAX_SEED}\n`)
   })
 
   test('an unknown option exits 2 pointing at --help', async () => {

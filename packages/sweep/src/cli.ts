@@ -4,7 +4,20 @@
 // can run it in-process; main.ts wires it to the process.
 import { closeSync, existsSync, mkdirSync, openSync, rmdirSync, statSync, unlinkSync, writeFileSync, type Stats } from 'node:fs'
 import { dirname, resolve } from 'node:path'
-import { parseArgs, type ParseArgsConfig } from 'node:util'
+import {
+  boolean,
+  ConfigProblems,
+  help,
+  helpFlag,
+  integer,
+  joinNegativeNumbers,
+  oneOf,
+  readDetailed,
+  repeated,
+  string,
+  type Reading,
+  type Table,
+} from '@maze-sim/config'
 import { STRATEGY_NAMES } from '@maze-sim/agent'
 import { SIZE_RULE } from '@maze-sim/maze'
 import { renderRatioChart } from './chart.ts'
@@ -33,6 +46,84 @@ export const ExitCode = {
 
 export const DEFAULTS = { strategies: STRATEGY_NAMES.join(','), seeds: '1-100', size: '80x20', out: 'sweep-results.jsonl' } as const
 
+/** The plan's flags: `run`'s, and optional for `leaderboard`. Their grammar is the plan's (plan.ts). */
+const PLAN_OPTIONS = {
+  strategies: string({
+    flag: 'strategies',
+    placeholder: '<a,b,...>',
+    defaultText: DEFAULTS.strategies,
+    allowed: `built-in names (${STRATEGY_NAMES.join(', ')}), package names or module paths, separated by commas`,
+    description: 'the strategies',
+  }),
+  seeds: string({
+    flag: 'seeds',
+    placeholder: '<list>',
+    defaultText: DEFAULTS.seeds,
+    allowed: 'a range 1-500, a list 1,5,9, or both',
+    description: 'maze seeds',
+  }),
+  size: string({
+    flag: 'size',
+    placeholder: '<WxH[,WxH...]>',
+    defaultText: DEFAULTS.size,
+    allowed: `sizes separated by commas: ${SIZE_RULE}`,
+    description: 'maze sizes',
+  }),
+} as const
+
+/** `sweep run`'s own flags. */
+const RUN_OPTIONS = {
+  out: string({ flag: 'out', placeholder: '<file>', default: DEFAULTS.out, description: 'results file, JSON lines' }),
+  fresh: boolean({ flag: 'fresh', description: 'start --out afresh instead of resuming from it' }),
+  workers: integer({
+    flag: 'workers',
+    min: 1,
+    max: 256,
+    default: null,
+    defaultText: `the number of cores, ${defaultWorkers()} here`,
+    description: 'worker threads',
+  }),
+  transport: oneOf(TRANSPORTS, {
+    flag: 'transport',
+    default: 'in-process',
+    description: "in-process: the model's answers without sockets; http: a real model server per run, as on Batch",
+  }),
+} as const
+
+/** `sweep leaderboard`'s own flags. */
+const LEADERBOARD_OPTIONS = {
+  from: repeated({ flag: 'from', placeholder: '<file|->', description: 'result lines; repeatable; - reads stdin' }),
+} as const
+
+/** The flags of both commands. */
+const OUTPUT_OPTIONS = {
+  baseline: string({
+    flag: 'baseline',
+    placeholder: '<strategy>',
+    defaultText: 'random-dfs if present, else the first name in alphabetical order',
+    description: 'compared with every other strategy on the same seeds (paired t-test and Wilcoxon signed-rank test)',
+  }),
+  markdown: string({ flag: 'markdown', placeholder: '<file>', description: 'also write the leaderboard as Markdown' }),
+  chart: string({
+    flag: 'chart',
+    placeholder: '<file.svg>',
+    allowed: 'a file ending in .svg',
+    check: (file) => file.endsWith('.svg'),
+    description: 'also write an SVG chart of the optimal-path ratio per strategy',
+  }),
+  timings: boolean({
+    flag: 'timings',
+    negatable: true,
+    default: true,
+    description: 'leave the time per run out (the rest depends only on the results)',
+  }),
+  quiet: boolean({ flag: 'quiet', short: 'q', description: 'no progress on stderr' }),
+  help: helpFlag('this text'),
+} as const
+
+/** Every flag of `pnpm sweep`: one table, read once; each command refuses the other's. */
+export const SWEEP_OPTIONS = { ...PLAN_OPTIONS, ...RUN_OPTIONS, ...LEADERBOARD_OPTIONS, ...OUTPUT_OPTIONS } as const
+
 export const USAGE = `Usage: pnpm sweep [run] [options]
        pnpm sweep leaderboard --from <file|-> [options]
 
@@ -41,34 +132,16 @@ core), with the agent's own runner and strategies. Results are appended to --out
 runs finish; stop it (Ctrl-C) and run the same command again to finish only what is missing.
 Then prints the leaderboard.
 
-  --strategies <a,b,...>   built-in names (${STRATEGY_NAMES.join(', ')}), package names or module paths
-                           (default ${DEFAULTS.strategies})
-  --seeds <list>           maze seeds: a range 1-500, a list 1,5,9, or both (default ${DEFAULTS.seeds})
-  --size <WxH[,WxH...]>    maze sizes (default ${DEFAULTS.size})
-  --out <file>             results file, JSON lines (default ${DEFAULTS.out})
-  --fresh                  start --out afresh instead of resuming from it
-  --workers <n>            worker threads (default: the number of cores, ${defaultWorkers()} here)
-  --transport <kind>       in-process (default: the model's answers without sockets) or http (a real
-                           model server per run, as on Batch)
-
+${help({ ...PLAN_OPTIONS, ...RUN_OPTIONS })}
 leaderboard: the same leaderboard from result lines — a sweep's --out file, the output of
 \`pnpm batch results <job id>\` (rows with "result"), or any file of agent result lines.
 
-  --from <file|->          result lines; repeatable; - reads stdin
-  --strategies, --seeds, --size   optional: the plan. Only its runs count, and its runs that have no
-                           result (e.g. Batch children that failed) count as not solved. Strategies
-                           are given by name here.
+${help(LEADERBOARD_OPTIONS)}  --strategies, --seeds, --size are optional here: the plan. Only its runs count, and its runs
+  that have no result (e.g. Batch children that failed) count as not solved. Strategies are given
+  by name here.
 
 Both:
-  --baseline <strategy>    compared with every other strategy on the same seeds (paired t-test and
-                           Wilcoxon signed-rank test); default random-dfs if present, else the first
-                           name in alphabetical order
-  --markdown <file>        also write the leaderboard as Markdown
-  --chart <file.svg>       also write an SVG chart of the optimal-path ratio per strategy
-  --no-timings             leave the time per run out (the rest depends only on the results)
-  -q, --quiet              no progress on stderr
-  -h, --help               this text
-
+${help(OUTPUT_OPTIONS)}
 Sizes follow the maze's rule: ${SIZE_RULE}.
 Output files (--out, --markdown, --chart) are checked before the first run: a path that cannot be
 written is a usage error. Negative numbers are refused with the flag's own message.
@@ -89,60 +162,26 @@ interface OutputConfig {
 
 export type SweepConfig =
   | { readonly command: 'help' }
-  | ({ readonly command: 'run'; readonly plan: SweepPlan; readonly out: string; readonly fresh: boolean; readonly workers: number; readonly transport: TransportKind } & OutputConfig)
+  | ({
+      readonly command: 'run'
+      readonly plan: SweepPlan
+      readonly out: string
+      readonly fresh: boolean
+      readonly workers: number
+      readonly transport: TransportKind
+    } & OutputConfig)
   | ({ readonly command: 'leaderboard'; readonly from: readonly string[]; readonly plan: SweepPlan | null } & OutputConfig)
 
-type ParseOptions = NonNullable<ParseArgsConfig['options']>
+/** The shared reader's negative-number handling (`--seeds -5` is the value of --seeds), as it was exported here. */
+export const joinNegativeValues = joinNegativeNumbers
 
-const OPTIONS: ParseOptions = {
-  strategies: { type: 'string' },
-  seeds: { type: 'string' },
-  size: { type: 'string' },
-  out: { type: 'string' },
-  fresh: { type: 'boolean' },
-  workers: { type: 'string' },
-  transport: { type: 'string' },
-  from: { type: 'string', multiple: true },
-  baseline: { type: 'string' },
-  markdown: { type: 'string' },
-  chart: { type: 'string' },
-  timings: { type: 'boolean' },
-  quiet: { type: 'boolean', short: 'q' },
-  help: { type: 'boolean', short: 'h' },
-}
-
-/**
- * `--seeds -5`: util.parseArgs refuses a value that starts with a dash ("argument is ambiguous"). A
- * negative number after a flag that takes a value is that flag's value (as if `--seeds=-5` were
- * written), so the flag's own check answers with what it allows. Anything after `--` is left alone.
- */
-export function joinNegativeValues(args: readonly string[], options: ParseOptions): string[] {
-  const takesValue = (arg: string): boolean => {
-    if (arg.startsWith('--')) return options[arg.slice(2)]?.type === 'string'
-    return /^-[A-Za-z]$/.test(arg) && Object.values(options).some((o) => o.short === arg[1] && o.type === 'string')
-  }
-  const out: string[] = []
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i]!
-    if (arg === '--') {
-      out.push(...args.slice(i))
-      break
-    }
-    const next = args[i + 1]
-    if (next !== undefined && /^-\d/.test(next) && takesValue(arg)) {
-      out.push(arg.startsWith('--') ? `${arg}=${next}` : `${arg}${next}`)
-      i++
-    } else out.push(arg)
-  }
-  return out
-}
-
-/** util.parseArgs with negative numbers as values, its errors as one-line SWEEP_ERR_USAGE. */
-export function parseFlags(args: readonly string[], options: ParseOptions): Record<string, string | boolean | string[] | undefined> {
+/** Reads `table` from the command line with @maze-sim/config's rules; its problems as one-line SWEEP_ERR_USAGE. */
+export function readFlags<T extends Table>(table: T, argv: readonly string[]): Reading<T> {
   try {
-    return parseArgs({ args: joinNegativeValues(args, options), allowPositionals: false, allowNegative: true, options }).values as Record<string, string | boolean | string[] | undefined>
+    return readDetailed(table, { argv })
   } catch (err) {
-    throw usageError(`${(err as Error).message.replace(/\s*\n\s*/g, ' ').replace(/\.$/, '')}; see --help`)
+    if (!(err instanceof ConfigProblems)) throw err
+    throw usageError(`${err.problems.join('; ')}${err.commandLine ? '; see --help' : ''}`)
   }
 }
 
@@ -151,41 +190,47 @@ export function readConfig(argv: readonly string[]): SweepConfig {
   const [first, ...rest] = argv
   const command = first === 'run' || first === 'leaderboard' ? first : 'run'
   const args = first === 'run' || first === 'leaderboard' ? rest : [...argv]
-  const values = parseFlags(args, OPTIONS)
-  if (values.help === true) return { command: 'help' }
-  const str = (k: string): string | undefined => values[k] as string | undefined
+  const { values, sources, help: wantsHelp } = readFlags(SWEEP_OPTIONS, args)
+  if (wantsHelp) return { command: 'help' }
   const output: OutputConfig = {
-    baseline: str('baseline') ?? null,
-    markdown: str('markdown') ?? null,
-    chart: str('chart') ?? null,
-    timings: values.timings !== false,
-    quiet: values.quiet === true,
+    baseline: values.baseline ?? null,
+    markdown: values.markdown ?? null,
+    chart: values.chart ?? null,
+    timings: values.timings,
+    quiet: values.quiet,
   }
-  if (output.chart !== null && !output.chart.endsWith('.svg')) throw usageError(`--chart writes SVG: give a file ending in .svg, got ${output.chart}`)
 
   if (command === 'leaderboard') {
-    for (const k of ['out', 'fresh', 'workers', 'transport']) if (values[k] !== undefined) throw usageError(`--${k} is for \`sweep run\`, not \`sweep leaderboard\``)
-    const from = (values.from as string[] | undefined) ?? []
+    for (const k of ['out', 'fresh', 'workers', 'transport'] as const)
+      if (sources[k] !== undefined) throw usageError(`--${k} is for \`sweep run\`, not \`sweep leaderboard\``)
+    const from = values.from
     if (from.length === 0) throw usageError('leaderboard needs --from <file> (or --from - for stdin): result lines to read')
-    const given = ['strategies', 'seeds', 'size'].filter((k) => values[k] !== undefined)
-    if (given.length > 0 && given.length < 3) throw usageError('--strategies, --seeds and --size describe the plan together: give all three, or none')
-    const plan = given.length === 3 ? { strategies: parseStrategies(str('strategies')!), seeds: parseSeeds(str('seeds')!), sizes: parseSizes(str('size')!) } : null
+    const given = (['strategies', 'seeds', 'size'] as const).filter((k) => values[k] !== undefined)
+    if (given.length > 0 && given.length < 3)
+      throw usageError('--strategies, --seeds and --size describe the plan together: give all three, or none')
+    const plan =
+      given.length === 3
+        ? { strategies: parseStrategies(values.strategies!), seeds: parseSeeds(values.seeds!), sizes: parseSizes(values.size!) }
+        : null
     return { command, from, plan, ...output }
   }
 
-  if (values.from !== undefined) throw usageError('--from is for `sweep leaderboard`')
-  const workersText = str('workers')
-  const workers = workersText === undefined ? defaultWorkers() : /^\d+$/.test(workersText.trim()) ? Number(workersText) : Number.NaN
-  if (!Number.isInteger(workers) || workers < 1 || workers > 256) throw usageError(`--workers must be a whole number from 1 to 256, got ${workersText}`)
-  const transport = str('transport') ?? 'in-process'
-  if (!(TRANSPORTS as readonly string[]).includes(transport)) throw usageError(`--transport must be one of ${TRANSPORTS.join(', ')}, got ${transport}`)
+  if (sources.from !== undefined) throw usageError('--from is for `sweep leaderboard`')
   const plan: SweepPlan = {
-    strategies: parseStrategies(str('strategies') ?? DEFAULTS.strategies),
-    seeds: parseSeeds(str('seeds') ?? DEFAULTS.seeds),
-    sizes: parseSizes(str('size') ?? DEFAULTS.size),
+    strategies: parseStrategies(values.strategies ?? DEFAULTS.strategies),
+    seeds: parseSeeds(values.seeds ?? DEFAULTS.seeds),
+    sizes: parseSizes(values.size ?? DEFAULTS.size),
   }
   if (planSize(plan) > 10_000_000) throw usageError(`${planSize(plan)} runs is too many for one sweep: split it`)
-  return { command, plan, out: str('out') ?? DEFAULTS.out, fresh: values.fresh === true, workers, transport: transport as TransportKind, ...output }
+  return {
+    command,
+    plan,
+    out: values.out,
+    fresh: values.fresh,
+    workers: values.workers ?? defaultWorkers(),
+    transport: values.transport,
+    ...output,
+  }
 }
 
 export interface CliIo {
@@ -309,11 +354,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   }
   try {
     checkOutputs(
-      [
-        ...(config.command === 'run' ? [['--out', config.out] as const] : []),
-        ['--markdown', config.markdown],
-        ['--chart', config.chart],
-      ],
+      [...(config.command === 'run' ? [['--out', config.out] as const] : []), ['--markdown', config.markdown], ['--chart', config.chart]],
       io.cwd,
     )
     return config.command === 'run' ? await sweepCommand(config, io, log) : leaderboardCommand(config, io, log)
@@ -351,22 +392,31 @@ async function sweepCommand(config: Extract<SweepConfig, { command: 'run' }>, io
     },
   })
   progress?.end()
-  if (outcome.truncatedBytes > 0) log(`cut off a truncated last line (${outcome.truncatedBytes} bytes) in ${config.out}: that run was done again`)
+  if (outcome.truncatedBytes > 0)
+    log(`cut off a truncated last line (${outcome.truncatedBytes} bytes) in ${config.out}: that run was done again`)
   const seconds = (performance.now() - startedAt) / 1000
   if (outcome.interrupted) {
-    log(`interrupted: ${outcome.ran} runs finished now, ${outcome.reused + outcome.ran} of ${outcome.total} in ${config.out}; run the same command again to finish`)
+    log(
+      `interrupted: ${outcome.ran} runs finished now, ${outcome.reused + outcome.ran} of ${outcome.total} in ${config.out}; run the same command again to finish`,
+    )
     return ExitCode.Interrupted
   }
-  log(`${outcome.ran} runs in ${formatDuration(seconds * 1000)} on ${outcome.threadIds.length} worker thread(s); ${outcome.results.length} results for the leaderboard`)
+  log(
+    `${outcome.ran} runs in ${formatDuration(seconds * 1000)} on ${outcome.threadIds.length} worker thread(s); ${outcome.results.length} results for the leaderboard`,
+  )
   const baseline = config.baseline === null ? undefined : (outcome.names.get(config.baseline) ?? config.baseline)
-  if (baseline !== undefined && ![...outcome.names.values()].includes(baseline)) throw usageError(`--baseline ${config.baseline} is not one of the sweep's strategies (${[...outcome.names.values()].join(', ')})`)
+  if (baseline !== undefined && ![...outcome.names.values()].includes(baseline))
+    throw usageError(`--baseline ${config.baseline} is not one of the sweep's strategies (${[...outcome.names.values()].join(', ')})`)
   const board = buildLeaderboard(outcome.results, { expected: outcome.expected, ...(baseline !== undefined ? { baseline } : {}) })
   emit(board, config, io, log)
   return ExitCode.Ok
 }
 
 function leaderboardCommand(config: Extract<SweepConfig, { command: 'leaderboard' }>, io: CliIo, log: (line: string) => void): number {
-  const read = readResultSources(config.from.map((f) => (f === '-' ? f : resolve(io.cwd, f))), io.readStdin)
+  const read = readResultSources(
+    config.from.map((f) => (f === '-' ? f : resolve(io.cwd, f))),
+    io.readStdin,
+  )
   if (read.skipped > 0) log(`${read.skipped} line(s) were not result lines (truncated or other output) and were skipped`)
   const expected: ExpectedRun[] | undefined = config.plan
     ? expandPlan(config.plan).map((r) => ({ strategy: r.strategy, seed: r.seed, width: r.width, height: r.height }))
@@ -386,7 +436,10 @@ function leaderboardCommand(config: Extract<SweepConfig, { command: 'leaderboard
   if (config.baseline !== null && !names.includes(config.baseline) && !(expected ?? []).some((e) => e.strategy === config.baseline)) {
     throw usageError(`--baseline ${config.baseline} has no results; strategies found: ${names.join(', ')}`)
   }
-  const board = buildLeaderboard(read.results, { ...(expected ? { expected } : {}), ...(config.baseline !== null ? { baseline: config.baseline } : {}) })
+  const board = buildLeaderboard(read.results, {
+    ...(expected ? { expected } : {}),
+    ...(config.baseline !== null ? { baseline: config.baseline } : {}),
+  })
   emit(board, config, io, log)
   return ExitCode.Ok
 }

@@ -2,67 +2,67 @@
 // `pnpm render`: draws the maze of (seed, size) and the walk of a strategy through it, as SVG
 // (and PNG through resvg when the output ends in .png or --png is given).
 import { resolve } from 'node:path'
+import { boolean, help, helpFlag, integer, string } from '@maze-sim/config'
 import { DEFAULT_STRATEGY, loadStrategy, STRATEGY_NAMES } from '@maze-sim/agent'
 import { generateMaze, MAX_SEED, SIZE_RULE } from '@maze-sim/maze'
-import { outputProblem, parseFlags, writeOutput } from './cli.ts'
+import { outputProblem, readFlags, writeOutput } from './cli.ts'
 import { SweepError, SweepErrorCode, usageError } from './errors.ts'
 import { renderMazeSvg } from './maze-svg.ts'
 import { parseSizes } from './plan.ts'
 import { svgToPng } from './png.ts'
 import { walkMaze } from './walk.ts'
 
+/** Every flag of `pnpm render`, with its default. */
+const RENDER_OPTIONS = {
+  seed: integer({ flag: 'seed', min: 0, max: MAX_SEED, default: 1, description: 'maze seed' }),
+  size: string({ flag: 'size', placeholder: '<WxH>', default: '80x20', allowed: SIZE_RULE, description: 'maze size' }),
+  strategy: string({
+    flag: 'strategy',
+    placeholder: '<s>',
+    default: DEFAULT_STRATEGY,
+    allowed: `${STRATEGY_NAMES.join(', ')}, a package name or a module path; none: the maze alone`,
+    description: 'the strategy whose walk is drawn',
+  }),
+  out: string({
+    flag: 'out',
+    placeholder: '<file>',
+    defaultText: 'maze-<strategy>-<seed>-<WxH>.svg',
+    description: '.svg, or .png to rasterize',
+  }),
+  png: string({ flag: 'png', placeholder: '<file>', description: 'also write a PNG' }),
+  optimal: boolean({ flag: 'optimal', negatable: true, default: true, description: 'leave out the optimal path' }),
+  cell: integer({
+    flag: 'cell',
+    placeholder: '<px>',
+    min: 2,
+    max: 64,
+    defaultText: 'fits about 1400 x 1000',
+    description: 'pixels per cell',
+  }),
+  help: helpFlag('this text'),
+} as const
+
 const USAGE = `Usage: pnpm render --seed <n> --size <WxH> [--strategy <s>] [--out <file.svg|file.png>] [--png <file.png>]
 
 Draws the maze of a seed and size, and the walk of a strategy through it: walls, the walk to the key
 (blue) and on to the exit (orange), the optimal S→K→E path (dashed green), S, K and E.
 
-  --seed <n>               maze seed, 0..${MAX_SEED} (default 1)
-  --size <WxH>             maze size (default 80x20): ${SIZE_RULE}
-  --strategy <s>           ${STRATEGY_NAMES.join(', ')}, a package name or a module path (default ${DEFAULT_STRATEGY});
-                           none: the maze alone
-  --out <file>             .svg, or .png to rasterize (default maze-<strategy>-<seed>-<WxH>.svg)
-  --png <file>             also write a PNG
-  --no-optimal             leave out the optimal path
-  --cell <px>              pixels per cell (default: fits about 1400 x 1000)
-  -h, --help               this text
-
+${help(RENDER_OPTIONS)}
 Exit codes: 0 written; 1 a picture could not be rendered or written (SWEEP_ERR_RENDER, SWEEP_ERR_WRITE); 2 bad options, output
 path or strategy (SWEEP_ERR_USAGE, SWEEP_ERR_STRATEGY_LOAD).
 `
 
-const OPTIONS = {
-  seed: { type: 'string', default: '1' },
-  size: { type: 'string', default: '80x20' },
-  strategy: { type: 'string', default: DEFAULT_STRATEGY },
-  out: { type: 'string' },
-  png: { type: 'string' },
-  optimal: { type: 'boolean', default: true },
-  cell: { type: 'string' },
-  help: { type: 'boolean', short: 'h' },
-} as const
-
 async function main(): Promise<number> {
-  const values = parseFlags(process.argv.slice(2), OPTIONS) as {
-    seed: string
-    size: string
-    strategy: string
-    out?: string
-    png?: string
-    optimal: boolean
-    cell?: string
-    help?: boolean
-  }
-  if (values.help === true) {
+  const { values } = readFlags(RENDER_OPTIONS, process.argv.slice(2))
+  if (values.help) {
     process.stdout.write(USAGE)
     return 0
   }
-  const seed = Number(values.seed)
-  if (!/^\d{1,10}$/.test(values.seed) || seed > MAX_SEED) throw usageError(`--seed must be an integer from 0 to ${MAX_SEED}, got ${values.seed}`)
+  const seed = values.seed
   const sizes = parseSizes(values.size)
   if (sizes.length !== 1) throw usageError('--size takes one size')
   const { width, height } = sizes[0]!
-  const cell = values.cell === undefined ? undefined : Number(values.cell)
-  if (cell !== undefined && !(Number.isInteger(cell) && cell >= 2 && cell <= 64)) throw usageError(`--cell must be a whole number from 2 to 64, got ${values.cell}`)
+  const cell = values.cell
   const out = values.out ?? `maze-${values.strategy.replace(/[^A-Za-z0-9_-]+/g, '_')}-${seed}-${width}x${height}.svg`
   // Before the maze is generated and walked (a large one takes a while): where the pictures go.
   for (const [flag, file] of [
@@ -83,7 +83,9 @@ async function main(): Promise<number> {
       throw new SweepError(SweepErrorCode.StrategyLoad, (err as Error).message, { cause: err })
     })
     const { result, points } = await walkMaze(strategy, seed, width, height)
-    const ratio = result.optimalSteps ? ` — ${(result.steps / result.optimalSteps).toFixed(2)}× the optimal ${result.optimalSteps.toLocaleString('en')}` : ''
+    const ratio = result.optimalSteps
+      ? ` — ${(result.steps / result.optimalSteps).toFixed(2)}× the optimal ${result.optimalSteps.toLocaleString('en')}`
+      : ''
     caption = `${result.strategy} on ${caption}: ${result.solved ? 'solved' : 'not solved'} in ${result.steps.toLocaleString('en')} steps${ratio}${result.keyStep !== null ? ` (key at step ${result.keyStep})` : ''}`
     svg = renderMazeSvg(maze, { walk: points, keyStep: result.keyStep, optimal: values.optimal, caption, ...(cell ? { cell } : {}) })
     process.stderr.write(`maze-render: ${caption}\n`)
@@ -101,7 +103,7 @@ async function main(): Promise<number> {
 try {
   process.exitCode = await main()
 } catch (err) {
-  const code = err instanceof SweepError ? err.code : (err as { code?: string }).code ?? 'SWEEP_ERR_UNEXPECTED'
+  const code = err instanceof SweepError ? err.code : ((err as { code?: string }).code ?? 'SWEEP_ERR_UNEXPECTED')
   process.stderr.write(`maze-render: ${code}: ${(err as Error).message}\n`)
   process.exitCode = err instanceof SweepError && (err.code === SweepErrorCode.Render || err.code === SweepErrorCode.Write) ? 1 : 2
 }

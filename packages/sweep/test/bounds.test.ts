@@ -119,7 +119,7 @@ describe('negative numbers', () => {
   test.each([
     [['--seeds', '-5'], '--seeds: "-5" is not a seed (an integer from 0 to 4294967295)'],
     [['--seeds', '-5-3'], '--seeds: "-5-3" is not a seed'],
-    [['--workers', '-2'], '--workers must be a whole number from 1 to 256, got -2'],
+    [['--workers', '-2'], '--workers="-2" is not allowed: expected an integer from 1 to 256'],
     [['--size', '-3x4'], '--size: "-3x4": a size is written WIDTHxHEIGHT'],
     [['leaderboard', '--from', 'x', '--strategies', 'astar', '--seeds', '-1', '--size', '8x8'], '--seeds: "-1" is not a seed'],
   ])('%j: the flag and what it allows, not "argument is ambiguous"', async (args, message) => {

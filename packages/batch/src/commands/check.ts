@@ -1,10 +1,13 @@
 // `maze-batch check [file]`: a job definition against AWS Batch's rules, one line per problem.
 import { resolve } from 'node:path'
+import { boolean, help } from '@maze-sim/config'
 import { checkJobDefinition, formatProblems, Severity } from '../check.ts'
 import { usageError } from '../errors.ts'
 import { readJsonFile } from '../template.ts'
 import { ExitCode, helpOption, json, type Command } from './command.ts'
-import { definitionOf, RENDER_FLAGS, renderOptions, str } from './flags.ts'
+import { definitionOf, RENDER_FLAGS, renderOptions } from './flags.ts'
+
+const CHECK_OPTIONS = { json: boolean({ flag: 'json', description: 'the problems as a JSON array' }) } as const
 
 const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`
 
@@ -20,15 +23,14 @@ containers, resources (Fargate sizes), retry patterns, timeout. One line per pro
 Exit 0 when there is no error, 1 otherwise.
 
 ${RENDER_FLAGS}
-  --json                      the problems as a JSON array
-`,
-  options: { ...renderOptions, json: { type: 'boolean' }, ...helpOption },
+${help(CHECK_OPTIONS)}`,
+  options: { ...renderOptions, ...CHECK_OPTIONS, ...helpOption },
   takesArguments: true,
-  async run(values, positionals, io) {
+  async run(values, positionals, io, sources) {
     if (positionals.length > 1) throw usageError('check takes at most one file')
     const file = positionals[0]
     const definition =
-      file !== undefined ? readJsonFile(resolve(file)) : await definitionOf(values, io, { local: str(values, 'account') === undefined })
+      file !== undefined ? readJsonFile(resolve(file)) : await definitionOf(values, { local: sources.account !== '--account' })
     const problems = checkJobDefinition(definition)
     const errors = problems.filter((p) => p.severity === Severity.Error).length
     const warnings = problems.length - errors

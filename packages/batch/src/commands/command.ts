@@ -1,7 +1,7 @@
 // What every `maze-batch` command is: its usage text, its options (util.parseArgs) and what it does.
 // cli.ts parses the command line once and calls `run`; commands throw BatchErrors, cli.ts turns them
 // into messages and exit codes.
-import type { ParseArgsConfig } from 'node:util'
+import { helpFlag, type Table } from '@maze-sim/config'
 
 /** Exit codes of `maze-batch`. */
 export const ExitCode = {
@@ -24,11 +24,11 @@ export interface CliIo {
   readonly sleep?: (ms: number) => Promise<void>
 }
 
-/** util.parseArgs option declarations. */
-export type OptionSet = NonNullable<ParseArgsConfig['options']>
+/** A command's options: a @maze-sim/config table, keyed by the flags' names. */
+export type OptionSet = Table
 
-/** The parsed options of a command line. */
-export type Values = Record<string, string | boolean | (string | boolean)[] | undefined>
+/** The options of a command line as read (strings, numbers, booleans, lists), by flag name. */
+export type Values = Readonly<Record<string, unknown>>
 
 /** One command of `maze-batch`. */
 export interface Command {
@@ -37,12 +37,17 @@ export interface Command {
   readonly options: OptionSet
   /** True when it takes arguments besides options (a file, job ids). */
   readonly takesArguments: boolean
-  /** Runs the command; returns the exit code. */
-  readonly run: (values: Values, positionals: readonly string[], io: CliIo) => Promise<number>
+  /** Runs the command; returns the exit code. `sources`: the flag or variable each given value came from. */
+  readonly run: (
+    values: Values,
+    positionals: readonly string[],
+    io: CliIo,
+    sources: Readonly<Record<string, string | undefined>>,
+  ) => Promise<number>
 }
 
 /** `--help`, which every command has. */
-export const helpOption: OptionSet = { help: { type: 'boolean', short: 'h' } }
+export const helpOption = { help: helpFlag() } as const
 
 /** A value as printed on stdout: indented JSON and a newline. */
 export const json = (value: unknown): string => `${JSON.stringify(value, null, 2)}\n`

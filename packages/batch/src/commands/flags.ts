@@ -2,7 +2,8 @@
 // options read from them. Only the command line and `io.env` are read here, once per command.
 import { resolve } from 'node:path'
 import type { RegisterJobDefinitionCommandInput } from '@aws-sdk/client-batch'
-import { MAX_SIDE, SIZE_RULE } from '@maze-sim/maze'
+import { boolean, duration, help, integer, oneOf, repeated, string, type Table } from '@maze-sim/config'
+import { MAX_SEED, MAX_SIDE, SIZE_RULE } from '@maze-sim/maze'
 import {
   DEFAULT_MAX_ATTEMPTS,
   DEFAULT_REQUEST_TIMEOUT_MS,
@@ -14,107 +15,173 @@ import {
 import { usageError } from '../errors.ts'
 import type { EnvOverride, SubmitOptions } from '../submit.ts'
 import { Platform, readJsonFile, render, TEMPLATE_FILES, type RenderOptions } from '../template.ts'
-import type { CliIo, OptionSet, Values } from './command.ts'
+import type { Values } from './command.ts'
 
-export const RENDER_FLAGS = `Job definition (render, check, register, run-local):
-  --platform ec2|fargate      which template (default ec2): batch/job-definition[.fargate].json
-  --template <file>           another template with {{PARAMETERS}}
-  --account <id>              AWS account id (AWS_ACCOUNT_ID)
-  --region <region>           AWS region (default: AWS_REGION or your profile's region)
-  --profile <name>            the AWS profile whose region to use (AWS_PROFILE)
-  --image-tag <tag>           tag of the model and agent images in ECR (default latest)
-  --model-image <uri>         default <account>.dkr.ecr.<region>.amazonaws.com/maze-sim/model:<tag>
-  --agent-image <uri>         default <account>.dkr.ecr.<region>.amazonaws.com/maze-sim/agent:<tag>
-  --collector-image <uri>     default public.ecr.aws/aws-observability/aws-otel-collector:v0.50.0
-  --collector-config <file>   the collector's configuration, inlined as AOT_CONFIG_CONTENT
-                              (default docker/collector/aws.yaml)
-  --job-role-arn <arn>        the task role (default arn:aws:iam::<account>:role/maze-sim-batch-job)
-  --execution-role-arn <arn>  the execution role (default ...:role/maze-sim-batch-execution)
-  --log-group <name>          awslogs group (default /aws/batch/maze-sim)
-  --name <name>               job definition name (default maze-sim, or maze-sim-fargate)
-  --assign-public-ip ENABLED|DISABLED   Fargate only (default ENABLED)
-  --cpu-architecture X86_64|ARM64       Fargate only (default X86_64)
-  --local                     local images (maze-sim/model, maze-sim/agent, maze-sim/otlp-receiver)
-                              and placeholder account/region`
+/** The job definition's flags (render, check, register, run-local); keys are the flags' names. */
+export const renderOptions = {
+  platform: oneOf([Platform.Ec2, Platform.Fargate], {
+    flag: 'platform',
+    default: Platform.Ec2,
+    description: 'which template: batch/job-definition[.fargate].json',
+  }),
+  template: string({ flag: 'template', placeholder: '<file>', description: 'another template with {{PARAMETERS}}' }),
+  account: string({ flag: 'account', env: 'AWS_ACCOUNT_ID', placeholder: '<id>', description: 'AWS account id' }),
+  region: string({
+    flag: 'region',
+    placeholder: '<region>',
+    defaultText: "AWS_REGION or your profile's region",
+    description: 'AWS region',
+  }),
+  profile: string({
+    flag: 'profile',
+    placeholder: '<name>',
+    defaultText: 'AWS_PROFILE',
+    description: 'the AWS profile whose region to use',
+  }),
+  'image-tag': string({
+    flag: 'image-tag',
+    placeholder: '<tag>',
+    defaultText: 'latest',
+    description: 'tag of the model and agent images in ECR',
+  }),
+  'model-image': string({
+    flag: 'model-image',
+    placeholder: '<uri>',
+    defaultText: '<account>.dkr.ecr.<region>.amazonaws.com/maze-sim/model:<tag>',
+    description: 'the model image',
+  }),
+  'agent-image': string({
+    flag: 'agent-image',
+    placeholder: '<uri>',
+    defaultText: '<account>.dkr.ecr.<region>.amazonaws.com/maze-sim/agent:<tag>',
+    description: 'the agent image',
+  }),
+  'collector-image': string({
+    flag: 'collector-image',
+    placeholder: '<uri>',
+    defaultText: 'public.ecr.aws/aws-observability/aws-otel-collector:v0.50.0',
+    description: 'the collector image',
+  }),
+  'collector-config': string({
+    flag: 'collector-config',
+    placeholder: '<file>',
+    defaultText: 'docker/collector/aws.yaml',
+    description: "the collector's configuration, inlined as AOT_CONFIG_CONTENT",
+  }),
+  'job-role-arn': string({
+    flag: 'job-role-arn',
+    placeholder: '<arn>',
+    defaultText: 'arn:aws:iam::<account>:role/maze-sim-batch-job',
+    description: 'the task role',
+  }),
+  'execution-role-arn': string({
+    flag: 'execution-role-arn',
+    placeholder: '<arn>',
+    defaultText: '...:role/maze-sim-batch-execution',
+    description: 'the execution role',
+  }),
+  'log-group': string({ flag: 'log-group', placeholder: '<name>', defaultText: '/aws/batch/maze-sim', description: 'awslogs group' }),
+  name: string({ flag: 'name', placeholder: '<name>', defaultText: 'maze-sim, or maze-sim-fargate', description: 'job definition name' }),
+  'assign-public-ip': string({
+    flag: 'assign-public-ip',
+    placeholder: 'ENABLED|DISABLED',
+    defaultText: 'ENABLED',
+    description: 'Fargate only',
+  }),
+  'cpu-architecture': string({ flag: 'cpu-architecture', placeholder: 'X86_64|ARM64', defaultText: 'X86_64', description: 'Fargate only' }),
+  local: boolean({
+    flag: 'local',
+    description: 'local images (maze-sim/model, maze-sim/agent, maze-sim/otlp-receiver) and placeholder account/region',
+  }),
+} as const
 
-export const RUN_FLAGS = `Runs (submit, run-local):
-  --strategy <a[,b,...]>      strategies; several make a sweep (default: the definition's, astar)
-  --seed <n>                  the maze seed; for an array job the first seed (default 1)
-  --runs <n>                  seeds per strategy (default 1): an array job of runs x strategies
-                              children; child i runs strategy i mod S on seed + floor(i / S)
-  --split-strategies          one job (or array job) per strategy instead of one sweep
-  --width <n>, --height <n>   maze size (MAZE_WIDTH, MAZE_HEIGHT of the model): ${SIZE_RULE}
-  --max-steps <n>             the agent's step limit (AGENT_MAX_STEPS)
-  --env <container>:<NAME>=<value>   any other variable, repeatable (e.g. agent:AGENT_SEED=3); the
-                              container must be one of the definition's (checked for run-local and
-                              for submit to maze-sim / maze-sim-fargate)
-  --job-name <name>           job name (default maze-sim-<strategies>-seed<n>[-x<count>]): up to 128
-                              letters, numbers, hyphens and underscores, the first a letter or number`
+/** The flags of runs (submit, run-local). */
+export const runOptions = {
+  strategy: string({
+    flag: 'strategy',
+    placeholder: '<a[,b,...]>',
+    defaultText: "the definition's, astar",
+    description: 'strategies; several make a sweep',
+  }),
+  seed: integer({ flag: 'seed', min: 0, max: MAX_SEED, defaultText: '1', description: 'the maze seed; for an array job the first seed' }),
+  runs: integer({
+    flag: 'runs',
+    min: 1,
+    max: 10_000,
+    default: 1,
+    description: 'seeds per strategy: an array job of runs x strategies children; child i runs strategy i mod S on seed + floor(i / S)',
+  }),
+  'split-strategies': boolean({ flag: 'split-strategies', description: 'one job (or array job) per strategy instead of one sweep' }),
+  width: integer({ flag: 'width', min: 1, max: MAX_SIDE, description: `maze width (MAZE_WIDTH of the model): ${SIZE_RULE}` }),
+  height: integer({ flag: 'height', min: 1, max: MAX_SIDE, description: 'maze height (MAZE_HEIGHT of the model)' }),
+  'max-steps': integer({
+    flag: 'max-steps',
+    min: 1,
+    max: Number.MAX_SAFE_INTEGER,
+    description: "the agent's step limit (AGENT_MAX_STEPS)",
+  }),
+  env: repeated({
+    flag: 'env',
+    placeholder: '<container>:<NAME>=<value>',
+    description:
+      "any other variable, repeatable (e.g. agent:AGENT_SEED=3); the container must be one of the definition's (checked for run-local and for submit to maze-sim / maze-sim-fargate)",
+  }),
+  'job-name': string({
+    flag: 'job-name',
+    placeholder: '<name>',
+    defaultText: 'maze-sim-<strategies>-seed<n>[-x<count>]',
+    allowed: 'up to 128 letters, numbers, hyphens and underscores, the first a letter or number',
+    description: 'job name',
+  }),
+} as const
 
-export const AWS_FLAGS = `AWS (register, submit, status, watch, results):
-  --region <region>, --profile <name>   override AWS_REGION / AWS_PROFILE; credentials come from
-                                        the standard chain (environment, ~/.aws, SSO, roles)
-  --request-timeout-ms <ms>   each attempt of an AWS call gives up after this long
-                              (MAZE_BATCH_REQUEST_TIMEOUT_MS; default ${DEFAULT_REQUEST_TIMEOUT_MS}, at most ${MAX_REQUEST_TIMEOUT_MS})
-  --max-attempts <n>          attempts per AWS call, retrying throttling, 5xx and network errors
-                              (MAZE_BATCH_MAX_ATTEMPTS; default ${DEFAULT_MAX_ATTEMPTS}, 1 to ${MAX_ATTEMPTS_LIMIT})`
+/** The flags of the commands that call AWS (register, submit, status, watch, results). */
+export const awsOptions = {
+  region: renderOptions.region,
+  profile: renderOptions.profile,
+  'request-timeout-ms': duration({
+    flag: 'request-timeout-ms',
+    env: 'MAZE_BATCH_REQUEST_TIMEOUT_MS',
+    min: 1,
+    max: MAX_REQUEST_TIMEOUT_MS,
+    defaultText: String(DEFAULT_REQUEST_TIMEOUT_MS),
+    description: 'each attempt of an AWS call gives up after this long',
+  }),
+  'max-attempts': integer({
+    flag: 'max-attempts',
+    env: 'MAZE_BATCH_MAX_ATTEMPTS',
+    min: 1,
+    max: MAX_ATTEMPTS_LIMIT,
+    defaultText: String(DEFAULT_MAX_ATTEMPTS),
+    description: 'attempts per AWS call, retrying throttling, 5xx and network errors',
+  }),
+} as const
 
-export const renderOptions: OptionSet = {
-  platform: { type: 'string' },
-  template: { type: 'string' },
-  account: { type: 'string' },
-  region: { type: 'string' },
-  profile: { type: 'string' },
-  'image-tag': { type: 'string' },
-  'model-image': { type: 'string' },
-  'agent-image': { type: 'string' },
-  'collector-image': { type: 'string' },
-  'collector-config': { type: 'string' },
-  'job-role-arn': { type: 'string' },
-  'execution-role-arn': { type: 'string' },
-  'log-group': { type: 'string' },
-  name: { type: 'string' },
-  'assign-public-ip': { type: 'string' },
-  'cpu-architecture': { type: 'string' },
-  local: { type: 'boolean' },
-}
-export const runOptions: OptionSet = {
-  strategy: { type: 'string' },
-  seed: { type: 'string' },
-  runs: { type: 'string' },
-  'split-strategies': { type: 'boolean' },
-  width: { type: 'string' },
-  height: { type: 'string' },
-  'max-steps': { type: 'string' },
-  env: { type: 'string', multiple: true },
-  'job-name': { type: 'string' },
-}
-export const awsOptions: OptionSet = {
-  region: { type: 'string' },
-  profile: { type: 'string' },
-  'request-timeout-ms': { type: 'string' },
-  'max-attempts': { type: 'string' },
-}
+/** A group of flags in a command's --help, generated from its table. */
+const group = (title: string, table: Table): string => `${title}\n${help(table).trimEnd()}`
 
-/** A string flag's value; absent (or a boolean): undefined. */
+export const RENDER_FLAGS = group('Job definition (render, check, register, run-local):', renderOptions)
+export const RUN_FLAGS = group('Runs (submit, run-local):', runOptions)
+export const AWS_FLAGS = group(
+  'AWS (register, submit, status, watch, results): credentials come from the standard chain (environment, ~/.aws, SSO, roles)',
+  awsOptions,
+)
+
+/** A string flag's value; absent (or another type): undefined. */
 export const str = (v: Values, name: string): string | undefined => {
   const value = v[name]
   return typeof value === 'string' ? value : undefined
 }
 
-/** A whole-number flag (or, with `variable`, that variable's value) within [min, max]; absent: undefined. */
-export function integerFlag(v: Values, name: string, min: number, max: number, variable?: string): number | undefined {
-  const raw = str(v, name)
-  if (raw === undefined) return undefined
-  const n = /^\d+$/.test(raw.trim()) ? Number(raw) : Number.NaN
-  if (!Number.isSafeInteger(n) || n < min || n > max)
-    throw usageError(`${variable ?? `--${name}`} must be a whole number from ${min} to ${max}, got ${JSON.stringify(raw)}`)
-  return n
+/** A number flag's value (already checked by its option); absent: undefined. */
+export const num = (v: Values, name: string): number | undefined => {
+  const value = v[name]
+  return typeof value === 'number' ? value : undefined
 }
 
 function parseEnvFlags(values: Values): EnvOverride[] {
   const raw = values.env
-  const list = Array.isArray(raw) ? raw : raw === undefined ? [] : [raw]
+  const list = Array.isArray(raw) ? raw : []
   return list.map((item) => {
     const m = /^([A-Za-z0-9_-]+):([A-Za-z_][A-Za-z0-9_]*)=(.*)$/s.exec(String(item))
     if (m === null) throw usageError(`--env takes <container>:<NAME>=<value> (e.g. agent:AGENT_SEED=3), got ${JSON.stringify(item)}`)
@@ -122,18 +189,12 @@ function parseEnvFlags(values: Values): EnvOverride[] {
   })
 }
 
-function platformOf(values: Values): Platform {
-  const p = (str(values, 'platform') ?? 'ec2').toLowerCase()
-  if (p !== Platform.Ec2 && p !== Platform.Fargate) throw usageError(`--platform must be ec2 or fargate, got ${JSON.stringify(p)}`)
-  return p
-}
-
-async function renderOptionsOf(values: Values, io: CliIo, defaults: { local?: boolean } = {}): Promise<RenderOptions> {
+async function renderOptionsOf(values: Values, defaults: { local?: boolean } = {}): Promise<RenderOptions> {
   const local = values.local === true || defaults.local === true
   const region = str(values, 'region') ?? (local ? undefined : await resolveRegion({ profile: str(values, 'profile') }))
   return {
-    platform: platformOf(values),
-    account: str(values, 'account') ?? (io.env.AWS_ACCOUNT_ID?.trim() || undefined),
+    platform: values.platform as Platform,
+    account: str(values, 'account'),
     region,
     imageTag: str(values, 'image-tag'),
     modelImage: str(values, 'model-image'),
@@ -151,21 +212,12 @@ async function renderOptionsOf(values: Values, io: CliIo, defaults: { local?: bo
 }
 
 /** The AWS settings: --region/--profile, and the bound on every call (flag, else variable, else default). */
-export function awsOf(values: Values, io: CliIo): AwsOptions {
-  const fromEnv = (flag: string, variable: string, min: number, max: number): number | undefined => {
-    const raw = io.env[variable]?.trim()
-    if (raw === undefined || raw === '') return undefined
-    return integerFlag({ [flag]: raw }, flag, min, max, variable)
-  }
+export function awsOf(values: Values): AwsOptions {
   return {
     region: str(values, 'region'),
     profile: str(values, 'profile'),
-    requestTimeoutMs:
-      integerFlag(values, 'request-timeout-ms', 1, MAX_REQUEST_TIMEOUT_MS) ??
-      fromEnv('request-timeout-ms', 'MAZE_BATCH_REQUEST_TIMEOUT_MS', 1, MAX_REQUEST_TIMEOUT_MS),
-    maxAttempts:
-      integerFlag(values, 'max-attempts', 1, MAX_ATTEMPTS_LIMIT) ??
-      fromEnv('max-attempts', 'MAZE_BATCH_MAX_ATTEMPTS', 1, MAX_ATTEMPTS_LIMIT),
+    requestTimeoutMs: num(values, 'request-timeout-ms'),
+    maxAttempts: num(values, 'max-attempts'),
   }
 }
 
@@ -176,11 +228,11 @@ export function submitOptionsOf(values: Values, queue: string, jobDefinition: st
     jobDefinition,
     jobName: str(values, 'job-name'),
     strategies: strategy === undefined ? [] : strategy.split(',').map((s) => s.trim()),
-    seed: integerFlag(values, 'seed', 0, 4_294_967_295),
-    runs: integerFlag(values, 'runs', 1, 10_000) ?? 1,
-    width: integerFlag(values, 'width', 1, MAX_SIDE),
-    height: integerFlag(values, 'height', 1, MAX_SIDE),
-    maxSteps: integerFlag(values, 'max-steps', 1, Number.MAX_SAFE_INTEGER),
+    seed: num(values, 'seed'),
+    runs: num(values, 'runs') ?? 1,
+    width: num(values, 'width'),
+    height: num(values, 'height'),
+    maxSteps: num(values, 'max-steps'),
     splitStrategies: values['split-strategies'] === true,
     env: parseEnvFlags(values),
     containerNames,
@@ -188,11 +240,11 @@ export function submitOptionsOf(values: Values, queue: string, jobDefinition: st
 }
 
 /** The definition a command works on: a file as given, or the rendered template. */
-export async function definitionOf(values: Values, io: CliIo, defaults: { local?: boolean } = {}): Promise<unknown> {
+export async function definitionOf(values: Values, defaults: { local?: boolean } = {}): Promise<unknown> {
   const file = str(values, 'file')
   if (file !== undefined) return readJsonFile(resolve(file))
   const template = str(values, 'template')
-  return render(await renderOptionsOf(values, io, defaults), template === undefined ? undefined : resolve(template))
+  return render(await renderOptionsOf(values, defaults), template === undefined ? undefined : resolve(template))
 }
 
 export const containerNamesOf = (definition: RegisterJobDefinitionCommandInput): string[] =>

@@ -1,8 +1,14 @@
 // `maze-batch register`: render, check and register the job definition; prints its ARN.
+import { boolean, help, string } from '@maze-sim/config'
 import { assertValidJobDefinition } from '../check.ts'
 import { createBatchClient, registerJobDefinition } from '../aws.ts'
 import { ExitCode, helpOption, json, type Command } from './command.ts'
 import { AWS_FLAGS, awsOf, awsOptions, definitionOf, RENDER_FLAGS, renderOptions } from './flags.ts'
+
+const REGISTER_OPTIONS = {
+  file: string({ flag: 'file', placeholder: '<file.json>', description: 'register this rendered definition instead' }),
+  'dry-run': boolean({ flag: 'dry-run', description: 'print the RegisterJobDefinition input and stop' }),
+} as const
 
 export const register: Command = {
   usage: `Usage: maze-batch register [options]
@@ -10,19 +16,18 @@ export const register: Command = {
 Renders and checks the job definition, then registers it (a new revision) and prints its ARN.
 
 ${RENDER_FLAGS}
-  --file <file.json>          register this rendered definition instead
-  --dry-run                   print the RegisterJobDefinition input and stop
+${help(REGISTER_OPTIONS)}
 ${AWS_FLAGS}
 `,
-  options: { ...renderOptions, ...awsOptions, file: { type: 'string' }, 'dry-run': { type: 'boolean' }, ...helpOption },
+  options: { ...renderOptions, ...awsOptions, ...REGISTER_OPTIONS, ...helpOption },
   takesArguments: false,
   async run(values, _positionals, io) {
-    const definition = assertValidJobDefinition(await definitionOf(values, io), 'the job definition')
+    const definition = assertValidJobDefinition(await definitionOf(values), 'the job definition')
     if (values['dry-run'] === true) {
       io.stdout(json(definition))
       return ExitCode.Ok
     }
-    const client = createBatchClient(awsOf(values, io))
+    const client = createBatchClient(awsOf(values))
     try {
       const out = await registerJobDefinition(client, definition)
       io.stderr(`registered ${out.jobDefinitionName} revision ${out.revision}\n`)

@@ -1,5 +1,6 @@
 // `maze-batch run-local`: the job definition on the local Docker engine, with Batch's semantics.
 import { tmpdir } from 'node:os'
+import { boolean, help, integer, string } from '@maze-sim/config'
 import { join, resolve } from 'node:path'
 import { assertValidJobDefinition } from '../check.ts'
 import { DockerCli } from '../local/docker.ts'
@@ -7,17 +8,28 @@ import { runLocalJob } from '../local/runner.ts'
 import { summarizeResults } from '../results.ts'
 import { formatPlan, planSubmissions } from '../submit.ts'
 import { ExitCode, helpOption, type Command } from './command.ts'
-import {
-  containerNamesOf,
-  definitionOf,
-  integerFlag,
-  RENDER_FLAGS,
-  renderOptions,
-  RUN_FLAGS,
-  runOptions,
-  str,
-  submitOptionsOf,
-} from './flags.ts'
+import { containerNamesOf, definitionOf, num, RENDER_FLAGS, renderOptions, RUN_FLAGS, runOptions, str, submitOptionsOf } from './flags.ts'
+
+const RUN_LOCAL_OPTIONS = {
+  file: string({ flag: 'file', placeholder: '<file.json>', description: 'run this rendered definition instead of the template' }),
+  queue: string({
+    flag: 'queue',
+    placeholder: '<name>',
+    default: 'local',
+    description: 'the queue name the containers see (AWS_BATCH_JQ_NAME)',
+  }),
+  parallel: integer({ flag: 'parallel', min: 1, max: 64, default: 2, description: 'array children at once' }),
+  out: string({ flag: 'out', placeholder: '<dir>', defaultText: '<tmp>/maze-sim-batch', description: 'where run directories go' }),
+  follow: boolean({ flag: 'follow', description: "print every container's output, prefixed, on stderr" }),
+  keep: boolean({ flag: 'keep', description: 'keep the containers afterwards (docker ps -a --filter label=maze-sim.batch)' }),
+  'netns-image': string({
+    flag: 'netns-image',
+    placeholder: '<image>',
+    defaultText: "the agent's",
+    description: 'image of the namespace holder, must have sleep',
+  }),
+  docker: string({ env: 'DOCKER', default: 'docker', description: 'the docker command' }),
+} as const
 
 export const runLocal: Command = {
   usage: `Usage: maze-batch run-local [options]
@@ -33,35 +45,19 @@ results does; exit 0 when every run SUCCEEDED, 1 otherwise.
 Defaults to the local images (--local): maze-sim/model:latest, maze-sim/agent:latest and the
 collector stand-in maze-sim/otlp-receiver:latest.
 
-  --file <file.json>          run this rendered definition instead of the template
+${help(RUN_LOCAL_OPTIONS)}
 ${RENDER_FLAGS}
+
 ${RUN_FLAGS}
-  --queue <name>              the queue name the containers see (AWS_BATCH_JQ_NAME; default local)
-  --parallel <n>              array children at once (default 2)
-  --out <dir>                 where run directories go (default <tmp>/maze-sim-batch)
-  --follow                    print every container's output, prefixed, on stderr
-  --keep                      keep the containers afterwards (docker ps -a --filter label=maze-sim.batch)
-  --netns-image <image>       image of the namespace holder, must have sleep (default: the agent's)
 `,
-  options: {
-    ...renderOptions,
-    ...runOptions,
-    file: { type: 'string' },
-    queue: { type: 'string' },
-    parallel: { type: 'string' },
-    out: { type: 'string' },
-    follow: { type: 'boolean' },
-    keep: { type: 'boolean' },
-    'netns-image': { type: 'string' },
-    ...helpOption,
-  },
+  options: { ...renderOptions, ...runOptions, ...RUN_LOCAL_OPTIONS, ...helpOption },
   takesArguments: false,
   async run(values, _positionals, io) {
-    const definition = assertValidJobDefinition(await definitionOf(values, io, { local: true }), 'the job definition')
-    const queue = str(values, 'queue') ?? 'local'
+    const definition = assertValidJobDefinition(await definitionOf(values, { local: true }), 'the job definition')
+    const queue = str(values, 'queue')!
     const plan = planSubmissions(submitOptionsOf(values, queue, definition.jobDefinitionName ?? 'maze-sim', containerNamesOf(definition)))
     io.stderr(`${formatPlan(plan)}\n`)
-    const parallel = integerFlag(values, 'parallel', 1, 64) ?? 2
+    const parallel = num(values, 'parallel')!
     const outDir = resolve(str(values, 'out') ?? join(tmpdir(), 'maze-sim-batch'))
     let ok = true
     for (const job of plan) {
@@ -72,7 +68,7 @@ ${RUN_FLAGS}
         echo: values.follow === true,
         queueName: queue,
         netnsImage: str(values, 'netns-image'),
-        docker: new DockerCli(io.env.DOCKER),
+        docker: new DockerCli(str(values, 'docker')),
         log: (line) => io.stderr(`${line}\n`),
         signal: io.signal,
       })

@@ -1,9 +1,12 @@
 // `maze-batch status <job id>...`: each job's state, its children's counts, its containers' exit codes.
+import { boolean, help } from '@maze-sim/config'
 import { createBatchClient, describeJobs } from '../aws.ts'
 import { usageError } from '../errors.ts'
 import { formatJob } from '../status.ts'
 import { ExitCode, helpOption, json, type Command } from './command.ts'
 import { AWS_FLAGS, awsOf, awsOptions } from './flags.ts'
+
+const STATUS_OPTIONS = { json: boolean({ flag: 'json', description: 'the DescribeJobs details as JSON' }) } as const
 
 export const status: Command = {
   usage: `Usage: maze-batch status <job id>... [--json]
@@ -11,14 +14,14 @@ export const status: Command = {
 Prints each job's state and reason, the children's counts by state for an array job, and the
 containers' exit codes once they have them.
 
-  --json                      the DescribeJobs details as JSON
+${help(STATUS_OPTIONS)}
 ${AWS_FLAGS}
 `,
-  options: { ...awsOptions, json: { type: 'boolean' }, ...helpOption },
+  options: { ...awsOptions, ...STATUS_OPTIONS, ...helpOption },
   takesArguments: true,
   async run(values, positionals, io) {
     if (positionals.length === 0) throw usageError('status needs at least one job id')
-    const client = createBatchClient(awsOf(values, io))
+    const client = createBatchClient(awsOf(values))
     try {
       const jobs = await describeJobs(client, positionals)
       if (values.json === true) io.stdout(json(jobs))
