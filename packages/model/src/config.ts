@@ -14,6 +14,8 @@ import {
   type Values,
 } from '@maze-sim/config'
 import { MAX_SEED, MAX_SIDE, SIZE_RULE, sizeProblem } from '@maze-sim/maze'
+import { DEFAULT_EPISODE_LIMITS, EPISODE_LIMIT_ENV_VARS, EPISODE_LIMIT_RANGES, episodeLimitsProblems, type EpisodeLimits } from './episodes/limits.ts'
+import { SEALED_ENV_VARS, sealedProblems, type SealedSettings } from './episodes/sealed.ts'
 import { ConfigError } from './errors.ts'
 
 /** Pino/fastify log levels accepted in LOG_LEVEL. */
@@ -39,6 +41,10 @@ export interface ModelConfig {
   requestTimeoutMs: number
   /** How long a connection may make no progress (nothing received, nothing sent) before it is closed. */
   idleTimeoutMs: number
+  /** What the episodes routes let clients make the model hold (EPISODES_*). */
+  episodeLimits: EpisodeLimits
+  /** Sealed mode (MODEL_SEALED=true), with its secret and viewer token; undefined when off. */
+  sealed: SealedSettings | undefined
 }
 
 /** One environment variable: its default and what it accepts, for `--help` and error messages. */
@@ -54,6 +60,16 @@ export const REQUEST_TIMEOUT_DEFAULT_MS = 30_000
 export const IDLE_TIMEOUT_DEFAULT_MS = 30_000
 const TIMEOUT_MIN_MS = 100
 const TIMEOUT_MAX_MS = 3_600_000
+
+/** One episode limit as an option: its variable, range and default live in episodes/limits.ts. */
+const limit = (key: keyof EpisodeLimits, description: string) =>
+  integer({
+    env: EPISODE_LIMIT_ENV_VARS[key],
+    min: EPISODE_LIMIT_RANGES[key][0],
+    max: EPISODE_LIMIT_RANGES[key][1],
+    default: DEFAULT_EPISODE_LIMITS[key],
+    description,
+  })
 
 /**
  * Every setting of the program, in the order `--help` prints them: the one table of its defaults
@@ -109,7 +125,52 @@ export const MODEL_OPTIONS = {
     default: IDLE_TIMEOUT_DEFAULT_MS,
     description: 'how long a connection may make no progress (nothing received or sent, e.g. an answer not read) before it is closed',
   }),
+  maxLive: limit('maxLive', 'episodes generating or running at once (then POST /episodes is 429 + Retry-After)'),
+  maxLiveCells: limit('maxLiveCells', 'cells of all live episodes together (then 429)'),
+  maxArea: limit('maxArea', 'largest maze an episode may ask for, in cells'),
+  maxSteps: limit('maxSteps', 'largest step limit an episode may ask for'),
+  idleMs: limit('idleMs', 'a running episode that gets no move for this long is abandoned and freed (ms)'),
+  maxEnded: limit('maxEnded', 'ended episodes kept for their record and replay (oldest dropped first)'),
+  maxEndedCells: limit('maxEndedCells', 'cells of the mazes of the ended episodes kept'),
+  maxMovesPerRequest: limit('maxMovesPerRequest', 'moves in one POST /episodes/:id/moves'),
+  maxBodyBytes: limit('maxBodyBytes', 'bytes of one request body on the episodes routes (then 413)'),
+  maxCachedMazes: limit('maxCachedMazes', 'generated mazes kept for reuse by (seed, size)'),
+  maxCachedCells: limit('maxCachedCells', 'cells of the cached mazes'),
+  maxGenerating: limit('maxGenerating', 'worker threads generating episode mazes at once'),
+  waitArea: limit('waitArea', 'mazes up to this many cells are awaited (201); larger new ones answer 202 at once'),
+  sealed: boolean({
+    env: SEALED_ENV_VARS.sealed,
+    description: 'sealed mode: agents learn only what they sense (seed and optimal steps withheld, whole-maze views need the viewer token)',
+  }),
+  sealedSecret: string({
+    env: SEALED_ENV_VARS.secret,
+    default: null,
+    allowed: 'at least 16 characters, required when sealed',
+    description: 'sealed mode: the secret mixed into every generation seed, so a seed no longer gives the maze away',
+  }),
+  viewerToken: string({
+    env: SEALED_ENV_VARS.viewerToken,
+    default: null,
+    description: 'sealed mode: opens the maps, the live view and running replays to whoever presents it (unset: closed to all)',
+  }),
 } as const
+
+/** Sealed mode needs its secret; the episode limits must fit together (one largest maze in the live cells). */
+const SEALED_NEEDS_SECRET: Rule<Pick<typeof MODEL_OPTIONS, 'sealed' | 'sealedSecret'>> = {
+  keys: ['sealed', 'sealedSecret'],
+  problem: ({ sealed, sealedSecret }) => {
+    if (!sealed) return null
+    const problems = sealedProblems({ secret: sealedSecret ?? '' })
+    return problems.length === 0 ? null : problems.join('; ')
+  },
+}
+const LIMITS_TOGETHER: Rule<Pick<typeof MODEL_OPTIONS, 'maxArea' | 'maxLiveCells'>> = {
+  keys: ['maxArea', 'maxLiveCells'],
+  problem: ({ maxArea, maxLiveCells }) => {
+    const problems = episodeLimitsProblems({ maxArea, maxLiveCells })
+    return problems.length === 0 ? null : problems.join('; ')
+  },
+}
 
 /** The maze's one size rule on both sides together (each side alone is checked by its option). */
 export const SIZE_TOGETHER: Rule<Pick<typeof MODEL_OPTIONS, 'width' | 'height'>> = {
@@ -136,13 +197,28 @@ export type Env = ConfigEnv
 export function readModelConfig(env: Env = process.env, randomSeed: () => number = drawSeed): ModelConfig {
   let values: Values<typeof MODEL_OPTIONS>
   try {
-    values = read(MODEL_OPTIONS, { env }, [SIZE_TOGETHER])
+    values = read(MODEL_OPTIONS, { env }, [SIZE_TOGETHER, SEALED_NEEDS_SECRET, LIMITS_TOGETHER])
   } catch (error) {
     if (error instanceof ConfigProblems) throw new ConfigError(error.problems)
     throw error
   }
-  const { seed, ...rest } = values
-  return { ...rest, seed: seed ?? randomSeed(), seedWasRandom: seed === null }
+  const { seed, sealed, sealedSecret, viewerToken, port, host, width, height, logLevel, logRequests, shutdownTimeoutMs, requestTimeoutMs, idleTimeoutMs, ...episodeLimits } =
+    values
+  return {
+    port,
+    host,
+    width,
+    height,
+    seed: seed ?? randomSeed(),
+    seedWasRandom: seed === null,
+    logLevel,
+    logRequests,
+    shutdownTimeoutMs,
+    requestTimeoutMs,
+    idleTimeoutMs,
+    episodeLimits,
+    sealed: sealed ? { secret: sealedSecret ?? '', viewerToken: viewerToken ?? undefined } : undefined,
+  }
 }
 
 /** A uniformly random unsigned 32-bit seed. */

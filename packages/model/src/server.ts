@@ -36,6 +36,8 @@ try {
     closeTimeoutMs: config.shutdownTimeoutMs,
     requestTimeoutMs: config.requestTimeoutMs,
     idleTimeoutMs: config.idleTimeoutMs,
+    episodes: { limits: config.episodeLimits },
+    ...(config.sealed !== undefined ? { sealed: config.sealed } : {}),
   })
 } catch (error) {
   process.stderr.write(`maze-model: could not start: ${error instanceof Error ? error.message : String(error)}\n`)

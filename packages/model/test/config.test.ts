@@ -1,6 +1,7 @@
 import { MAX_SEED, MIN_AREA, SIZE_RULE } from '@maze-sim/maze'
 import { describe, expect, test } from 'vitest'
 import { drawSeed, ENV_VARS, readModelConfig, usage } from '../src/config.ts'
+import { DEFAULT_EPISODE_LIMITS } from '../src/episodes/limits.ts'
 import { ConfigError } from '../src/errors.ts'
 
 function problemsOf(env: Record<string, string>): string[] {
@@ -29,6 +30,8 @@ describe('readModelConfig', () => {
       shutdownTimeoutMs: 10_000,
       requestTimeoutMs: 30_000,
       idleTimeoutMs: 30_000,
+      episodeLimits: DEFAULT_EPISODE_LIMITS,
+      sealed: undefined,
     })
   })
 
@@ -57,6 +60,8 @@ describe('readModelConfig', () => {
       shutdownTimeoutMs: 500,
       requestTimeoutMs: 1500,
       idleTimeoutMs: 2500,
+      episodeLimits: DEFAULT_EPISODE_LIMITS,
+      sealed: undefined,
     })
   })
 
@@ -164,4 +169,32 @@ test('usage lists every variable with its default', () => {
     expect(text).toContain(v.name)
     expect(text).toContain(`default: ${v.default}`)
   }
+})
+
+describe('episodes and sealed mode', () => {
+  test('every episode limit is a variable with the limit\'s own default and range', () => {
+    const config = readModelConfig({ EPISODES_MAX_LIVE: '8', EPISODES_IDLE_MS: '1000', EPISODES_MAX_MOVES_PER_REQUEST: '50' }, () => 1)
+    expect(config.episodeLimits).toEqual({ ...DEFAULT_EPISODE_LIMITS, maxLive: 8, idleMs: 1000, maxMovesPerRequest: 50 })
+    expect(problemsOf({ EPISODES_MAX_LIVE: '0' })).toEqual([expect.stringMatching(/^EPISODES_MAX_LIVE="0" is not allowed: expected an integer from 1 to 100000/)])
+    expect(problemsOf({ EPISODES_MAX_AREA: '2000000', EPISODES_MAX_LIVE_CELLS: '1000000' })).toEqual([
+      expect.stringMatching(/^EPISODES_MAX_AREA=2000000 and EPISODES_MAX_LIVE_CELLS=1000000 .*maxArea \(2000000\) must be at most maxLiveCells/),
+    ])
+    for (const name of ['EPISODES_MAX_LIVE', 'EPISODES_IDLE_MS', 'MODEL_SEALED', 'MODEL_SEALED_SECRET', 'MODEL_VIEWER_TOKEN']) {
+      expect(usage()).toContain(name)
+    }
+  })
+
+  test('MODEL_SEALED=true needs a secret of 16 characters or more; the viewer token is optional', () => {
+    expect(problemsOf({ MODEL_SEALED: 'true' })).toEqual([expect.stringMatching(/^MODEL_SEALED=true and MODEL_SEALED_SECRET.*secret must be at least 16 characters/)])
+    expect(problemsOf({ MODEL_SEALED: 'true', MODEL_SEALED_SECRET: 'short' })).toHaveLength(1)
+    expect(readModelConfig({ MODEL_SEALED: 'true', MODEL_SEALED_SECRET: 'a-secret-of-some-length' }, () => 1).sealed).toEqual({
+      secret: 'a-secret-of-some-length',
+      viewerToken: undefined,
+    })
+    expect(
+      readModelConfig({ MODEL_SEALED: '1', MODEL_SEALED_SECRET: 'a-secret-of-some-length', MODEL_VIEWER_TOKEN: 'let-me-see' }, () => 1).sealed,
+    ).toEqual({ secret: 'a-secret-of-some-length', viewerToken: 'let-me-see' })
+    // Off by default, and a secret without MODEL_SEALED changes nothing.
+    expect(readModelConfig({ MODEL_SEALED_SECRET: 'a-secret-of-some-length' }, () => 1).sealed).toBeUndefined()
+  })
 })

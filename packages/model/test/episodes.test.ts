@@ -464,7 +464,10 @@ describe('sealed mode', () => {
     const body = await created(h, { seed: 8, width: 12, height: 9 })
     expect(body).toMatchObject({ seed: null, optimalSteps: null })
     expect((await h.inject({ url: `/episodes/${body.id}` })).json()).toMatchObject({ seed: null, optimalSteps: null })
-    expect((await h.inject({ url: '/episodes' })).json().episodes[0]).toMatchObject({ seed: null, optimalSteps: null })
+    // Only viewers list the episodes (ids are all it takes to move one); they see everything.
+    expect((await h.inject({ url: '/episodes' })).statusCode).toBe(401)
+    const listed = await h.inject({ url: '/episodes', headers: { authorization: `Bearer ${TOKEN}` } })
+    expect(listed.json().episodes[0]).toMatchObject({ id: body.id, seed: 8 })
     // A viewer sees them.
     const viewed = await h.inject({ url: `/episodes/${body.id}`, headers: { authorization: `Bearer ${TOKEN}` } })
     expect(viewed.json()).toMatchObject({ seed: 8 })
@@ -505,6 +508,7 @@ describe('sealed mode', () => {
       ['GET', '/maze/meta'],
       ['GET', '/view/events'],
       ['GET', `/episodes/${body.id}/replay`],
+      ['GET', '/episodes'],
     ] as const) {
       const payload = method === 'POST' ? { payload: [[0, 0]] } : {}
       const none = await h.inject({ method, url, ...payload })
@@ -521,6 +525,9 @@ describe('sealed mode', () => {
     }
     expect((await h.inject({ url: '/maze/pos/0/0' })).statusCode).toBe(200)
     expect((await h.inject({ url: '/maze/size' })).statusCode).toBe(200)
+    // An agent still creates episodes and reads its own record without the token.
+    expect((await h.inject({ method: 'POST', url: '/episodes', payload: {} })).statusCode).toBe(201)
+    expect((await h.inject({ url: `/episodes/${body.id}` })).statusCode).toBe(200)
     // The page with ?token= sets the cookie its event stream will send.
     const page = await h.inject({ url: `/?token=${TOKEN}` })
     expect(page.headers['set-cookie']).toMatch(/^maze_viewer=/)

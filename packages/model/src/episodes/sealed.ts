@@ -143,7 +143,10 @@ export const sealedViews = unencapsulated<SealedViewsOptions>(async function sea
       route.onRequest = [...hooks(route.onRequest), setViewerCookie(access)]
       return
     }
-    const what = SEALED_VIEWS[route.url]
+    // The list names every episode's id, and an id is all it takes to move or end an episode:
+    // in sealed mode only viewers may list them (an agent knows its own id from POST /episodes).
+    const listing = route.url === '/episodes' && [route.method].flat().includes('GET')
+    const what = listing ? 'the list of episodes' : SEALED_VIEWS[route.url]
     if (what === undefined) return
     const gate: onRequestHookHandler = (request, _reply, done) => {
       try {
