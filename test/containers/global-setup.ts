@@ -1,9 +1,12 @@
 // Builds the images once per run, before any container test, and hands their names to the tests
 // (`inject('containers')`). Without a Docker engine the suite is skipped with a loud message on a
 // laptop, and fails in CI (CI=true): never a silent skip there.
+// Owns the run's label (test/support/docker-labels.ts): removes what killed runs left behind before
+// building, and everything labelled with this run's id at the end, so a failing test leaves nothing.
 import { spawnSync } from 'node:child_process'
 import { join } from 'node:path'
 import type { TestProject } from 'vitest/node'
+import { ownRunId, removeLeftovers, removeRun } from '../support/docker-labels.ts'
 import { repoRoot } from '../support/processes.ts'
 
 // Before testcontainers is loaded: its reaper (ryuk) is an image that cannot be pulled here.
@@ -20,6 +23,8 @@ export type ContainersContext = { readonly available: true; readonly images: Ima
 declare module 'vitest' {
   export interface ProvidedContext {
     containers: ContainersContext
+    /** The run id every container, network and compose stack of the run is labelled with (`maze-sim.test=<id>`). */
+    testRun: string
   }
 }
 
@@ -52,6 +57,8 @@ function pruneOurDanglingImages(): void {
 }
 
 export default async function setup(project: TestProject): Promise<(() => void) | undefined> {
+  const runId = ownRunId()
+  project.provide('testRun', runId)
   const problem = dockerProblem()
   if (problem !== undefined) {
     const message = `container tests need Docker and Compose v2: ${problem} (docker/README.md)`
@@ -61,16 +68,20 @@ export default async function setup(project: TestProject): Promise<(() => void) 
     return undefined
   }
 
+  const leftovers = removeLeftovers()
+  if (leftovers.containers + leftovers.networks > 0)
+    console.warn(`containers: removed ${leftovers.containers} container(s) and ${leftovers.networks} network(s) left by an earlier, killed run`)
+
   const { GenericContainer } = await import('testcontainers')
   const nodeImage = process.env.NODE_IMAGE ?? 'node:24-bookworm-slim'
   // BuildKit, as compose builds: one layer cache, so the compose tests' `up --build` finds every
   // layer built (the classic builder's cache keys differ between testcontainers' and compose's contexts).
-  const build = async (name: string, context: string, dockerfile: string): Promise<void> => {
+  const build = async (name: string, context: string, dockerfile: string, args: Record<string, string> = {}): Promise<void> => {
     const started = Date.now()
     try {
       await GenericContainer.fromDockerfile(context, dockerfile)
         .withBuildkit()
-        .withBuildArgs({ NODE_IMAGE: nodeImage })
+        .withBuildArgs({ NODE_IMAGE: nodeImage, ...args })
         .build(name, { deleteOnExit: false })
     } catch (err) {
       throw new Error(
@@ -82,13 +93,19 @@ export default async function setup(project: TestProject): Promise<(() => void) 
     console.log(`containers: built ${name} in ${((Date.now() - started) / 1000).toFixed(1)} s`)
   }
   const started = Date.now()
-  // The two workspace images build side by side: most of a cold build is waiting on the registry.
+  // The two workspace images, from one Dockerfile (the build argument PROGRAM selects the program,
+  // as in docker/compose.yaml), build side by side: most of a cold build is waiting on the registry.
   await Promise.all([
-    build(IMAGES.model, repoRoot, 'docker/model.Dockerfile'),
-    build(IMAGES.agent, repoRoot, 'docker/agent.Dockerfile'),
+    build(IMAGES.model, repoRoot, 'docker/Dockerfile', { PROGRAM: 'model' }),
+    build(IMAGES.agent, repoRoot, 'docker/Dockerfile', { PROGRAM: 'agent' }),
     build(IMAGES.otlpReceiver, join(repoRoot, 'test'), 'fixtures/otlp-receiver/Dockerfile'),
   ])
   console.log(`containers: images ready in ${((Date.now() - started) / 1000).toFixed(1)} s`)
   project.provide('containers', { available: true, images: IMAGES })
-  return pruneOurDanglingImages
+  return () => {
+    // Whatever a test did not stop (a failed assertion before its cleanup, a timed-out hook).
+    const left = removeRun(runId)
+    if (left.containers + left.networks > 0) console.warn(`containers: removed ${left.containers} container(s) and ${left.networks} network(s) the tests left running`)
+    pruneOurDanglingImages()
+  }
 }

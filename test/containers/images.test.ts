@@ -1,7 +1,7 @@
 // What is in the images: a non-root user, production dependencies only, the model's health check.
-import { GenericContainer, getContainerRuntimeClient } from 'testcontainers'
+import { getContainerRuntimeClient } from 'testcontainers'
 import { expect, test } from 'vitest'
-import { describeWithDocker, images, runToExit } from './support.ts'
+import { describeWithDocker, images, runToExit, testContainer } from './support.ts'
 
 async function inspectImage(name: string) {
   const client = await getContainerRuntimeClient()
@@ -13,7 +13,7 @@ describeWithDocker('the images', () => {
     const image = images()[which]
     expect((await inspectImage(image)).Config.User).toBe('node')
     const probe = await runToExit(
-      new GenericContainer(image)
+      testContainer(image)
         .withEntrypoint(['sh', '-c'])
         .withCommand(['id -u; id -un; if [ -w /app/package.json ] || touch /app/x 2>/dev/null; then echo writable; else echo read-only; fi']),
     )
@@ -23,7 +23,7 @@ describeWithDocker('the images', () => {
 
   test.each(['model', 'agent'] as const)('%s: production dependencies only, workspace layout kept', async (which) => {
     const probe = await runToExit(
-      new GenericContainer(images()[which]).withEntrypoint(['sh', '-c']).withCommand(['ls /app/node_modules/.pnpm; echo ---; ls /app/packages']),
+      testContainer(images()[which]).withEntrypoint(['sh', '-c']).withCommand(['ls /app/node_modules/.pnpm; echo ---; ls /app/packages']),
     )
     expect(probe.exitCode, probe.stderr).toBe(0)
     const [store = '', packages = ''] = probe.stdout.split('---\n')

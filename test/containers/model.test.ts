@@ -1,12 +1,12 @@
 // The model image on its own: 503 + Retry-After while a big maze is generated, then ready; the
 // routes; Docker's health status; a clean stop.
-import { GenericContainer, getContainerRuntimeClient, Wait, type StartedTestContainer } from 'testcontainers'
+import { getContainerRuntimeClient, Wait, type StartedTestContainer } from 'testcontainers'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { describeWithDocker, images, QUIET_TELEMETRY } from './support.ts'
+import { describeWithDocker, images, QUIET_TELEMETRY, testContainer } from './support.ts'
 
 describeWithDocker('the model image', () => {
   test('answers 503 with Retry-After while a 4000 x 4000 maze is generated, then becomes ready', async () => {
-    await using model = await new GenericContainer(images().model)
+    await using model = await testContainer(images().model)
       .withEnvironment({ ...QUIET_TELEMETRY, MAZE_WIDTH: '4000', MAZE_HEIGHT: '4000', MAZE_SEED: '11' })
       .withExposedPorts(5555)
       // The server listens first and logs this as the worker starts generating.
@@ -33,7 +33,7 @@ describeWithDocker('the model image', () => {
     let model: StartedTestContainer
     let url: string
     beforeAll(async () => {
-      model = await new GenericContainer(images().model)
+      model = await testContainer(images().model)
         .withEnvironment({ ...QUIET_TELEMETRY, MAZE_WIDTH: '30', MAZE_HEIGHT: '8', MAZE_SEED: '3' })
         .withExposedPorts(5555)
         .withWaitStrategy(Wait.forHttp('/health/ready', 5555).forStatusCode(200))

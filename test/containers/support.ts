@@ -1,14 +1,17 @@
-// Helpers of the container tests: the images from global-setup.ts, one-shot containers run to
-// their exit (exit code, stdout and stderr apart), the compose command, the agent's output.
+// Helpers of the container tests: the images from global-setup.ts, containers and networks
+// labelled with the run's id (global-setup.ts removes by it), one-shot containers run to their exit
+// (exit code, stdout and stderr apart), the compose command, the agent's output.
 import { spawn } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
 import { join } from 'node:path'
-import { GenericContainer, getContainerRuntimeClient, Wait, type StartedTestContainer } from 'testcontainers'
+import { GenericContainer, getContainerRuntimeClient, StartedNetwork, Wait, type StartedTestContainer } from 'testcontainers'
 import { describe, inject } from 'vitest'
+import { TEST_LABEL } from '../support/docker-labels.ts'
 import { freePort, repoRoot } from '../support/processes.ts'
 import type { Images } from './global-setup.ts'
 
 const context = inject('containers')
+const runId = inject('testRun')
 
 /** `describe`, skipped (loudly, by global-setup.ts) when there is no Docker engine; CI fails instead. */
 export const describeWithDocker = describe.skipIf(!context.available)
@@ -17,6 +20,30 @@ export const describeWithDocker = describe.skipIf(!context.available)
 export function images(): Images {
   if (!context.available) throw new Error(`no Docker: ${context.reason}`)
   return context.images
+}
+
+/** The labels of everything a test starts: `maze-sim.test=<run id>` (test/support/docker-labels.ts). */
+export const testLabels = (): Record<string, string> => ({ [TEST_LABEL]: runId })
+
+/** A container of this run: labelled, so the run's teardown removes it if the test does not. */
+export function testContainer(image: string): GenericContainer {
+  return labelled(new GenericContainer(image))
+}
+
+/** Labels a container (one from `GenericContainer.fromDockerfile(...).build()`, say) as this run's. */
+export function labelled(container: GenericContainer): GenericContainer {
+  return container.withLabels(testLabels())
+}
+
+/**
+ * A user-defined network of this run. testcontainers' `new Network()` takes no labels, so this
+ * creates it with ours and hands it over as the StartedNetwork `withNetwork` expects.
+ */
+export async function startNetwork(): Promise<StartedNetwork> {
+  const client = await getContainerRuntimeClient()
+  const name = `maze-sim-test-${randomUUID()}`
+  const network = await client.network.create({ Name: name, Driver: 'bridge', CheckDuplicate: true, Labels: testLabels() })
+  return new StartedNetwork(client, name, network)
 }
 
 /** Variables that would change what the programs do if the machine running the tests had them set. */
@@ -132,11 +159,17 @@ export interface ComposeStack {
  * A compose stack for one test run of `strategy` on the 60x20 maze of seed 42, with our OTLP receiver
  * as the collector, a free host port and a project name of its own (no clash with a stack a
  * developer left running), and the defaults of a user's shell whatever the test machine has set.
+ * Its containers and network carry the run's label (compose.labels.yaml), so the run's teardown
+ * removes a stack a failed test did not take down.
  */
 export async function composeStack(strategy: string, overrides: string[] = []): Promise<ComposeStack> {
   const project = `maze-sim-test-${randomUUID().slice(0, 8)}`
-  const files = [join(repoRoot, 'docker/compose.yaml'), ...overrides].flatMap((file) => ['-f', file])
+  const files = [join(repoRoot, 'docker/compose.yaml'), join(repoRoot, 'test/containers/compose.labels.yaml'), ...overrides].flatMap((file) => [
+    '-f',
+    file,
+  ])
   const env = {
+    MAZE_SIM_TEST_RUN: runId,
     AGENT_STRATEGY: strategy,
     MAZE_SEED: '42',
     MAZE_WIDTH: '60',

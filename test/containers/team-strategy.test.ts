@@ -1,10 +1,10 @@
 // A team ships its strategy as an image FROM the agent image (packages/example-strategy/Dockerfile):
 // built here, run against the model image, it solves with the team's strategy.
 import { join } from 'node:path'
-import { GenericContainer, getContainerRuntimeClient, Network, Wait, type StartedNetwork, type StartedTestContainer } from 'testcontainers'
+import { GenericContainer, getContainerRuntimeClient, Wait, type StartedNetwork, type StartedTestContainer } from 'testcontainers'
 import { afterAll, beforeAll, expect, test } from 'vitest'
 import { repoRoot } from '../support/processes.ts'
-import { describeWithDocker, images, parseAgentStdout, QUIET_TELEMETRY, runToExit } from './support.ts'
+import { describeWithDocker, images, labelled, parseAgentStdout, QUIET_TELEMETRY, runToExit, startNetwork, testContainer } from './support.ts'
 
 const TEAM_IMAGE = 'maze-sim/example-strategy:test'
 
@@ -13,12 +13,14 @@ describeWithDocker('a team-strategy image (packages/example-strategy/Dockerfile)
   let model: StartedTestContainer
   let team: GenericContainer
   beforeAll(async () => {
-    team = await GenericContainer.fromDockerfile(join(repoRoot, 'packages/example-strategy'))
-      .withBuildkit()
-      .withBuildArgs({ AGENT_IMAGE: images().agent })
-      .build(TEAM_IMAGE, { deleteOnExit: false })
-    network = await new Network().start()
-    model = await new GenericContainer(images().model)
+    team = labelled(
+      await GenericContainer.fromDockerfile(join(repoRoot, 'packages/example-strategy'))
+        .withBuildkit()
+        .withBuildArgs({ AGENT_IMAGE: images().agent })
+        .build(TEAM_IMAGE, { deleteOnExit: false }),
+    )
+    network = await startNetwork()
+    model = await testContainer(images().model)
       .withNetwork(network)
       .withNetworkAliases('model')
       .withEnvironment({ ...QUIET_TELEMETRY, MAZE_WIDTH: '40', MAZE_HEIGHT: '15', MAZE_SEED: '5' })

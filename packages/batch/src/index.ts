@@ -16,7 +16,7 @@ export { createBatchClient, createLogsClient, registerJobDefinition, submitJob, 
 export { formatJob, childProgress, watchJobs } from './status.ts'
 export { findResult, resultsFromDirectory, summarizeResults, RESULT_KEYS } from './results.ts'
 export type { ResultRow, RunResult } from './results.ts'
-export { runLocalJob, containerArgs, ESSENTIAL_EXITED, TIMEOUT_REASON, LABEL } from './local/runner.ts'
+export { runLocalJob, containerArgs, ESSENTIAL_EXITED, TIMEOUT_REASON, LABEL, OWNER_LABEL, KEEP_LABEL } from './local/runner.ts'
 export type { LocalRunOptions, LocalJobRun, LocalRunRow } from './local/runner.ts'
 export { DockerCli } from './local/docker.ts'
 export { runCli, ExitCode, USAGE } from './cli.ts'

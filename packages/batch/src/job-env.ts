@@ -3,7 +3,7 @@
 // The model and agent images run `node <entry>` (an ENTRYPOINT a job definition cannot change, and
 // their configuration is read once from the environment), so the job definition preloads
 // job-env-preload.ts through NODE_OPTIONS (`--import=./packages/batch/src/job-env-preload.ts`; both
-// images hold that file and this one, docker/*.Dockerfile). It does nothing unless the variables
+// images hold that file and this one, docker/Dockerfile). It does nothing unless the variables
 // below are set:
 //
 // - an array child (AWS_BATCH_JOB_ARRAY_INDEX = i) with MAZE_SWEEP_STRATEGIES = s0,s1,...,s(n-1)

@@ -1,10 +1,12 @@
 // The local sweep on worker threads: every core used, team strategies by path, resume, and the
 // leaderboard from its result lines equal to the one it printed.
+// Each test has its own temporary directory (the `dir` fixture) and makes the result files it needs
+// itself, so the tests pass in any order, alone or shuffled (`--sequence.shuffle`).
 import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { afterAll, describe, expect, test } from 'vitest'
+import { test as base, describe, expect } from 'vitest'
 import { runCli, type CliIo } from '../src/cli.ts'
 import { buildLeaderboard, withoutTimings } from '../src/leaderboard.ts'
 import { expandPlan, runKey, type SweepPlan } from '../src/plan.ts'
@@ -14,8 +16,16 @@ import { runSweep } from '../src/sweep.ts'
 
 const REPO = fileURLToPath(new URL('../../../', import.meta.url))
 const TEAM = fileURLToPath(new URL('../../example-strategy/src/index.ts', import.meta.url))
-const dir = mkdtempSync(join(tmpdir(), 'maze-sweep-'))
-afterAll(() => rmSync(dir, { recursive: true, force: true }))
+
+/** `test` with `dir`: a temporary directory of the test's own, removed after it. */
+const test = base.extend<{ dir: string }>({
+  // biome-ignore lint/correctness/noEmptyPattern: vitest reads the fixtures a function uses from its first parameter
+  dir: async ({}, use) => {
+    const dir = mkdtempSync(join(tmpdir(), 'maze-sweep-'))
+    await use(dir)
+    rmSync(dir, { recursive: true, force: true })
+  },
+})
 
 const plan: SweepPlan = { strategies: ['random-dfs', 'astar', TEAM], seeds: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12], sizes: [{ width: 24, height: 8 }] }
 
@@ -30,9 +40,15 @@ function io(): CliIo & { out: string; err: string } {
   return captured
 }
 
-describe('runSweep', () => {
+/** Runs the whole `plan` into `<dir>/all.jsonl` (36 runs of small mazes) and returns the file and the outcome. */
+async function completeSweep(dir: string) {
   const file = join(dir, 'all.jsonl')
+  const outcome = await runSweep({ plan, out: file, workers: 2 })
+  expect(outcome).toMatchObject({ ran: 36, reused: 0, total: 36, interrupted: false })
+  return { file, outcome }
+}
 
+describe('runSweep', () => {
   test('the pool runs on more than one worker thread', async () => {
     const slow = fileURLToPath(new URL('./fixtures/slow-strategy.ts', import.meta.url))
     const perThread = new Map<number, number>()
@@ -52,9 +68,8 @@ describe('runSweep', () => {
     expect([...perThread.values()].every((n) => n >= 2)).toBe(true)
   })
 
-  test('runs every (strategy, seed), a team strategy from a module path included', async () => {
-    const outcome = await runSweep({ plan, out: file, workers: 2 })
-    expect(outcome).toMatchObject({ ran: 36, reused: 0, total: 36, interrupted: false })
+  test('runs every (strategy, seed), a team strategy from a module path included', async ({ dir }) => {
+    const { file, outcome } = await completeSweep(dir)
     expect([...outcome.names.values()]).toEqual(['random-dfs', 'astar', 'wall-follower'])
     const lines = parseResultLines(readFileSync(file, 'utf8'))
     expect(lines.results).toHaveLength(36)
@@ -64,7 +79,9 @@ describe('runSweep', () => {
     expect(team.every((r) => r.solved && r.optimalSteps !== null && r.steps >= r.optimalSteps)).toBe(true)
   })
 
-  test('the leaderboard from the result lines equals the one from the sweep (objects, and Markdown through the CLI)', async () => {
+  test('the leaderboard from the result lines equals the one from the sweep (objects, and Markdown through the CLI)', async ({ dir }) => {
+    const { file } = await completeSweep(dir)
+    // Run again on the finished file: everything is reused, and the leaderboard is the same.
     const outcome = await runSweep({ plan, out: file, workers: 2 })
     expect(outcome).toMatchObject({ ran: 0, reused: 36 })
     const local = buildLeaderboard(outcome.results, { expected: outcome.expected })
@@ -90,7 +107,8 @@ describe('runSweep', () => {
     expect(b.err).toContain('1 line(s) were not result lines')
   })
 
-  test('resume: with some runs finished and a truncated last line, only the missing runs are run', async () => {
+  test('resume: with some runs finished and a truncated last line, only the missing runs are run', async ({ dir }) => {
+    const { file } = await completeSweep(dir)
     const resumeFile = join(dir, 'resume.jsonl')
     const all = parseResultLines(readFileSync(file, 'utf8')).results
     const kept = all.slice(0, 20)
@@ -111,7 +129,7 @@ describe('runSweep', () => {
     expect(withoutTimings(buildLeaderboard(read.results))).toEqual(withoutTimings(buildLeaderboard(all)))
   })
 
-  test('interrupted: runs in flight finish and are written, the rest is left for the rerun', async () => {
+  test('interrupted: runs in flight finish and are written, the rest is left for the rerun', async ({ dir }) => {
     const stopFile = join(dir, 'stop.jsonl')
     const bigger: SweepPlan = { ...plan, strategies: ['random-dfs', 'astar'], seeds: Array.from({ length: 60 }, (_, i) => i + 1) }
     const abort = new AbortController()
@@ -165,7 +183,7 @@ describe('runCli', () => {
     }
   })
 
-  test('leaderboard of a file that does not exist: SWEEP_ERR_RESULTS, exit 3', async () => {
+  test('leaderboard of a file that does not exist: SWEEP_ERR_RESULTS, exit 3', async ({ dir }) => {
     const e = io()
     expect(await runCli(['leaderboard', '--from', join(dir, 'missing.jsonl')], e)).toBe(3)
     expect(e.err).toContain('SWEEP_ERR_RESULTS')

@@ -18,6 +18,7 @@
 // points, GPUs, secrets, host loss.
 import { randomUUID } from 'node:crypto'
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { hostname } from 'node:os'
 import { join } from 'node:path'
 import type { RegisterJobDefinitionCommandInput, SubmitJobCommandInput, TaskContainerProperties } from '@aws-sdk/client-batch'
 import { assertValidJobDefinition } from '../check.ts'
@@ -33,8 +34,17 @@ export type LocalJobStatus = (typeof JobStatus)[keyof typeof JobStatus]
 /** The status reason AWS Batch gives a job whose essential container exited. */
 export const ESSENTIAL_EXITED = 'Essential container in task exited'
 export const TIMEOUT_REASON = 'Job attempt duration exceeded timeout'
-/** The label on every container the runner creates (for cleanup: `docker rm -f $(docker ps -aq --filter label=maze-sim.batch)`). */
+/**
+ * The label on every container the runner creates (for cleanup: `docker rm -f $(docker ps -aq --filter label=maze-sim.batch)`).
+ * Beside it: `maze-sim.batch.job=<job id>`, `maze-sim.batch.owner=<pid>@<host>` (the process running
+ * the job: containers whose owner is gone and that carry no `maze-sim.batch.keep=true` are leftovers
+ * of a run that was killed before it could remove them) and the caller's `labels`.
+ */
 export const LABEL = 'maze-sim.batch'
+/** `maze-sim.batch.owner=<pid>@<host>` of the process that runs the job. */
+export const OWNER_LABEL = `${LABEL}.owner`
+/** `maze-sim.batch.keep=true` on containers kept after the run (`keep`). */
+export const KEEP_LABEL = `${LABEL}.keep`
 const DEFAULT_STOP_TIMEOUT_S = 30
 
 export interface LocalRunOptions {
@@ -45,6 +55,8 @@ export interface LocalRunOptions {
   readonly parallel?: number
   /** Keep the containers after the run (for `docker logs` / `docker inspect`). */
   readonly keep?: boolean
+  /** More labels on every container of the run (a test run's id, say), besides the runner's own. */
+  readonly labels?: Readonly<Record<string, string>>
   /** The container whose last JSON line is the run's result (default `agent`). */
   readonly resultContainer?: string
   /** The image of the network namespace holder (runs `sleep infinity`; default: the result container's image). */
@@ -187,7 +199,13 @@ class Task {
   async run(netnsImage: string): Promise<AttemptResult> {
     const task = this.definition.ecsProperties!.taskProperties![0]!
     const containers = task.containers ?? []
-    const labels = [`${LABEL}=1`, `${LABEL}.job=${this.ctx.childJobId}`]
+    const labels = [
+      `${LABEL}=1`,
+      `${LABEL}.job=${this.ctx.childJobId}`,
+      `${OWNER_LABEL}=${process.pid}@${hostname()}`,
+      ...(this.options.keep === true ? [`${KEEP_LABEL}=true`] : []),
+      ...Object.entries(this.options.labels ?? {}).map(([k, v]) => `${k}=${v}`),
+    ]
     const created: string[] = []
     const batchEnv: Record<string, string> = {
       AWS_BATCH_JOB_ID: this.ctx.childJobId,
