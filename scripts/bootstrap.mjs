@@ -24,9 +24,7 @@ if (existsSync(localPnpm)) run(localPnpm, ['install', '--reporter=append-only'])
 else run('npx', ['--yes', `pnpm@${pnpmVersion}`, 'install', '--reporter=append-only'])
 
 const localNode = join(bin, 'node')
-const version = existsSync(localNode)
-  ? spawnSync(localNode, ['--version'], { encoding: 'utf8' }).stdout.trim()
-  : process.version
+const version = existsSync(localNode) ? spawnSync(localNode, ['--version'], { encoding: 'utf8' }).stdout.trim() : process.version
 if (Number(version.replace(/^v/, '').split('.')[0]) < 24) {
   console.error(
     `bootstrap: maze-sim needs Node >= 24 and found ${version}.\n` +

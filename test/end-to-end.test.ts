@@ -29,7 +29,18 @@ describe('agent process against model process', () => {
     expect(await agent.exited, agent.stderr()).toBe(0)
     const lines = agent.stdout().trimEnd().split('\n')
     const result = JSON.parse(lines.at(-1)!)
-    expect(Object.keys(result)).toEqual(['strategy', 'width', 'height', 'seed', 'solved', 'steps', 'keyStep', 'requests', 'elapsedMs', 'optimalSteps'])
+    expect(Object.keys(result)).toEqual([
+      'strategy',
+      'width',
+      'height',
+      'seed',
+      'solved',
+      'steps',
+      'keyStep',
+      'requests',
+      'elapsedMs',
+      'optimalSteps',
+    ])
     expect(result).toMatchObject({ width: 60, height: 25, seed: SEED, solved: true, optimalSteps: optimal })
     expect(result.steps).toBeGreaterThanOrEqual(optimal)
     expect(result.keyStep).toBeLessThan(result.steps)

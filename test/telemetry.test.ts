@@ -48,7 +48,10 @@ async function receiver(): Promise<OtlpReceiver> {
 }
 
 /** A model process listening on a free port, ready; stopped (SIGTERM) after the test if still running. */
-async function startModel(env: NodeJS.ProcessEnv, { instrumented = true, width = WIDTH, height = HEIGHT } = {}): Promise<{ model: Running; url: string }> {
+async function startModel(
+  env: NodeJS.ProcessEnv,
+  { instrumented = true, width = WIDTH, height = HEIGHT } = {},
+): Promise<{ model: Running; url: string }> {
   const port = await freePort()
   const url = `http://127.0.0.1:${port}`
   const modelEnv = {
@@ -124,7 +127,12 @@ describe('one agent run is one trace across both services (OTLP http/protobuf, t
     // One trace: every span but the model's own generation span carries the run's trace id.
     const generate = modelSpans.filter((s) => s.name === 'maze.generate')
     expect(generate).toHaveLength(1)
-    expect(generate[0]!.attributes).toMatchObject({ 'maze.width': WIDTH, 'maze.height': HEIGHT, 'maze.seed': SEED, 'maze.optimal_steps': result.optimalSteps })
+    expect(generate[0]!.attributes).toMatchObject({
+      'maze.width': WIDTH,
+      'maze.height': HEIGHT,
+      'maze.seed': SEED,
+      'maze.optimal_steps': result.optimalSteps,
+    })
     const traced = otlp.spans.filter((s) => s.name !== 'maze.generate')
     expect(new Set(traced.map((s) => s.traceId))).toEqual(new Set([run.traceId]))
 
@@ -177,7 +185,11 @@ describe('one agent run is one trace across both services (OTLP http/protobuf, t
     expect(generation[0]!.points[0]).toMatchObject({ count: 1, attributes: { 'maze.width': WIDTH, 'maze.height': HEIGHT } })
     expect(generation[0]!.points[0]!.sum).toBeGreaterThan(0)
     const steps = metric('maze-agent', 'agent.run.steps')
-    expect(steps[0]?.points[0]).toMatchObject({ count: 1, sum: result.steps, attributes: { 'agent.strategy': 'random-dfs', 'agent.outcome': 'solved' } })
+    expect(steps[0]?.points[0]).toMatchObject({
+      count: 1,
+      sum: result.steps,
+      attributes: { 'agent.strategy': 'random-dfs', 'agent.outcome': 'solved' },
+    })
     expect(metric('maze-agent', 'agent.run.requests')[0]?.points[0]).toMatchObject({ count: 1, sum: result.requests })
     expect(metric('maze-agent', 'agent.run.duration')[0]?.points[0]).toMatchObject({ count: 1 })
     const clientLatency = metric('maze-agent', 'http.client.request.duration')

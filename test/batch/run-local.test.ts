@@ -176,7 +176,12 @@ describe('run-local: the real job definition on Docker', () => {
     // `results --dir` reads the same results back from the run's files.
     const again = spawnSync(process.execPath, [main, 'results', '--dir', runDirOf(run.stderr)], { encoding: 'utf8' })
     expect(again.status).toBe(0)
-    expect(again.stdout.trim().split('\n').map((l) => (JSON.parse(l) as Row).result?.seed)).toEqual([10, 11, 12])
+    expect(
+      again.stdout
+        .trim()
+        .split('\n')
+        .map((l) => (JSON.parse(l) as Row).result?.seed),
+    ).toEqual([10, 11, 12])
   })
 
   test('a strategy sweep: child i runs strategy i mod 2 on the same seed', async (ctx) => {
@@ -191,12 +196,28 @@ describe('run-local: the real job definition on Docker', () => {
 })
 
 describe('run-local: Batch semantics on small definitions', () => {
-  const definition = (containers: (Omit<TaskContainerProperties, 'image'> & { image?: string })[], retry?: RegisterJobDefinitionCommandInput['retryStrategy']): RegisterJobDefinitionCommandInput => ({
+  const definition = (
+    containers: (Omit<TaskContainerProperties, 'image'> & { image?: string })[],
+    retry?: RegisterJobDefinitionCommandInput['retryStrategy'],
+  ): RegisterJobDefinitionCommandInput => ({
     jobDefinitionName: 'semantics',
     type: 'container',
     platformCapabilities: ['EC2'],
     ...(retry !== undefined ? { retryStrategy: retry } : {}),
-    ecsProperties: { taskProperties: [{ containers: containers.map((c) => ({ image: BASE_IMAGE, resourceRequirements: [{ type: 'VCPU', value: '1' }, { type: 'MEMORY', value: '128' }], ...c })) }] },
+    ecsProperties: {
+      taskProperties: [
+        {
+          containers: containers.map((c) => ({
+            image: BASE_IMAGE,
+            resourceRequirements: [
+              { type: 'VCPU', value: '1' },
+              { type: 'MEMORY', value: '128' },
+            ],
+            ...c,
+          })),
+        },
+      ],
+    },
   })
   const sh = (script: string): string[] => ['sh', '-c', script]
   const run = (d: RegisterJobDefinitionCommandInput, size?: number): Promise<LocalJobRun> =>
@@ -209,24 +230,36 @@ describe('run-local: Batch semantics on small definitions', () => {
   test('SUCCESS on a failed init container: the essential container never starts, the job FAILS; COMPLETE lets it start', async (ctx) => {
     needDocker(ctx)
     const init = { name: 'init', essential: false, command: sh('exit 3') }
-    const failed = await run(definition([init, { name: 'main', command: sh('exit 0'), dependsOn: [{ containerName: 'init', condition: 'SUCCESS' }] }]))
+    const failed = await run(
+      definition([init, { name: 'main', command: sh('exit 0'), dependsOn: [{ containerName: 'init', condition: 'SUCCESS' }] }]),
+    )
     expect(failed.status).toBe('FAILED')
     expect(failed.rows[0]!.attemptDetails[0]!.containers.map((c) => [c.name, c.started, c.exitCode])).toEqual([
       ['init', true, 3],
       ['main', false, null],
     ])
-    const ok = await run(definition([init, { name: 'main', command: sh('exit 0'), dependsOn: [{ containerName: 'init', condition: 'COMPLETE' }] }]))
+    const ok = await run(
+      definition([init, { name: 'main', command: sh('exit 0'), dependsOn: [{ containerName: 'init', condition: 'COMPLETE' }] }]),
+    )
     expect(ok.status).toBe('SUCCEEDED')
     expect(ok.rows[0]!.containers).toEqual({ init: 3, main: 0 })
   })
 
   test('one localhost: a START dependent reaches its dependency on 127.0.0.1', async (ctx) => {
     needDocker(ctx)
-    const server = { name: 'server', stopTimeout: 2, command: ['node', '-e', "require('http').createServer((q,s)=>s.end('pong')).listen(7000,'127.0.0.1')"] }
+    const server = {
+      name: 'server',
+      stopTimeout: 2,
+      command: ['node', '-e', "require('http').createServer((q,s)=>s.end('pong')).listen(7000,'127.0.0.1')"],
+    }
     const client = {
       name: 'main',
       dependsOn: [{ containerName: 'server', condition: 'START' }],
-      command: ['node', '-e', "const go=()=>fetch('http://127.0.0.1:7000').then(r=>r.text()).then(t=>{console.log(t);process.exit(t==='pong'?0:1)},()=>setTimeout(go,100));go()"],
+      command: [
+        'node',
+        '-e',
+        "const go=()=>fetch('http://127.0.0.1:7000').then(r=>r.text()).then(t=>{console.log(t);process.exit(t==='pong'?0:1)},()=>setTimeout(go,100));go()",
+      ],
     }
     const result = await run(definition([server, client]))
     // The server (node as PID 1, no SIGTERM handler: the kernel ignores the signal) is killed after
@@ -241,14 +274,22 @@ describe('run-local: Batch semantics on small definitions', () => {
   test('a non-essential sidecar that ignores SIGTERM is killed after its stopTimeout without failing the job', async (ctx) => {
     needDocker(ctx)
     // 137: SIGKILLed, after the 2 s stopTimeout (not after its 300 s sleep: the test's timeout is far shorter).
-    const result = await run(definition([{ name: 'sidecar', essential: false, stopTimeout: 2, command: ['sleep', '300'] }, { name: 'main', command: sh('sleep 1') }]))
+    const result = await run(
+      definition([
+        { name: 'sidecar', essential: false, stopTimeout: 2, command: ['sleep', '300'] },
+        { name: 'main', command: sh('sleep 1') },
+      ]),
+    )
     expect(result.status).toBe('SUCCEEDED')
     expect(result.rows[0]!.containers).toEqual({ sidecar: 137, main: 0 })
   })
 
   test('retries: a failure no evaluateOnExit rule matches is retried, with AWS_BATCH_JOB_ATTEMPT counting', async (ctx) => {
     needDocker(ctx)
-    const main = { name: 'main', command: sh('echo "attempt $AWS_BATCH_JOB_ATTEMPT of job $AWS_BATCH_JOB_ID"; [ "$AWS_BATCH_JOB_ATTEMPT" = 2 ]') }
+    const main = {
+      name: 'main',
+      command: sh('echo "attempt $AWS_BATCH_JOB_ATTEMPT of job $AWS_BATCH_JOB_ID"; [ "$AWS_BATCH_JOB_ATTEMPT" = 2 ]'),
+    }
     const retried = await run(definition([main], { attempts: 3, evaluateOnExit: [{ onStatusReason: 'Host EC2*', action: 'RETRY' }] }))
     expect(retried.status).toBe('SUCCEEDED')
     expect(retried.rows[0]!.attempts).toBe(2)
@@ -260,7 +301,10 @@ describe('run-local: Batch semantics on small definitions', () => {
 
   test('array children see AWS_BATCH_JOB_ARRAY_INDEX and their own job id', async (ctx) => {
     needDocker(ctx)
-    const result = await run(definition([{ name: 'main', command: sh('echo "$AWS_BATCH_JOB_ARRAY_INDEX $AWS_BATCH_JOB_ID $AWS_BATCH_JQ_NAME"') }]), 3)
+    const result = await run(
+      definition([{ name: 'main', command: sh('echo "$AWS_BATCH_JOB_ARRAY_INDEX $AWS_BATCH_JOB_ID $AWS_BATCH_JQ_NAME"') }]),
+      3,
+    )
     expect(result.status).toBe('SUCCEEDED')
     const lines = [0, 1, 2].map((i) => readFileSync(join(result.runDir, `child-${i}/attempt-1/main.log`), 'utf8').trim())
     expect(lines).toEqual([0, 1, 2].map((i) => `${i} ${result.jobId}:${i} local`))

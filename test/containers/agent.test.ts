@@ -3,7 +3,16 @@
 // gives up within its bound, exit 3, with a clear message.
 import { getContainerRuntimeClient, Wait, type GenericContainer, type StartedNetwork, type StartedTestContainer } from 'testcontainers'
 import { afterAll, afterEach, beforeAll, expect, test } from 'vitest'
-import { describeWithDocker, images, parseAgentStdout, QUIET_TELEMETRY, runToExit, startNetwork, startOneShot, testContainer } from './support.ts'
+import {
+  describeWithDocker,
+  images,
+  parseAgentStdout,
+  QUIET_TELEMETRY,
+  runToExit,
+  startNetwork,
+  startOneShot,
+  testContainer,
+} from './support.ts'
 
 const WIDTH = 60
 const HEIGHT = 25
@@ -15,7 +24,9 @@ const modelContainer = (network: StartedNetwork, seed: number): GenericContainer
     .withEnvironment({ ...QUIET_TELEMETRY, MAZE_WIDTH: String(WIDTH), MAZE_HEIGHT: String(HEIGHT), MAZE_SEED: String(seed) })
 
 const agentContainer = (network: StartedNetwork, env: Record<string, string> = {}): GenericContainer =>
-  testContainer(images().agent).withNetwork(network).withEnvironment({ ...QUIET_TELEMETRY, MAZE_URL: 'http://model:5555', ...env })
+  testContainer(images().agent)
+    .withNetwork(network)
+    .withEnvironment({ ...QUIET_TELEMETRY, MAZE_URL: 'http://model:5555', ...env })
 
 describeWithDocker('the agent image', () => {
   let network: StartedNetwork
@@ -31,7 +42,9 @@ describeWithDocker('the agent image', () => {
   })
 
   test.each(['astar', 'random-dfs'])('%s solves a maze served by the model container; map, then the JSON line', async (strategy) => {
-    const model: StartedTestContainer = await modelContainer(network, 42).withWaitStrategy(Wait.forLogMessage(/"maze ready"/)).start()
+    const model: StartedTestContainer = await modelContainer(network, 42)
+      .withWaitStrategy(Wait.forLogMessage(/"maze ready"/))
+      .start()
     cleanup.push(() => model.stop())
     const agent = await runToExit(agentContainer(network, { AGENT_STRATEGY: strategy }))
     expect(agent.exitCode, agent.stderr).toBe(0)

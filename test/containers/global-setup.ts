@@ -18,7 +18,9 @@ export interface Images {
   readonly otlpReceiver: string
 }
 
-export type ContainersContext = { readonly available: true; readonly images: Images } | { readonly available: false; readonly reason: string }
+export type ContainersContext =
+  | { readonly available: true; readonly images: Images }
+  | { readonly available: false; readonly reason: string }
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -70,7 +72,9 @@ export default async function setup(project: TestProject): Promise<(() => void) 
 
   const leftovers = removeLeftovers()
   if (leftovers.containers + leftovers.networks > 0)
-    console.warn(`containers: removed ${leftovers.containers} container(s) and ${leftovers.networks} network(s) left by an earlier, killed run`)
+    console.warn(
+      `containers: removed ${leftovers.containers} container(s) and ${leftovers.networks} network(s) left by an earlier, killed run`,
+    )
 
   const { GenericContainer } = await import('testcontainers')
   const nodeImage = process.env.NODE_IMAGE ?? 'node:24-bookworm-slim'
@@ -105,7 +109,8 @@ export default async function setup(project: TestProject): Promise<(() => void) 
   return () => {
     // Whatever a test did not stop (a failed assertion before its cleanup, a timed-out hook).
     const left = removeRun(runId)
-    if (left.containers + left.networks > 0) console.warn(`containers: removed ${left.containers} container(s) and ${left.networks} network(s) the tests left running`)
+    if (left.containers + left.networks > 0)
+      console.warn(`containers: removed ${left.containers} container(s) and ${left.networks} network(s) the tests left running`)
     pruneOurDanglingImages()
   }
 }

@@ -15,7 +15,9 @@ describeWithDocker('the images', () => {
     const probe = await runToExit(
       testContainer(image)
         .withEntrypoint(['sh', '-c'])
-        .withCommand(['id -u; id -un; if [ -w /app/package.json ] || touch /app/x 2>/dev/null; then echo writable; else echo read-only; fi']),
+        .withCommand([
+          'id -u; id -un; if [ -w /app/package.json ] || touch /app/x 2>/dev/null; then echo writable; else echo read-only; fi',
+        ]),
     )
     expect(probe.exitCode, probe.stderr).toBe(0)
     expect(probe.stdout.trim().split('\n')).toEqual(['1000', 'node', 'read-only'])
@@ -34,7 +36,8 @@ describeWithDocker('the images', () => {
     // The program's package and its workspace dependencies, nothing else of the repository.
     const expected = which === 'model' ? ['maze', 'model'] : ['agent', 'maze']
     for (const name of expected) expect(packages.split('\n')).toContain(name)
-    for (const other of ['bench', 'sim', 'example-strategy', which === 'model' ? 'agent' : 'model']) expect(packages.split('\n')).not.toContain(other)
+    for (const other of ['bench', 'sim', 'example-strategy', which === 'model' ? 'agent' : 'model'])
+      expect(packages.split('\n')).not.toContain(other)
   })
 
   test('model: exposes 5555 and has a HEALTHCHECK on /health/ready', async () => {

@@ -62,7 +62,11 @@ describeWithDocker('the model image', () => {
       const html = await (await fetch(`${url}/maze/map`)).text()
       expect(html.startsWith('<pre>')).toBe(true)
       const start = (await (await fetch(`${url}/maze/start`)).json()) as { x: number; y: number }
-      const posted = await fetch(`${url}/maze/map`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify([[start.x, start.y]]) })
+      const posted = await fetch(`${url}/maze/map`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify([[start.x, start.y]]),
+      })
       expect(posted.status).toBe(200)
       expect((await posted.text()).split('\n').filter((l) => l.length === 61)).toHaveLength(17)
       expect(((await (await fetch(`${url}/openapi.json`)).json()) as { openapi: string }).openapi).toMatch(/^3\./)

@@ -107,6 +107,7 @@ export interface AgentOutput {
 }
 
 /** Without terminal control sequences (compose's log output has some even with --no-color). */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: ANSI escape sequences are what is removed
 export const stripControl = (text: string): string => text.replace(/\x1b\[[0-9;]*[A-Za-z]/g, '')
 
 /** The agent's stdout: the map, then the JSON result as the last line. */
@@ -130,7 +131,12 @@ export interface CommandResult {
 }
 
 /** Runs a command (docker compose) with extra environment, collecting its output; killed after `timeoutMs`. */
-export function run(command: string, args: string[], env: NodeJS.ProcessEnv, { cwd, timeoutMs = 600_000 }: { cwd: string; timeoutMs?: number }): Promise<CommandResult> {
+export function run(
+  command: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  { cwd, timeoutMs = 600_000 }: { cwd: string; timeoutMs?: number },
+): Promise<CommandResult> {
   const started = Date.now()
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
@@ -164,10 +170,9 @@ export interface ComposeStack {
  */
 export async function composeStack(strategy: string, overrides: string[] = []): Promise<ComposeStack> {
   const project = `maze-sim-test-${randomUUID().slice(0, 8)}`
-  const files = [join(repoRoot, 'docker/compose.yaml'), join(repoRoot, 'test/containers/compose.labels.yaml'), ...overrides].flatMap((file) => [
-    '-f',
-    file,
-  ])
+  const files = [join(repoRoot, 'docker/compose.yaml'), join(repoRoot, 'test/containers/compose.labels.yaml'), ...overrides].flatMap(
+    (file) => ['-f', file],
+  )
   const env = {
     MAZE_SIM_TEST_RUN: runId,
     AGENT_STRATEGY: strategy,

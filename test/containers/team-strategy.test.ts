@@ -4,7 +4,16 @@ import { join } from 'node:path'
 import { GenericContainer, getContainerRuntimeClient, Wait, type StartedNetwork, type StartedTestContainer } from 'testcontainers'
 import { afterAll, beforeAll, expect, test } from 'vitest'
 import { repoRoot } from '../support/processes.ts'
-import { describeWithDocker, images, labelled, parseAgentStdout, QUIET_TELEMETRY, runToExit, startNetwork, testContainer } from './support.ts'
+import {
+  describeWithDocker,
+  images,
+  labelled,
+  parseAgentStdout,
+  QUIET_TELEMETRY,
+  runToExit,
+  startNetwork,
+  testContainer,
+} from './support.ts'
 
 const TEAM_IMAGE = 'maze-sim/example-strategy:test'
 
@@ -31,7 +40,10 @@ describeWithDocker('a team-strategy image (packages/example-strategy/Dockerfile)
     await model?.stop()
     await network?.stop()
     const client = await getContainerRuntimeClient()
-    await client.container.dockerode.getImage(TEAM_IMAGE).remove().catch(() => {})
+    await client.container.dockerode
+      .getImage(TEAM_IMAGE)
+      .remove()
+      .catch(() => {})
   })
 
   test('sets AGENT_STRATEGY to the team package, still runs as node', async () => {

@@ -32,6 +32,7 @@ afterAll(async () => {
   await model?.close()
 })
 
+// biome-ignore lint/suspicious/noExplicitAny: answers of every route, checked field by field
 async function call(method: string, path: string, body?: string, type = 'application/json'): Promise<{ status: number; body: any }> {
   const response = await fetch(`${model.url}${path}`, {
     method,

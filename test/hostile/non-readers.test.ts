@@ -85,7 +85,9 @@ describe(`clients that stop reading a ${SIDE}x${SIDE} map`, () => {
     const started = performance.now()
     const response = await fetch(`${url}/maze/map`)
     const page = Buffer.from(await response.arrayBuffer())
-    report.push(`one reading client: GET /maze/map (${(page.length / 1e6).toFixed(1)} MB) in ${(performance.now() - started).toFixed(0)} ms`)
+    report.push(
+      `one reading client: GET /maze/map (${(page.length / 1e6).toFixed(1)} MB) in ${(performance.now() - started).toFixed(0)} ms`,
+    )
     expect(response.headers.get('content-length')).toBe(String(MAP_PAGE_BYTES))
     expect(page.length).toBe(MAP_PAGE_BYTES)
     expect(page.subarray(0, 5).toString()).toBe('<pre>')
@@ -111,7 +113,9 @@ describe(`clients that stop reading a ${SIDE}x${SIDE} map`, () => {
     await new Promise((r) => setTimeout(r, 2 * IDLE_TIMEOUT_MS + 1000))
     const exchanges = await Promise.all(clients.map((client) => client.result(WAIT_MS)))
     const cut = exchanges.filter((e) => e.closedByServer && e.received < MAP_PAGE_BYTES).length
-    report.push(`  cut by the model before the end of the map: ${cut}/${CLIENTS} (each got ${Math.max(...exchanges.map((e) => e.received))} bytes at most)`)
+    report.push(
+      `  cut by the model before the end of the map: ${cut}/${CLIENTS} (each got ${Math.max(...exchanges.map((e) => e.received))} bytes at most)`,
+    )
     expect(cut).toBe(CLIENTS)
   })
 

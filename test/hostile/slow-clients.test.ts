@@ -4,7 +4,7 @@
 // serving everyone else. Memory and answer times are printed, not asserted (the machine varies).
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { freePort, modelEntry, modelInstrument, startNodeWithPreload, waitForHttp, type Running } from '../support/processes.ts'
-import { eventually, rawClient, rssMiB, timedGet, type RawExchange } from '../support/raw-http.ts'
+import { rawClient, rssMiB, timedGet, type RawExchange } from '../support/raw-http.ts'
 
 const REQUEST_TIMEOUT_MS = 1000
 const IDLE_TIMEOUT_MS = 1500
@@ -135,7 +135,9 @@ describe('hostile clients against a real model', () => {
       return Promise.all(clients.map((client) => client.result(WAIT_MS)))
     })
     const closed = exchanges.filter((e) => e.closedByServer).length
-    report.push(`  idle connections closed by the model: ${closed}/500, the last after ${Math.max(...exchanges.map((e) => e.ms)).toFixed(0)} ms`)
+    report.push(
+      `  idle connections closed by the model: ${closed}/500, the last after ${Math.max(...exchanges.map((e) => e.ms)).toFixed(0)} ms`,
+    )
     expect(closed).toBe(500)
   })
 

@@ -17,7 +17,11 @@ function violations(path: string, source: string): string[] {
   const file = join(scratch, path)
   mkdirSync(dirname(file), { recursive: true })
   writeFileSync(file, source)
-  const run = spawnSync(biome, ['lint', '--vcs-enabled=false', '--reporter=json', path], { cwd: scratch, encoding: 'utf8', timeout: 60_000 })
+  const run = spawnSync(biome, ['lint', '--vcs-enabled=false', '--reporter=json', path], {
+    cwd: scratch,
+    encoding: 'utf8',
+    timeout: 60_000,
+  })
   rmSync(file)
   const report = JSON.parse(run.stdout) as { diagnostics: Array<{ category?: string }> }
   return report.diagnostics.map((d) => d.category ?? '').filter((c) => c.startsWith('lint/'))

@@ -215,7 +215,13 @@ export function decodeTraces(body: Uint8Array): ReceivedSpan[] {
   return spans
 }
 
-const METRIC_TYPES: Record<number, ReceivedMetric['type']> = { 5: 'gauge', 7: 'sum', 9: 'histogram', 10: 'exponentialHistogram', 11: 'summary' }
+const METRIC_TYPES: Record<number, ReceivedMetric['type']> = {
+  5: 'gauge',
+  7: 'sum',
+  9: 'histogram',
+  10: 'exponentialHistogram',
+  11: 'summary',
+}
 
 /** Decodes an ExportMetricsServiceRequest (protobuf). */
 export function decodeMetrics(body: Uint8Array): ReceivedMetric[] {
@@ -251,7 +257,8 @@ export function decodeMetrics(body: Uint8Array): ReceivedMetric[] {
             // NumberDataPoint: as_double = 4, as_int = 6 (sfixed64), attributes = 7.
             const asDouble = p.find((f) => f.no === 4)
             const asInt = p.find((f) => f.no === 6)
-            const value = asDouble !== undefined ? double(asDouble) : asInt !== undefined ? Number(BigInt.asIntN(64, fixed64(asInt))) : undefined
+            const value =
+              asDouble !== undefined ? double(asDouble) : asInt !== undefined ? Number(BigInt.asIntN(64, fixed64(asInt))) : undefined
             points.push({ attributes: attributesOf(p, 7), ...(value === undefined ? {} : { value }) })
           } else {
             points.push({ attributes: {} })
@@ -329,7 +336,8 @@ export function metricsFromJson(body: unknown): ReceivedMetric[] {
         const type = (['gauge', 'sum', 'histogram', 'exponentialHistogram', 'summary'] as const).find((t) => t in m) ?? 'unknown'
         const data = type === 'unknown' ? undefined : (m[type] as Json)
         const points: ReceivedDataPoint[] = arr(data?.dataPoints).map((p) => {
-          if (type === 'histogram') return { attributes: jsonAttributes(p.attributes), count: num(p.count), ...(p.sum === undefined ? {} : { sum: num(p.sum) }) }
+          if (type === 'histogram')
+            return { attributes: jsonAttributes(p.attributes), count: num(p.count), ...(p.sum === undefined ? {} : { sum: num(p.sum) }) }
           const value = p.asDouble !== undefined ? num(p.asDouble) : p.asInt !== undefined ? num(p.asInt) : undefined
           return { attributes: jsonAttributes(p.attributes), ...(value === undefined ? {} : { value }) }
         })

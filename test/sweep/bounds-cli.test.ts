@@ -31,8 +31,14 @@ test('sweep --size 100001x1, 1x1, 1x2, 2x1: SWEEP_ERR_USAGE, exit 2, no worker',
 })
 
 test('sweep with negative numbers: the flag and what it allows, exit 2', () => {
-  expect(run(sweepEntry, ['--seeds', '-5'])).toMatchObject({ code: 2, stderr: 'maze-sweep: SWEEP_ERR_USAGE: --seeds: "-5" is not a seed (an integer from 0 to 4294967295)\n' })
-  expect(run(sweepEntry, ['--workers', '-2'])).toMatchObject({ code: 2, stderr: 'maze-sweep: SWEEP_ERR_USAGE: --workers="-2" is not allowed: expected an integer from 1 to 256\n' })
+  expect(run(sweepEntry, ['--seeds', '-5'])).toMatchObject({
+    code: 2,
+    stderr: 'maze-sweep: SWEEP_ERR_USAGE: --seeds: "-5" is not a seed (an integer from 0 to 4294967295)\n',
+  })
+  expect(run(sweepEntry, ['--workers', '-2'])).toMatchObject({
+    code: 2,
+    stderr: 'maze-sweep: SWEEP_ERR_USAGE: --workers="-2" is not allowed: expected an integer from 1 to 256\n',
+  })
 })
 
 test('sweep --chart that cannot be written: refused before the sweep; a write failing at the end is one line, exit 1, results intact', () => {
@@ -40,7 +46,11 @@ test('sweep --chart that cannot be written: refused before the sweep; a write fa
   writeFileSync(aFile, 'x\n')
   const args = ['--strategies', 'random-dfs,astar', '--seeds', '1-5', '--size', '12x6', '--workers', '1', '--quiet']
   const early = run(sweepEntry, [...args, '--out', 'early.jsonl', '--chart', 'a-file/chart.svg'])
-  expect(early).toEqual({ code: 2, stdout: '', stderr: `maze-sweep: SWEEP_ERR_USAGE: --chart a-file/chart.svg: cannot create ${aFile}/chart.svg: ${aFile} is not a directory\n` })
+  expect(early).toEqual({
+    code: 2,
+    stdout: '',
+    stderr: `maze-sweep: SWEEP_ERR_USAGE: --chart a-file/chart.svg: cannot create ${aFile}/chart.svg: ${aFile} is not a directory\n`,
+  })
   expect(existsSync(join(dir, 'early.jsonl'))).toBe(false)
 
   // Both pass the check; the Markdown, written first, turns the chart's path into a directory.
@@ -58,9 +68,18 @@ test('render: the size rule, negative numbers and output paths are usage errors 
     expect([size, r.code]).toEqual([size, 2])
     expect(r.stderr).toMatch(new RegExp(`^maze-render: SWEEP_ERR_USAGE: --size: "${size}": `))
   }
-  expect(run(renderEntry, ['--seed', '-5'])).toMatchObject({ code: 2, stderr: 'maze-render: SWEEP_ERR_USAGE: --seed="-5" is not allowed: expected an integer from 0 to 4294967295\n' })
-  expect(run(renderEntry, ['--cell', '-3', '--size', '10x5'])).toMatchObject({ code: 2, stderr: 'maze-render: SWEEP_ERR_USAGE: --cell="-3" is not allowed: expected an integer from 2 to 64\n' })
+  expect(run(renderEntry, ['--seed', '-5'])).toMatchObject({
+    code: 2,
+    stderr: 'maze-render: SWEEP_ERR_USAGE: --seed="-5" is not allowed: expected an integer from 0 to 4294967295\n',
+  })
+  expect(run(renderEntry, ['--cell', '-3', '--size', '10x5'])).toMatchObject({
+    code: 2,
+    stderr: 'maze-render: SWEEP_ERR_USAGE: --cell="-3" is not allowed: expected an integer from 2 to 64\n',
+  })
   const r = run(renderEntry, ['--size', '10x5', '--out', 'ok.svg', '--png', 'a-file/maze.png'])
-  expect(r).toMatchObject({ code: 2, stderr: expect.stringMatching(/^maze-render: SWEEP_ERR_USAGE: --png a-file\/maze\.png: cannot create .* is not a directory\n$/) })
+  expect(r).toMatchObject({
+    code: 2,
+    stderr: expect.stringMatching(/^maze-render: SWEEP_ERR_USAGE: --png a-file\/maze\.png: cannot create .* is not a directory\n$/),
+  })
   expect(existsSync(join(dir, 'ok.svg'))).toBe(false)
 })

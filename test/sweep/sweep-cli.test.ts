@@ -17,7 +17,12 @@ afterEach(async () => {
 })
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
-const lines = (file: string): string[] => (existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter((l) => l.trim() !== '') : [])
+const lines = (file: string): string[] =>
+  existsSync(file)
+    ? readFileSync(file, 'utf8')
+        .split('\n')
+        .filter((l) => l.trim() !== '')
+    : []
 const keyOf = (line: string): string => {
   const r = JSON.parse(line) as { strategy: string; seed: number; width: number; height: number }
   return `${r.strategy}/${r.seed}/${r.width}x${r.height}`
@@ -71,7 +76,9 @@ test('SIGINT stops a sweep with its finished runs saved; the rerun runs only the
   expect(from.status).toBe(0)
   expect(readFileSync(fromMd, 'utf8')).toBe(readFileSync(md, 'utf8'))
   // astar beats random-dfs on the paired test.
-  const paired = readFileSync(md, 'utf8').split('\n').find((l) => l.startsWith('| astar | random-dfs |'))!
+  const paired = readFileSync(md, 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith('| astar | random-dfs |'))!
   const p = Number(paired.split('|')[7]!.trim().replace('< ', ''))
   expect(p).toBeLessThan(0.001)
 })
@@ -79,7 +86,11 @@ test('SIGINT stops a sweep with its finished runs saved; the rerun runs only the
 test('render: a solved maze as SVG and PNG', () => {
   const svg = join(dir, 'maze.svg')
   const png = join(dir, 'maze.png')
-  const run = spawnSync(process.execPath, [renderEntry, '--seed', '3', '--size', '30x10', '--strategy', 'astar', '--out', svg, '--png', png], { cwd: repoRoot, encoding: 'utf8' })
+  const run = spawnSync(
+    process.execPath,
+    [renderEntry, '--seed', '3', '--size', '30x10', '--strategy', 'astar', '--out', svg, '--png', png],
+    { cwd: repoRoot, encoding: 'utf8' },
+  )
   expect(run.status, run.stderr).toBe(0)
   expect(run.stderr).toMatch(/astar on maze 30x10, seed 3: solved in [\d,]+ steps/)
   const text = readFileSync(svg, 'utf8')

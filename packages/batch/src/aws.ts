@@ -107,11 +107,15 @@ export function awsError(err: unknown, doing: string): BatchError {
     hint = ' No usable AWS credentials: set AWS_PROFILE (or --profile), run `aws configure` or `aws sso login`.'
   } else if (/AccessDenied|UnauthorizedOperation|not authorized/i.test(`${name} ${message}`)) {
     hint = ' The caller lacks an IAM permission (see batch/README.md, "IAM").'
-  } else if (name === 'ExpiredTokenException' || /expired/i.test(message)) hint = ' The session has expired: log in again (e.g. `aws sso login`).'
+  } else if (name === 'ExpiredTokenException' || /expired/i.test(message))
+    hint = ' The session has expired: log in again (e.g. `aws sso login`).'
   return new BatchError(BatchErrorCode.Aws, `${doing} failed: ${name}: ${message}.${hint}`, { cause: err })
 }
 
-export async function registerJobDefinition(client: BatchClient, input: RegisterJobDefinitionCommandInput): Promise<RegisterJobDefinitionCommandOutput> {
+export async function registerJobDefinition(
+  client: BatchClient,
+  input: RegisterJobDefinitionCommandInput,
+): Promise<RegisterJobDefinitionCommandOutput> {
   try {
     return await client.send(new RegisterJobDefinitionCommand(input))
   } catch (err) {
@@ -153,7 +157,11 @@ export async function describeJobs(client: BatchClient, jobIds: readonly string[
 }
 
 /** The children of an array job in the given states (ListJobs with arrayJobId, every page). */
-export async function listArrayChildren(client: BatchClient, arrayJobId: string, statuses: readonly JobStatus[] = ALL_STATUSES): Promise<JobSummary[]> {
+export async function listArrayChildren(
+  client: BatchClient,
+  arrayJobId: string,
+  statuses: readonly JobStatus[] = ALL_STATUSES,
+): Promise<JobSummary[]> {
   const out: JobSummary[] = []
   for (const jobStatus of statuses) {
     try {
@@ -177,7 +185,12 @@ export const jobContainer = (job: JobDetail, name: string): TaskContainerDetails
  * read from the CloudWatch Logs stream of `container` (its awslogs group, default /aws/batch/job),
  * with FilterLogEvents over up to 100 streams per call.
  */
-export async function fetchResults(batch: BatchClient, logs: CloudWatchLogsClient, jobId: string, container = 'agent'): Promise<ResultRow[]> {
+export async function fetchResults(
+  batch: BatchClient,
+  logs: CloudWatchLogsClient,
+  jobId: string,
+  container = 'agent',
+): Promise<ResultRow[]> {
   const [job] = await describeJobs(batch, [jobId])
   const isArray = job!.arrayProperties?.size !== undefined && job!.arrayProperties.index === undefined
   const jobs = isArray

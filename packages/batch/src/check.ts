@@ -99,14 +99,33 @@ class Findings {
     for (const key of Object.keys(value)) {
       if (allowed.has(key)) continue
       const hint = special[key]
-      if (hint !== undefined) this.error(key === 'healthCheck' ? 'health-check' : key === 'portMappings' ? 'port-mappings' : 'unsupported-field', `${path}.${key}`, hint)
-      else this.error('unknown-field', `${path}.${key}`, `${what} has no field "${key}"${didYouMean(key, allowed)}; its fields are ${[...allowed].join(', ')}`)
+      if (hint !== undefined)
+        this.error(
+          key === 'healthCheck' ? 'health-check' : key === 'portMappings' ? 'port-mappings' : 'unsupported-field',
+          `${path}.${key}`,
+          hint,
+        )
+      else
+        this.error(
+          'unknown-field',
+          `${path}.${key}`,
+          `${what} has no field "${key}"${didYouMean(key, allowed)}; its fields are ${[...allowed].join(', ')}`,
+        )
     }
   }
   type(value: unknown, expected: 'string' | 'number' | 'boolean' | 'object' | 'array', path: string): boolean {
     const ok =
-      expected === 'array' ? Array.isArray(value) : expected === 'object' ? isObject(value) : typeof value === expected && (expected !== 'number' || Number.isFinite(value))
-    if (!ok) this.error('wrong-type', path, `must be ${expected === 'array' || expected === 'object' ? `an ${expected}` : `a ${expected}`}, got ${JSON.stringify(value) ?? 'undefined'}`)
+      expected === 'array'
+        ? Array.isArray(value)
+        : expected === 'object'
+          ? isObject(value)
+          : typeof value === expected && (expected !== 'number' || Number.isFinite(value))
+    if (!ok)
+      this.error(
+        'wrong-type',
+        path,
+        `must be ${expected === 'array' || expected === 'object' ? `an ${expected}` : `a ${expected}`}, got ${JSON.stringify(value) ?? 'undefined'}`,
+      )
     return ok
   }
 }
@@ -136,13 +155,26 @@ export function checkJobDefinition(input: unknown): Problem[] {
   const name = input.jobDefinitionName
   if (name === undefined) f.error('missing-field', 'jobDefinitionName', 'jobDefinitionName is required')
   else if (f.type(name, 'string', 'jobDefinitionName') && !/^[A-Za-z0-9_-]{1,128}$/.test(name as string)) {
-    f.error('job-definition-name', 'jobDefinitionName', `"${String(name)}" is not a valid name: up to 128 letters, numbers, hyphens and underscores`)
+    f.error(
+      'job-definition-name',
+      'jobDefinitionName',
+      `"${String(name)}" is not a valid name: up to 128 letters, numbers, hyphens and underscores`,
+    )
   }
   if (input.type !== 'container') {
-    f.error('type', 'type', `type must be "container" for an ecsProperties job (multinode jobs are not supported here), got ${JSON.stringify(input.type)}`)
+    f.error(
+      'type',
+      'type',
+      `type must be "container" for an ecsProperties job (multinode jobs are not supported here), got ${JSON.stringify(input.type)}`,
+    )
   }
   for (const other of ['containerProperties', 'eksProperties', 'nodeProperties'] as const) {
-    if (input[other] !== undefined) f.error('not-ecs', other, `${other} cannot be combined with ecsProperties: this job definition describes its containers in ecsProperties.taskProperties[0].containers; remove ${other}`)
+    if (input[other] !== undefined)
+      f.error(
+        'not-ecs',
+        other,
+        `${other} cannot be combined with ecsProperties: this job definition describes its containers in ecsProperties.taskProperties[0].containers; remove ${other}`,
+      )
   }
 
   let fargate = false
@@ -150,10 +182,15 @@ export function checkJobDefinition(input: unknown): Problem[] {
   if (caps !== undefined && f.type(caps, 'array', 'platformCapabilities')) {
     ;(caps as unknown[]).forEach((cap, i) => {
       if (typeof cap !== 'string' || !Allowed.platformCapability.has(cap)) {
-        f.error('platform', `platformCapabilities[${i}]`, `${JSON.stringify(cap)} is not a platform capability; use one of ${[...Allowed.platformCapability].join(', ')}`)
+        f.error(
+          'platform',
+          `platformCapabilities[${i}]`,
+          `${JSON.stringify(cap)} is not a platform capability; use one of ${[...Allowed.platformCapability].join(', ')}`,
+        )
       }
     })
-    if ((caps as unknown[]).length !== 1) f.error('platform', 'platformCapabilities', 'give exactly one platform capability (EC2 or FARGATE)')
+    if ((caps as unknown[]).length !== 1)
+      f.error('platform', 'platformCapabilities', 'give exactly one platform capability (EC2 or FARGATE)')
     fargate = (caps as unknown[]).includes('FARGATE')
   }
 
@@ -162,17 +199,33 @@ export function checkJobDefinition(input: unknown): Problem[] {
     const timeout = input.timeout as Json
     f.fields(timeout, Fields.JobTimeout, 'timeout', 'JobTimeout')
     const seconds = timeout.attemptDurationSeconds
-    if (seconds !== undefined && f.type(seconds, 'number', 'timeout.attemptDurationSeconds') && (!Number.isInteger(seconds) || (seconds as number) < 60)) {
-      f.error('timeout', 'timeout.attemptDurationSeconds', `the attempt timeout must be a whole number of seconds, at least 60, got ${String(seconds)}`)
+    if (
+      seconds !== undefined &&
+      f.type(seconds, 'number', 'timeout.attemptDurationSeconds') &&
+      (!Number.isInteger(seconds) || (seconds as number) < 60)
+    ) {
+      f.error(
+        'timeout',
+        'timeout.attemptDurationSeconds',
+        `the attempt timeout must be a whole number of seconds, at least 60, got ${String(seconds)}`,
+      )
     }
   }
   if (input.parameters !== undefined && f.type(input.parameters, 'object', 'parameters')) {
-    f.warning('parameters', 'parameters', 'parameters (Ref:: substitution) apply to containerProperties commands; this CLI fills templates at render time instead')
+    f.warning(
+      'parameters',
+      'parameters',
+      'parameters (Ref:: substitution) apply to containerProperties commands; this CLI fills templates at render time instead',
+    )
   }
 
   const ecs = input.ecsProperties
   if (ecs === undefined) {
-    f.error('not-ecs', 'ecsProperties', 'ecsProperties is required: the multi-container job lives in ecsProperties.taskProperties[0].containers')
+    f.error(
+      'not-ecs',
+      'ecsProperties',
+      'ecsProperties is required: the multi-container job lives in ecsProperties.taskProperties[0].containers',
+    )
     return f.list
   }
   if (!f.type(ecs, 'object', 'ecsProperties')) return f.list
@@ -181,7 +234,11 @@ export function checkJobDefinition(input: unknown): Problem[] {
   if (!f.type(tasks, 'array', 'ecsProperties.taskProperties')) return f.list
   const taskList = tasks as unknown[]
   if (taskList.length !== 1) {
-    f.error('task-count', 'ecsProperties.taskProperties', `taskProperties must hold exactly one task (it holds ${taskList.length}); put every container in taskProperties[0].containers`)
+    f.error(
+      'task-count',
+      'ecsProperties.taskProperties',
+      `taskProperties must hold exactly one task (it holds ${taskList.length}); put every container in taskProperties[0].containers`,
+    )
   }
   const task = taskList[0]
   if (!f.type(task, 'object', 'ecsProperties.taskProperties[0]')) return f.list
@@ -192,7 +249,12 @@ export function checkJobDefinition(input: unknown): Problem[] {
 function placeholders(value: unknown, path: string, f: Findings, depth = 0): void {
   if (typeof value === 'string') {
     const left = value.match(/\{\{[A-Za-z0-9_]+\}\}/g)
-    if (left !== null) f.error('placeholder', path, `${left.join(', ')} was not filled in: render the template (pnpm batch render) instead of using it as is`)
+    if (left !== null)
+      f.error(
+        'placeholder',
+        path,
+        `${left.join(', ')} was not filled in: render the template (pnpm batch render) instead of using it as is`,
+      )
     return
   }
   if (value === null || typeof value !== 'object') return
@@ -201,8 +263,9 @@ function placeholders(value: unknown, path: string, f: Findings, depth = 0): voi
     f.error('too-deep', path, `arrays and objects nest more than ${MAX_JSON_DEPTH} levels deep here; a job definition needs about 8`)
     return
   }
-  if (Array.isArray(value)) value.forEach((v, i) => placeholders(v, `${path}[${i}]`, f, depth + 1))
-  else for (const [k, v] of Object.entries(value)) placeholders(v, path === '$' ? k : `${path}.${k}`, f, depth + 1)
+  if (Array.isArray(value)) {
+    for (const [i, v] of value.entries()) placeholders(v, `${path}[${i}]`, f, depth + 1)
+  } else for (const [k, v] of Object.entries(value)) placeholders(v, path === '$' ? k : `${path}.${k}`, f, depth + 1)
 }
 
 const STATUS_REASON_PATTERN = /^[A-Za-z0-9.: \t]*\*?$/
@@ -210,7 +273,11 @@ const EXIT_CODE_PATTERN = /^[0-9]*\*?$/
 
 function checkRetryStrategy(retry: unknown, f: Findings): void {
   if (retry === undefined) {
-    f.warning('retry', 'retryStrategy', 'no retryStrategy: a job that loses its host (Spot reclaim, instance failure) fails instead of being retried')
+    f.warning(
+      'retry',
+      'retryStrategy',
+      'no retryStrategy: a job that loses its host (Spot reclaim, instance failure) fails instead of being retried',
+    )
     return
   }
   if (!f.type(retry, 'object', 'retryStrategy')) return
@@ -218,11 +285,13 @@ function checkRetryStrategy(retry: unknown, f: Findings): void {
   f.fields(r, Fields.RetryStrategy, 'retryStrategy', 'RetryStrategy')
   if (r.attempts !== undefined && f.type(r.attempts, 'number', 'retryStrategy.attempts')) {
     const n = r.attempts as number
-    if (!Number.isInteger(n) || n < 1 || n > 10) f.error('retry-attempts', 'retryStrategy.attempts', `attempts must be a whole number from 1 to 10, got ${n}`)
+    if (!Number.isInteger(n) || n < 1 || n > 10)
+      f.error('retry-attempts', 'retryStrategy.attempts', `attempts must be a whole number from 1 to 10, got ${n}`)
   }
   if (r.evaluateOnExit === undefined || !f.type(r.evaluateOnExit, 'array', 'retryStrategy.evaluateOnExit')) return
   const rules = r.evaluateOnExit as unknown[]
-  if (rules.length > 5) f.error('retry-rules', 'retryStrategy.evaluateOnExit', `at most 5 evaluateOnExit rules are allowed, there are ${rules.length}`)
+  if (rules.length > 5)
+    f.error('retry-rules', 'retryStrategy.evaluateOnExit', `at most 5 evaluateOnExit rules are allowed, there are ${rules.length}`)
   rules.forEach((rule, i) => {
     const path = `retryStrategy.evaluateOnExit[${i}]`
     if (!f.type(rule, 'object', path)) return
@@ -248,7 +317,11 @@ function checkRetryStrategy(retry: unknown, f: Findings): void {
     if (e.onExitCode !== undefined && f.type(e.onExitCode, 'string', `${path}.onExitCode`)) {
       const s = e.onExitCode as string
       if (s.length > 512 || !EXIT_CODE_PATTERN.test(s)) {
-        f.error('retry-pattern', `${path}.onExitCode`, `${JSON.stringify(s)} is not a valid exit code pattern: digits only, optionally ending with * (e.g. "1", "13*" or "*")`)
+        f.error(
+          'retry-pattern',
+          `${path}.onExitCode`,
+          `${JSON.stringify(s)} is not a valid exit code pattern: digits only, optionally ending with * (e.g. "1", "13*" or "*")`,
+        )
       }
     }
   })
@@ -257,18 +330,31 @@ function checkRetryStrategy(retry: unknown, f: Findings): void {
 function checkTask(task: Json, path: string, fargate: boolean, f: Findings): void {
   f.fields(task, Fields.EcsTaskProperties, path, 'EcsTaskProperties')
   if (fargate) {
-    if (task.executionRoleArn === undefined) f.error('fargate-execution-role', `${path}.executionRoleArn`, 'jobs on Fargate need an executionRoleArn (to pull images and write logs); add one')
+    if (task.executionRoleArn === undefined)
+      f.error(
+        'fargate-execution-role',
+        `${path}.executionRoleArn`,
+        'jobs on Fargate need an executionRoleArn (to pull images and write logs); add one',
+      )
     for (const key of ['ipcMode', 'pidMode'] as const) {
       if (task[key] !== undefined) f.error('fargate-unsupported', `${path}.${key}`, `${key} is not supported on Fargate; remove it`)
     }
   } else if (task.networkConfiguration !== undefined) {
-    f.error('network-configuration', `${path}.networkConfiguration`, 'networkConfiguration is for Fargate jobs only (EC2 jobs use host networking); remove it or set platformCapabilities to ["FARGATE"]')
+    f.error(
+      'network-configuration',
+      `${path}.networkConfiguration`,
+      'networkConfiguration is for Fargate jobs only (EC2 jobs use host networking); remove it or set platformCapabilities to ["FARGATE"]',
+    )
   }
   if (task.networkConfiguration !== undefined && f.type(task.networkConfiguration, 'object', `${path}.networkConfiguration`)) {
     const network = task.networkConfiguration as Json
     f.fields(network, Fields.NetworkConfiguration, `${path}.networkConfiguration`, 'NetworkConfiguration')
     if (network.assignPublicIp !== undefined && network.assignPublicIp !== 'ENABLED' && network.assignPublicIp !== 'DISABLED') {
-      f.error('network-configuration', `${path}.networkConfiguration.assignPublicIp`, `assignPublicIp must be ENABLED or DISABLED, got ${JSON.stringify(network.assignPublicIp)}`)
+      f.error(
+        'network-configuration',
+        `${path}.networkConfiguration.assignPublicIp`,
+        `assignPublicIp must be ENABLED or DISABLED, got ${JSON.stringify(network.assignPublicIp)}`,
+      )
     }
   }
   for (const key of ['taskRoleArn', 'executionRoleArn'] as const) {
@@ -286,7 +372,11 @@ function checkTask(task: Json, path: string, fargate: boolean, f: Findings): voi
     return
   }
   if (raw.length > MAX_CONTAINERS) {
-    f.error('container-count', containersPath, `a job can run at most ${MAX_CONTAINERS} containers, this one has ${raw.length}: merge some, or split the work into dependent jobs`)
+    f.error(
+      'container-count',
+      containersPath,
+      `a job can run at most ${MAX_CONTAINERS} containers, this one has ${raw.length}: merge some, or split the work into dependent jobs`,
+    )
   }
   const infos: ContainerInfo[] = []
   raw.forEach((c, i) => {
@@ -298,7 +388,14 @@ function checkTask(task: Json, path: string, fargate: boolean, f: Findings): voi
   checkResources(infos, containersPath, fargate, f)
 }
 
-function checkContainer(value: unknown, index: number, basePath: string, count: number, fargate: boolean, f: Findings): ContainerInfo | undefined {
+function checkContainer(
+  value: unknown,
+  index: number,
+  basePath: string,
+  count: number,
+  fargate: boolean,
+  f: Findings,
+): ContainerInfo | undefined {
   if (!f.type(value, 'object', basePath)) return undefined
   const c = value as Json
   const name = typeof c.name === 'string' ? c.name : undefined
@@ -306,22 +403,43 @@ function checkContainer(value: unknown, index: number, basePath: string, count: 
   f.fields(c, Fields.TaskContainerProperties, path, 'A Batch container (TaskContainerProperties)', NOT_IN_BATCH)
 
   if (c.name === undefined) {
-    if (count > 1) f.error('container-name', `${path}.name`, 'every container of a multi-container job needs a name (dependsOn and submit overrides refer to it)')
+    if (count > 1)
+      f.error(
+        'container-name',
+        `${path}.name`,
+        'every container of a multi-container job needs a name (dependsOn and submit overrides refer to it)',
+      )
   } else if (f.type(c.name, 'string', `${path}.name`) && !/^[A-Za-z0-9_-]{1,255}$/.test(c.name as string)) {
-    f.error('container-name', `${path}.name`, `"${String(c.name)}" is not a valid container name: up to 255 letters, numbers, hyphens and underscores`)
+    f.error(
+      'container-name',
+      `${path}.name`,
+      `"${String(c.name)}" is not a valid container name: up to 255 letters, numbers, hyphens and underscores`,
+    )
   }
 
   const image = c.image
-  if (image === undefined || image === '') f.error('image-missing', `${path}.image`, `container ${name ?? `#${index}`} has no image: set "image" to an image URI (render fills it from --${name ?? 'model'}-image or the ECR defaults)`)
-  else if (f.type(image, 'string', `${path}.image`) && ((image as string).length > 255 || !/^[A-Za-z0-9._:/@#{}-]+$/.test(image as string))) {
-    f.error('image', `${path}.image`, `${JSON.stringify(image)} is not a valid image reference: up to 255 letters, numbers, - _ : . / # and @`)
+  if (image === undefined || image === '')
+    f.error(
+      'image-missing',
+      `${path}.image`,
+      `container ${name ?? `#${index}`} has no image: set "image" to an image URI (render fills it from --${name ?? 'model'}-image or the ECR defaults)`,
+    )
+  else if (
+    f.type(image, 'string', `${path}.image`) &&
+    ((image as string).length > 255 || !/^[A-Za-z0-9._:/@#{}-]+$/.test(image as string))
+  ) {
+    f.error(
+      'image',
+      `${path}.image`,
+      `${JSON.stringify(image)} is not a valid image reference: up to 255 letters, numbers, - _ : . / # and @`,
+    )
   }
 
   let essential = true
   if (c.essential !== undefined && f.type(c.essential, 'boolean', `${path}.essential`)) essential = c.essential as boolean
 
   if (c.command !== undefined && f.type(c.command, 'array', `${path}.command`)) {
-    ;(c.command as unknown[]).forEach((arg, i) => f.type(arg, 'string', `${path}.command[${i}]`))
+    for (const [i, arg] of (c.command as unknown[]).entries()) f.type(arg, 'string', `${path}.command[${i}]`)
   }
 
   if (c.environment !== undefined && f.type(c.environment, 'array', `${path}.environment`)) {
@@ -333,10 +451,19 @@ function checkContainer(value: unknown, index: number, basePath: string, count: 
     if (v === undefined || !f.type(v, 'number', `${path}.${key}`)) continue
     const n = v as number
     if (!Number.isInteger(n) || n < 2 || (fargate && n > 120)) {
-      f.error('container-timeout', `${path}.${key}`, `${key} must be a whole number of seconds from 2${fargate ? ' to 120 on Fargate' : ''}, got ${n}`)
+      f.error(
+        'container-timeout',
+        `${path}.${key}`,
+        `${key} must be a whole number of seconds from 2${fargate ? ' to 120 on Fargate' : ''}, got ${n}`,
+      )
     }
   }
-  if (fargate && c.privileged === true) f.error('fargate-unsupported', `${path}.privileged`, 'privileged containers are not supported on Fargate; remove privileged or set it to false')
+  if (fargate && c.privileged === true)
+    f.error(
+      'fargate-unsupported',
+      `${path}.privileged`,
+      'privileged containers are not supported on Fargate; remove privileged or set it to false',
+    )
   for (const key of ['privileged', 'readonlyRootFilesystem'] as const) {
     if (c[key] !== undefined) f.type(c[key], 'boolean', `${path}.${key}`)
   }
@@ -351,7 +478,11 @@ function checkContainer(value: unknown, index: number, basePath: string, count: 
     const log = c.logConfiguration as Json
     f.fields(log, Fields.LogConfiguration, `${path}.logConfiguration`, 'LogConfiguration')
     if (typeof log.logDriver !== 'string' || !Allowed.logDriver.has(log.logDriver)) {
-      f.error('log-driver', `${path}.logConfiguration.logDriver`, `logDriver must be one of ${[...Allowed.logDriver].join(', ')}, got ${JSON.stringify(log.logDriver)}`)
+      f.error(
+        'log-driver',
+        `${path}.logConfiguration.logDriver`,
+        `logDriver must be one of ${[...Allowed.logDriver].join(', ')}, got ${JSON.stringify(log.logDriver)}`,
+      )
     }
     if (log.options !== undefined && f.type(log.options, 'object', `${path}.logConfiguration.options`)) {
       for (const [k, v] of Object.entries(log.options as Json)) f.type(v, 'string', `${path}.logConfiguration.options.${k}`)
@@ -383,7 +514,11 @@ function checkContainer(value: unknown, index: number, basePath: string, count: 
         return
       }
       if (!Allowed.dependencyCondition.has(condition)) {
-        f.error('depends-on-condition', `${dPath}.condition`, `condition must be START, COMPLETE or SUCCESS (upper case), got ${JSON.stringify(condition)}`)
+        f.error(
+          'depends-on-condition',
+          `${dPath}.condition`,
+          `condition must be START, COMPLETE or SUCCESS (upper case), got ${JSON.stringify(condition)}`,
+        )
         return
       }
       dependsOn.push({ containerName: dep.containerName, condition, path: dPath })
@@ -399,14 +534,22 @@ function checkContainer(value: unknown, index: number, basePath: string, count: 
       const req = r as Json
       f.fields(req, Fields.ResourceRequirement, rPath, 'ResourceRequirement')
       if (typeof req.type !== 'string' || !Allowed.resourceType.has(req.type)) {
-        f.error('resources', `${rPath}.type`, `type must be one of ${[...Allowed.resourceType].join(', ')}, got ${JSON.stringify(req.type)}`)
+        f.error(
+          'resources',
+          `${rPath}.type`,
+          `type must be one of ${[...Allowed.resourceType].join(', ')}, got ${JSON.stringify(req.type)}`,
+        )
         return
       }
       if (seen.has(req.type)) f.error('resources', rPath, `${req.type} is given twice for this container; keep one`)
       seen.add(req.type)
       const amount = typeof req.value === 'string' && /^\d+(\.\d+)?$/.test(req.value) ? Number(req.value) : Number.NaN
       if (!(amount > 0)) {
-        f.error('resources', `${rPath}.value`, `value must be a positive number written as a string (e.g. "1", "0.5", "1024"), got ${JSON.stringify(req.value)}`)
+        f.error(
+          'resources',
+          `${rPath}.value`,
+          `value must be a positive number written as a string (e.g. "1", "0.5", "1024"), got ${JSON.stringify(req.value)}`,
+        )
         return
       }
       if (req.type === 'VCPU') resources.vcpu += amount
@@ -428,7 +571,11 @@ function checkEnvironment(environment: unknown[], path: string, f: Findings): vo
     const name = kv.name as string
     if (kv.value !== undefined) f.type(kv.value, 'string', `${p}.value`)
     if (name.toUpperCase().startsWith(RESERVED_PREFIX)) {
-      f.error('reserved-variable', `${p}.name`, `${name}: variables starting with ${RESERVED_PREFIX} are reserved for the ones AWS Batch sets (AWS_BATCH_JOB_ID, AWS_BATCH_JOB_ARRAY_INDEX, AWS_BATCH_JOB_ATTEMPT, ...); rename it`)
+      f.error(
+        'reserved-variable',
+        `${p}.name`,
+        `${name}: variables starting with ${RESERVED_PREFIX} are reserved for the ones AWS Batch sets (AWS_BATCH_JOB_ID, AWS_BATCH_JOB_ARRAY_INDEX, AWS_BATCH_JOB_ATTEMPT, ...); rename it`,
+      )
     }
     if (seen.has(name)) f.error('duplicate-variable', `${p}.name`, `${name} is set twice in this container; keep one`)
     seen.add(name)
@@ -440,11 +587,20 @@ function checkNames(infos: readonly ContainerInfo[], f: Findings): void {
   for (const info of infos) {
     if (info.name === undefined) continue
     const first = seen.get(info.name)
-    if (first !== undefined) f.error('container-name', `${info.path}.name`, `the name "${info.name}" is already used by containers[${first.index}]; container names must be unique`)
+    if (first !== undefined)
+      f.error(
+        'container-name',
+        `${info.path}.name`,
+        `the name "${info.name}" is already used by containers[${first.index}]; container names must be unique`,
+      )
     else seen.set(info.name, info)
   }
   if (infos.length > 0 && infos.every((c) => !c.essential)) {
-    f.error('no-essential', infos[0]!.path.replace(/\[\d+\](\(.*\))?$/, ''), 'no container is essential: a job needs at least one essential container (the one whose exit decides the job, here the agent)')
+    f.error(
+      'no-essential',
+      infos[0]!.path.replace(/\[\d+\](\(.*\))?$/, ''),
+      'no container is essential: a job needs at least one essential container (the one whose exit decides the job, here the agent)',
+    )
   }
 }
 
@@ -458,7 +614,8 @@ function checkDependencies(infos: readonly ContainerInfo[], f: Findings): void {
     const targets: string[] = []
     const seen = new Set<string>()
     for (const dep of info.dependsOn) {
-      if (seen.has(dep.containerName)) f.warning('depends-on-duplicate', dep.path, `"${who}" depends on "${dep.containerName}" more than once; keep one entry`)
+      if (seen.has(dep.containerName))
+        f.warning('depends-on-duplicate', dep.path, `"${who}" depends on "${dep.containerName}" more than once; keep one entry`)
       seen.add(dep.containerName)
       if (dep.containerName === info.name) {
         f.error('depends-on-self', `${dep.path}.containerName`, `"${who}" depends on itself; remove this entry`)
@@ -516,17 +673,34 @@ function checkResources(infos: readonly ContainerInfo[], path: string, fargate: 
   const vcpu = infos.reduce((s, c) => s + c.vcpu, 0)
   const memory = infos.reduce((s, c) => s + c.memory, 0)
   const gpu = infos.reduce((s, c) => s + c.gpu, 0)
-  if (memory < 4) f.error('resources', path, `the job reserves ${memory} MiB of memory: give the containers MEMORY resourceRequirements (at least 4 MiB in all)`)
+  if (memory < 4)
+    f.error(
+      'resources',
+      path,
+      `the job reserves ${memory} MiB of memory: give the containers MEMORY resourceRequirements (at least 4 MiB in all)`,
+    )
   if (fargate) {
     if (gpu > 0) f.error('resources', path, 'GPUs are not available on Fargate: remove the GPU requirements or use an EC2 job definition')
     const allowed = FARGATE_SIZES.get(vcpu)
     if (allowed === undefined) {
-      f.error('fargate-resources', path, `on Fargate the containers' VCPU must add up to one of ${[...FARGATE_SIZES.keys()].join(', ')}; they add up to ${vcpu}`)
+      f.error(
+        'fargate-resources',
+        path,
+        `on Fargate the containers' VCPU must add up to one of ${[...FARGATE_SIZES.keys()].join(', ')}; they add up to ${vcpu}`,
+      )
     } else if (!allowed.includes(memory)) {
-      f.error('fargate-resources', path, `on Fargate, ${vcpu} vCPU allows ${allowed.join(', ')} MiB of memory; the containers' MEMORY adds up to ${memory}`)
+      f.error(
+        'fargate-resources',
+        path,
+        `on Fargate, ${vcpu} vCPU allows ${allowed.join(', ')} MiB of memory; the containers' MEMORY adds up to ${memory}`,
+      )
     }
   } else if (vcpu < 1) {
-    f.error('resources', path, `the job reserves ${vcpu} vCPU: on EC2 at least 1 vCPU must be reserved (a VCPU resourceRequirement on the containers)`)
+    f.error(
+      'resources',
+      path,
+      `the job reserves ${vcpu} vCPU: on EC2 at least 1 vCPU must be reserved (a VCPU resourceRequirement on the containers)`,
+    )
   }
 }
 
@@ -542,7 +716,10 @@ export function formatProblems(problems: readonly Problem[]): string {
 export function assertValidJobDefinition(input: unknown, what = 'the job definition'): RegisterJobDefinitionCommandInput {
   const errors = checkJobDefinition(input).filter((p) => p.severity === Severity.Error)
   if (errors.length > 0) {
-    throw new BatchError(BatchErrorCode.Check, `${what} has ${errors.length} problem${errors.length === 1 ? '' : 's'}:\n${formatProblems(errors)}`)
+    throw new BatchError(
+      BatchErrorCode.Check,
+      `${what} has ${errors.length} problem${errors.length === 1 ? '' : 's'}:\n${formatProblems(errors)}`,
+    )
   }
   return input as RegisterJobDefinitionCommandInput
 }

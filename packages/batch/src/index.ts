@@ -1,7 +1,17 @@
 // @maze-sim/batch: the job definition (templates, render, check), submissions, AWS calls, results,
 // and the local runner, for programs that drive AWS Batch without the CLI.
 export { BatchError, BatchErrorCode, isBatchError } from './errors.ts'
-export { render, resolveParams, fillTemplate, readJsonFile, Platform, TEMPLATE_FILES, LOCAL_IMAGES, DEFAULT_COLLECTOR_IMAGE, ecrRegistry } from './template.ts'
+export {
+  render,
+  resolveParams,
+  fillTemplate,
+  readJsonFile,
+  Platform,
+  TEMPLATE_FILES,
+  LOCAL_IMAGES,
+  DEFAULT_COLLECTOR_IMAGE,
+  ecrRegistry,
+} from './template.ts'
 export type { RenderOptions, TemplateParams } from './template.ts'
 export { checkJobDefinition, assertValidJobDefinition, formatProblems, Severity, MAX_CONTAINERS } from './check.ts'
 export type { Problem } from './check.ts'
@@ -12,7 +22,16 @@ export type { SubmitOptions, PlannedJob, EnvOverride } from './submit.ts'
 export { applyEcsOverride, applySubmission } from './overrides.ts'
 export { evaluateOnExit, shouldRetry, matchesPattern, RetryDecision } from './retry.ts'
 export type { AttemptOutcome } from './retry.ts'
-export { createBatchClient, createLogsClient, registerJobDefinition, submitJob, describeJobs, listArrayChildren, fetchResults, RESULT_FILTER_PATTERN } from './aws.ts'
+export {
+  createBatchClient,
+  createLogsClient,
+  registerJobDefinition,
+  submitJob,
+  describeJobs,
+  listArrayChildren,
+  fetchResults,
+  RESULT_FILTER_PATTERN,
+} from './aws.ts'
 export { formatJob, childProgress, watchJobs } from './status.ts'
 export { findResult, resultsFromDirectory, summarizeResults, RESULT_KEYS } from './results.ts'
 export type { ResultRow, RunResult } from './results.ts'

@@ -1,7 +1,14 @@
 // How AWS Batch combines a job definition with a SubmitJob's ecsPropertiesOverride, for the local
 // runner: per container (by name) the command is replaced, environment variables are merged by
 // name (the override wins), resource requirements are merged by type.
-import type { EcsPropertiesOverride, KeyValuePair, RegisterJobDefinitionCommandInput, ResourceRequirement, SubmitJobCommandInput, TaskContainerProperties } from '@aws-sdk/client-batch'
+import type {
+  EcsPropertiesOverride,
+  KeyValuePair,
+  RegisterJobDefinitionCommandInput,
+  ResourceRequirement,
+  SubmitJobCommandInput,
+  TaskContainerProperties,
+} from '@aws-sdk/client-batch'
 import { BatchError, BatchErrorCode } from './errors.ts'
 
 const mergeBy = <T>(base: readonly T[] | undefined, extra: readonly T[] | undefined, key: (item: T) => string | undefined): T[] => {
@@ -15,11 +22,15 @@ const mergeBy = <T>(base: readonly T[] | undefined, extra: readonly T[] | undefi
 }
 
 /** The job definition as a job submitted with `override` runs it (the input is not modified). */
-export function applyEcsOverride(definition: RegisterJobDefinitionCommandInput, override: EcsPropertiesOverride | undefined): RegisterJobDefinitionCommandInput {
+export function applyEcsOverride(
+  definition: RegisterJobDefinitionCommandInput,
+  override: EcsPropertiesOverride | undefined,
+): RegisterJobDefinitionCommandInput {
   const task = definition.ecsProperties?.taskProperties?.[0]
   if (task === undefined) throw new BatchError(BatchErrorCode.Check, 'the job definition has no ecsProperties.taskProperties[0]')
   const overrides = override?.taskProperties ?? []
-  if (overrides.length > 1) throw new BatchError(BatchErrorCode.Usage, 'ecsPropertiesOverride.taskProperties holds more than one task; a job has exactly one')
+  if (overrides.length > 1)
+    throw new BatchError(BatchErrorCode.Usage, 'ecsPropertiesOverride.taskProperties holds more than one task; a job has exactly one')
   const byName = new Map<string, TaskContainerProperties>()
   for (const c of task.containers ?? []) if (c.name !== undefined) byName.set(c.name, c)
   const changed = new Map<string, TaskContainerProperties>()
@@ -44,13 +55,18 @@ export function applyEcsOverride(definition: RegisterJobDefinitionCommandInput, 
   return {
     ...definition,
     ecsProperties: {
-      taskProperties: [{ ...task, containers: (task.containers ?? []).map((c) => (c.name !== undefined ? (changed.get(c.name) ?? c) : c)) }],
+      taskProperties: [
+        { ...task, containers: (task.containers ?? []).map((c) => (c.name !== undefined ? (changed.get(c.name) ?? c) : c)) },
+      ],
     },
   }
 }
 
 /** The definition for a submission: its ecsPropertiesOverride, retry strategy and timeout applied. */
-export function applySubmission(definition: RegisterJobDefinitionCommandInput, submission: SubmitJobCommandInput): RegisterJobDefinitionCommandInput {
+export function applySubmission(
+  definition: RegisterJobDefinitionCommandInput,
+  submission: SubmitJobCommandInput,
+): RegisterJobDefinitionCommandInput {
   if (submission.containerOverrides !== undefined) {
     throw new BatchError(
       BatchErrorCode.Usage,

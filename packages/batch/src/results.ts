@@ -54,7 +54,8 @@ export function resultsFromDirectory(runDir: string, container = 'agent'): Resul
   if (!existsSync(runDir) || !statSync(runDir).isDirectory()) {
     throw new BatchError(BatchErrorCode.Results, `${runDir} is not a directory: pass the run directory run-local printed (…/<job id>)`)
   }
-  if (!existsSync(summary)) throw new BatchError(BatchErrorCode.Results, `${summary} does not exist: is ${runDir} a run-local directory, and did the run finish?`)
+  if (!existsSync(summary))
+    throw new BatchError(BatchErrorCode.Results, `${summary} does not exist: is ${runDir} a run-local directory, and did the run finish?`)
   const rows = readFileSync(summary, 'utf8')
     .split('\n')
     .filter((l) => l.trim() !== '')

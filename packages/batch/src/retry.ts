@@ -26,10 +26,12 @@ export function matchesPattern(pattern: string, value: string | undefined | null
 export function evaluateOnExit(strategy: RetryStrategy | undefined, outcome: AttemptOutcome): RetryDecision {
   for (const rule of strategy?.evaluateOnExit ?? []) {
     const conditions: boolean[] = []
-    if (rule.onExitCode !== undefined) conditions.push(matchesPattern(rule.onExitCode, outcome.exitCode === null ? null : String(outcome.exitCode)))
+    if (rule.onExitCode !== undefined)
+      conditions.push(matchesPattern(rule.onExitCode, outcome.exitCode === null ? null : String(outcome.exitCode)))
     if (rule.onReason !== undefined) conditions.push(matchesPattern(rule.onReason, outcome.reason))
     if (rule.onStatusReason !== undefined) conditions.push(matchesPattern(rule.onStatusReason, outcome.statusReason))
-    if (conditions.every(Boolean)) return (rule.action ?? '').toUpperCase() === RetryDecision.Exit ? RetryDecision.Exit : RetryDecision.Retry
+    if (conditions.every(Boolean))
+      return (rule.action ?? '').toUpperCase() === RetryDecision.Exit ? RetryDecision.Exit : RetryDecision.Retry
   }
   return RetryDecision.Retry
 }

@@ -22,7 +22,9 @@ export function formatJob(job: JobDetail): string {
   const containers = job.ecsProperties?.taskProperties?.[0]?.containers ?? []
   const exited = containers.filter((c) => c.exitCode !== undefined || c.reason !== undefined)
   if (exited.length > 0) {
-    lines.push(`  containers: ${exited.map((c) => `${c.name} ${c.exitCode ?? '-'}${c.reason !== undefined ? ` (${c.reason})` : ''}`).join(', ')}`)
+    lines.push(
+      `  containers: ${exited.map((c) => `${c.name} ${c.exitCode ?? '-'}${c.reason !== undefined ? ` (${c.reason})` : ''}`).join(', ')}`,
+    )
   }
   if ((job.attempts?.length ?? 0) > 1) lines.push(`  attempts: ${job.attempts!.length}`)
   return lines.join('\n')

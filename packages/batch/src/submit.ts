@@ -58,7 +58,8 @@ const JOB_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]*$/
 export function jobNameProblem(name: string): string | null {
   if (name.length === 0) return 'a job name cannot be empty'
   if (name.length > MAX_JOB_NAME_LENGTH) return `a job name has at most ${MAX_JOB_NAME_LENGTH} characters, this one has ${name.length}`
-  if (!JOB_NAME.test(name)) return `a job name holds only letters, numbers, hyphens and underscores, and starts with a letter or number, got ${JSON.stringify(name)}`
+  if (!JOB_NAME.test(name))
+    return `a job name holds only letters, numbers, hyphens and underscores, and starts with a letter or number, got ${JSON.stringify(name)}`
   return null
 }
 
@@ -101,9 +102,13 @@ function validate(options: SubmitOptions): void {
     )
   }
   for (const s of options.strategies) {
-    if (s.trim() === '' || s.includes(',')) throw usageError(`--strategy takes comma-separated strategy names, got an empty or bad name in ${JSON.stringify(options.strategies.join(','))}`)
+    if (s.trim() === '' || s.includes(','))
+      throw usageError(
+        `--strategy takes comma-separated strategy names, got an empty or bad name in ${JSON.stringify(options.strategies.join(','))}`,
+      )
   }
-  if (new Set(options.strategies).size !== options.strategies.length) throw usageError(`--strategy lists a strategy twice: ${options.strategies.join(',')}`)
+  if (new Set(options.strategies).size !== options.strategies.length)
+    throw usageError(`--strategy lists a strategy twice: ${options.strategies.join(',')}`)
   if (options.seed !== undefined && (!Number.isInteger(options.seed) || options.seed < 0 || options.seed > MAX_SEED)) {
     throw usageError(`--seed must be a whole number from 0 to ${MAX_SEED}, got ${options.seed}`)
   }
@@ -117,7 +122,8 @@ function validate(options: SubmitOptions): void {
     ['--width', options.width],
     ['--height', options.height],
   ] as const) {
-    if (v !== undefined && (!Number.isInteger(v) || v < 1 || v > MAX_SIDE)) throw usageError(`${flag} must be a whole number from 1 to ${MAX_SIDE}, got ${v}`)
+    if (v !== undefined && (!Number.isInteger(v) || v < 1 || v > MAX_SIDE))
+      throw usageError(`${flag} must be a whole number from 1 to ${MAX_SIDE}, got ${v}`)
   }
   if (options.maxSteps !== undefined && (!Number.isInteger(options.maxSteps) || options.maxSteps < 1)) {
     throw usageError(`--max-steps must be a positive whole number, got ${options.maxSteps}`)
@@ -128,7 +134,9 @@ function validate(options: SubmitOptions): void {
   }
   for (const e of options.env ?? []) {
     if (options.containerNames !== undefined && !options.containerNames.includes(e.container)) {
-      throw usageError(`--env ${e.container}:${e.name}=...: the job definition has no container "${e.container}"; its containers are ${options.containerNames.join(', ')}`)
+      throw usageError(
+        `--env ${e.container}:${e.name}=...: the job definition has no container "${e.container}"; its containers are ${options.containerNames.join(', ')}`,
+      )
     }
     if (e.name.toUpperCase().startsWith('AWS_BATCH')) {
       throw usageError(`--env ${e.container}:${e.name}: variables starting with AWS_BATCH are reserved for AWS Batch; rename it`)
@@ -146,14 +154,18 @@ export function planSubmissions(options: SubmitOptions): PlannedJob[] {
   // --job-name with --split-strategies gets a suffix per strategy: the whole name must still be a job name.
   for (const { input } of jobs) {
     const problem = jobNameProblem(input.jobName ?? '')
-    if (problem !== null) throw usageError(`--job-name: ${problem}${options.splitStrategies === true ? ' (with the strategy appended for --split-strategies)' : ''}`)
+    if (problem !== null)
+      throw usageError(
+        `--job-name: ${problem}${options.splitStrategies === true ? ' (with the strategy appended for --split-strategies)' : ''}`,
+      )
   }
   return jobs
 }
 
 function plan(options: SubmitOptions): PlannedJob[] {
   const strategies = options.strategies
-  const groups: (readonly string[])[] = options.splitStrategies === true && strategies.length > 1 ? strategies.map((s) => [s]) : [strategies]
+  const groups: (readonly string[])[] =
+    options.splitStrategies === true && strategies.length > 1 ? strategies.map((s) => [s]) : [strategies]
   const order = options.containerNames ?? [ContainerName.Collector, ContainerName.Model, ContainerName.Agent]
   return groups.map((group) => {
     const size = options.runs * Math.max(1, group.length)
@@ -177,7 +189,12 @@ function plan(options: SubmitOptions): PlannedJob[] {
 
     const containers = env.overrides(order)
     const input: SubmitJobCommandInput = {
-      jobName: options.jobName !== undefined ? (groups.length > 1 ? `${options.jobName}-${group[0]!.replace(NAME_PART, '_')}` : options.jobName) : jobNameFor(group, options.seed, size),
+      jobName:
+        options.jobName !== undefined
+          ? groups.length > 1
+            ? `${options.jobName}-${group[0]!.replace(NAME_PART, '_')}`
+            : options.jobName
+          : jobNameFor(group, options.seed, size),
       jobQueue: options.queue,
       jobDefinition: options.jobDefinition,
       ...(size > 1 ? { arrayProperties: { size } } : {}),
@@ -209,10 +226,14 @@ export function formatPlan(jobs: readonly PlannedJob[], max = 6): string {
   const lines: string[] = []
   for (const job of jobs) {
     const size = job.input.arrayProperties?.size
-    lines.push(`${job.input.jobName}: ${size === undefined ? 'one run' : `array job of ${size} children`} on queue ${job.input.jobQueue}, definition ${job.input.jobDefinition}`)
+    lines.push(
+      `${job.input.jobName}: ${size === undefined ? 'one run' : `array job of ${size} children`} on queue ${job.input.jobQueue}, definition ${job.input.jobDefinition}`,
+    )
     const shown = job.runs.slice(0, max)
     for (const r of shown) {
-      lines.push(`  ${r.index === null ? 'run' : `child ${r.index}`}: strategy ${r.strategy ?? '(definition default)'}, seed ${r.seed ?? '(random)'}`)
+      lines.push(
+        `  ${r.index === null ? 'run' : `child ${r.index}`}: strategy ${r.strategy ?? '(definition default)'}, seed ${r.seed ?? '(random)'}`,
+      )
     }
     if (job.runs.length > shown.length) {
       const last = job.runs[job.runs.length - 1]!

@@ -83,14 +83,15 @@ export function partitionOf(region: string): { partition: string; dnsSuffix: str
 }
 
 /** The ECR registry of an account in a region: `<account>.dkr.ecr.<region>.amazonaws.com`. */
-export const ecrRegistry = (account: string, region: string): string =>
-  `${account}.dkr.ecr.${region}.${partitionOf(region).dnsSuffix}`
+export const ecrRegistry = (account: string, region: string): string => `${account}.dkr.ecr.${region}.${partitionOf(region).dnsSuffix}`
 
 function readCollectorConfig(path: string | undefined): string {
   const file = path ?? COLLECTOR_CONFIG_FILE
   if (!existsSync(file)) {
     throw templateError(
-      path !== undefined ? `the collector configuration ${path} does not exist (--collector-config)` : `the collector configuration ${file} does not exist; pass --collector-config <file>`,
+      path !== undefined
+        ? `the collector configuration ${path} does not exist (--collector-config)`
+        : `the collector configuration ${file} does not exist; pass --collector-config <file>`,
     )
   }
   try {
@@ -113,7 +114,8 @@ export function resolveParams(options: RenderOptions): TemplateParams {
   if (account === undefined) problems.push('the AWS account id is missing: pass --account <12 digits> or set AWS_ACCOUNT_ID')
   else if (!/^\d{12}$/.test(account)) problems.push(`--account must be a 12-digit AWS account id, got ${JSON.stringify(account)}`)
   if (region === undefined) problems.push('the AWS region is missing: pass --region, set AWS_REGION, or set a region in your AWS profile')
-  else if (!/^[a-z]{2}(-[a-z]+)+-\d$/.test(region)) problems.push(`--region must be an AWS region such as us-east-1, got ${JSON.stringify(region)}`)
+  else if (!/^[a-z]{2}(-[a-z]+)+-\d$/.test(region))
+    problems.push(`--region must be an AWS region such as us-east-1, got ${JSON.stringify(region)}`)
   if (problems.length > 0 || account === undefined || region === undefined) throw templateError(problems.join('; '))
 
   const tag = options.imageTag ?? 'latest'
@@ -161,7 +163,8 @@ export function jsonDepth(text: string, limit = Number.POSITIVE_INFINITY): numbe
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i)
     if (inString) {
-      if (c === 0x5c) i++ // a backslash escapes the next character
+      if (c === 0x5c)
+        i++ // a backslash escapes the next character
       else if (c === 0x22) inString = false
     } else if (c === 0x22) inString = true
     else if (c === 0x5b || c === 0x7b) {

@@ -41,7 +41,18 @@ async function cli(...argv: string[]): Promise<{ code: number; stdout: string; s
 
 const aws = ['--region', 'eu-west-1']
 const result = (strategy: string, seed: number, steps: number) =>
-  JSON.stringify({ strategy, width: 80, height: 20, seed, solved: true, steps, keyStep: 10, requests: steps + 5, elapsedMs: 300, optimalSteps: 700 })
+  JSON.stringify({
+    strategy,
+    width: 80,
+    height: 20,
+    seed,
+    solved: true,
+    steps,
+    keyStep: 10,
+    requests: steps + 5,
+    elapsedMs: 300,
+    optimalSteps: 700,
+  })
 
 describe('register', () => {
   test('sends the rendered, checked definition and prints the ARN', async () => {
@@ -55,11 +66,16 @@ describe('register', () => {
   })
 
   test('an AWS error becomes BATCH_ERR_AWS with a hint, exit 3', async () => {
-    const denied = Object.assign(new Error('User: arn:aws:iam::123456789012:user/x is not authorized to perform: batch:RegisterJobDefinition'), { name: 'AccessDeniedException' })
+    const denied = Object.assign(
+      new Error('User: arn:aws:iam::123456789012:user/x is not authorized to perform: batch:RegisterJobDefinition'),
+      { name: 'AccessDeniedException' },
+    )
     batch.on(RegisterJobDefinitionCommand).rejects(denied)
     const run = await cli('register', '--account', '123456789012', ...aws)
     expect(run.code).toBe(3)
-    expect(run.stderr).toMatch(/^maze-batch: BATCH_ERR_AWS: RegisterJobDefinition maze-sim failed: AccessDeniedException: User: .* not authorized .* The caller lacks an IAM permission \(see batch\/README.md, "IAM"\)\.\n$/)
+    expect(run.stderr).toMatch(
+      /^maze-batch: BATCH_ERR_AWS: RegisterJobDefinition maze-sim failed: AccessDeniedException: User: .* not authorized .* The caller lacks an IAM permission \(see batch\/README.md, "IAM"\)\.\n$/,
+    )
   })
 
   test('a broken definition is never sent', async () => {
@@ -73,7 +89,20 @@ describe('register', () => {
 describe('submit', () => {
   test('an array job sweeping strategies: one SubmitJob, overrides per container, never containerOverrides', async () => {
     batch.on(SubmitJobCommand).resolves({ jobName: 'maze-sim-astar-random-dfs-seed100-x6', jobId: 'job-1' })
-    const run = await cli('submit', '--queue', 'maze-queue', '--strategy', 'astar,random-dfs', '--runs', '3', '--seed', '100', '--width', '40', ...aws)
+    const run = await cli(
+      'submit',
+      '--queue',
+      'maze-queue',
+      '--strategy',
+      'astar,random-dfs',
+      '--runs',
+      '3',
+      '--seed',
+      '100',
+      '--width',
+      '40',
+      ...aws,
+    )
     expect(run.code).toBe(0)
     expect(run.stdout).toBe('job-1\n')
     expect(run.stderr).toMatch(/child 5: strategy random-dfs, seed 102/)
@@ -108,7 +137,19 @@ describe('submit', () => {
 
   test('per-strategy array jobs (--split-strategies): one SubmitJob per strategy with its AGENT_STRATEGY override', async () => {
     batch.on(SubmitJobCommand).callsFake((input: SubmitJobCommandInput) => ({ jobName: input.jobName, jobId: `id-${input.jobName}` }))
-    const run = await cli('submit', '--queue', 'q', '--job-definition', 'maze-sim:4', '--strategy', 'astar,random-dfs,wall-follower', '--runs', '10', '--split-strategies', ...aws)
+    const run = await cli(
+      'submit',
+      '--queue',
+      'q',
+      '--job-definition',
+      'maze-sim:4',
+      '--strategy',
+      'astar,random-dfs,wall-follower',
+      '--runs',
+      '10',
+      '--split-strategies',
+      ...aws,
+    )
     expect(run.code).toBe(0)
     expect(run.stdout).toBe(['astar', 'random-dfs', 'wall-follower'].map((s) => `id-maze-sim-${s}-seed1-x10\n`).join(''))
     const inputs = batch.commandCalls(SubmitJobCommand).map((c) => c.args[0].input)
@@ -148,7 +189,11 @@ describe('submit', () => {
   })
 
   test('without a queue: BATCH_ERR_USAGE, exit 2', async () => {
-    expect(await cli('submit')).toEqual({ code: 2, stdout: '', stderr: 'maze-batch: BATCH_ERR_USAGE: --queue is required (or set MAZE_BATCH_QUEUE): the job queue to submit to\n' })
+    expect(await cli('submit')).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: 'maze-batch: BATCH_ERR_USAGE: --queue is required (or set MAZE_BATCH_QUEUE): the job queue to submit to\n',
+    })
   })
 })
 
@@ -166,7 +211,11 @@ describe('status and watch', () => {
   test("status: the children's counts by state", async () => {
     batch.on(DescribeJobsCommand, { jobs: ['arr-1'] }).resolves({ jobs: [parent({ SUCCEEDED: 1, FAILED: 1, RUNNING: 2 })] })
     const run = await cli('status', 'arr-1', ...aws)
-    expect(run).toEqual({ code: 0, stdout: 'maze-sim-sweep arr-1: RUNNING\n  children: RUNNING 2, SUCCEEDED 1, FAILED 1 (2/4 done)\n', stderr: '' })
+    expect(run).toEqual({
+      code: 0,
+      stdout: 'maze-sim-sweep arr-1: RUNNING\n  children: RUNNING 2, SUCCEEDED 1, FAILED 1 (2/4 done)\n',
+      stderr: '',
+    })
   })
 
   test('status: an unknown job id is BATCH_ERR_JOB_NOT_FOUND, exit 3', async () => {
@@ -235,21 +284,29 @@ describe('results', () => {
     batch
       .on(ListJobsCommand, { arrayJobId: 'arr-1', jobStatus: 'SUCCEEDED', nextToken: 'page-2' })
       .resolves({ jobSummaryList: [{ jobId: 'arr-1:3', jobName: 'maze-sim-sweep', arrayProperties: { index: 3 } }] })
-    batch.on(ListJobsCommand, { arrayJobId: 'arr-1', jobStatus: 'FAILED' }).resolves({ jobSummaryList: [{ jobId: 'arr-1:1', jobName: 'maze-sim-sweep', arrayProperties: { index: 1 } }] })
+    batch
+      .on(ListJobsCommand, { arrayJobId: 'arr-1', jobStatus: 'FAILED' })
+      .resolves({ jobSummaryList: [{ jobId: 'arr-1:1', jobName: 'maze-sim-sweep', arrayProperties: { index: 1 } }] })
     batch.on(DescribeJobsCommand, { jobs: ['arr-1:0', 'arr-1:1', 'arr-1:2', 'arr-1:3'] }).resolves({
       jobs: [child(0, 'SUCCEEDED', 0, 't0'), child(1, 'FAILED', 3, 't1'), child(2, 'SUCCEEDED', 0, 't2'), child(3, 'SUCCEEDED', 0, 't3')],
     })
-    logs.on(FilterLogEventsCommand).resolvesOnce({
-      events: [
-        { logStreamName: 'maze-sim/agent/t0', timestamp: 5, message: result('astar', 100, 900) },
-        { logStreamName: 'maze-sim/agent/t2', timestamp: 6, message: result('astar', 101, 950) },
-      ],
-      nextToken: 'more',
-    }).resolves({ events: [{ logStreamName: 'maze-sim/agent/t3', timestamp: 7, message: result('random-dfs', 101, 2000) }] })
+    logs
+      .on(FilterLogEventsCommand)
+      .resolvesOnce({
+        events: [
+          { logStreamName: 'maze-sim/agent/t0', timestamp: 5, message: result('astar', 100, 900) },
+          { logStreamName: 'maze-sim/agent/t2', timestamp: 6, message: result('astar', 101, 950) },
+        ],
+        nextToken: 'more',
+      })
+      .resolves({ events: [{ logStreamName: 'maze-sim/agent/t3', timestamp: 7, message: result('random-dfs', 101, 2000) }] })
 
     const run = await cli('results', 'arr-1', ...aws)
     expect(run.code).toBe(0)
-    const rows = run.stdout.trim().split('\n').map((l) => JSON.parse(l) as { arrayIndex: number; status: string; exitCode: number; result: { steps: number } | null })
+    const rows = run.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { arrayIndex: number; status: string; exitCode: number; result: { steps: number } | null })
     expect(rows.map((r) => [r.arrayIndex, r.status, r.exitCode, r.result?.steps ?? null])).toEqual([
       [0, 'SUCCEEDED', 0, 900],
       [1, 'FAILED', 3, null],
@@ -290,9 +347,17 @@ describe('results', () => {
   test('a single job: its own result', async () => {
     const single = { ...child(0, 'SUCCEEDED', 0, 's'), jobId: 'one', arrayProperties: undefined }
     batch.on(DescribeJobsCommand, { jobs: ['one'] }).resolves({ jobs: [single] })
-    logs.on(FilterLogEventsCommand).resolves({ events: [{ logStreamName: 'maze-sim/agent/s', timestamp: 1, message: result('astar', 42, 201) }] })
+    logs
+      .on(FilterLogEventsCommand)
+      .resolves({ events: [{ logStreamName: 'maze-sim/agent/s', timestamp: 1, message: result('astar', 42, 201) }] })
     const run = await cli('results', 'one', ...aws)
-    expect(JSON.parse(run.stdout)).toMatchObject({ jobId: 'one', arrayIndex: null, status: 'SUCCEEDED', exitCode: 0, result: { strategy: 'astar', seed: 42, steps: 201 } })
+    expect(JSON.parse(run.stdout)).toMatchObject({
+      jobId: 'one',
+      arrayIndex: null,
+      status: 'SUCCEEDED',
+      exitCode: 0,
+      result: { strategy: 'astar', seed: 42, steps: 201 },
+    })
     expect(batch.commandCalls(ListJobsCommand)).toHaveLength(0)
   })
 })

@@ -20,7 +20,10 @@ const cleanEnv = Object.fromEntries(Object.entries(process.env).filter(([k]) => 
 
 /** main.ts as a process, asynchronously (the test's own server must keep accepting meanwhile); killed if the test ends first. */
 const children = new Set<ReturnType<typeof spawn>>()
-function runProcess(args: readonly string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function runProcess(
+  args: readonly string[],
+  env: Record<string, string>,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [main, ...args], {
       env: { ...cleanEnv, AWS_CONFIG_FILE: '/nonexistent', AWS_SHARED_CREDENTIALS_FILE: '/nonexistent', ...env },
@@ -86,7 +89,9 @@ describe('an AWS endpoint that accepts the connection and never answers', { time
     const before = connections
     const run = await runProcess(['status', 'job-1'], awsEnv())
     expect(run.stdout).toBe('')
-    expect(run.stderr).toMatch(/^maze-batch: BATCH_ERR_AWS: DescribeJobs failed: TimeoutError: .*200 ms.* No answer from AWS after 2 attempts: check the network, the region and any AWS_ENDPOINT_URL\* setting, or allow more with --request-timeout-ms \/ --max-attempts\.\n$/)
+    expect(run.stderr).toMatch(
+      /^maze-batch: BATCH_ERR_AWS: DescribeJobs failed: TimeoutError: .*200 ms.* No answer from AWS after 2 attempts: check the network, the region and any AWS_ENDPOINT_URL\* setting, or allow more with --request-timeout-ms \/ --max-attempts\.\n$/,
+    )
     expect(run.code).toBe(3)
     expect(connections - before).toBeGreaterThanOrEqual(1)
   })
@@ -95,14 +100,20 @@ describe('an AWS endpoint that accepts the connection and never answers', { time
     const { MAZE_BATCH_REQUEST_TIMEOUT_MS: _t, MAZE_BATCH_MAX_ATTEMPTS: _a, ...env } = awsEnv()
     const run = await runProcess(['submit', '--queue', 'q', '--request-timeout-ms', '200', '--max-attempts', '1'], env)
     expect(run.stdout).toBe('')
-    expect(run.stderr).toMatch(/\nmaze-batch: BATCH_ERR_AWS: SubmitJob maze-sim-default failed: TimeoutError: .* No answer from AWS after 1 attempt: /)
+    expect(run.stderr).toMatch(
+      /\nmaze-batch: BATCH_ERR_AWS: SubmitJob maze-sim-default failed: TimeoutError: .* No answer from AWS after 1 attempt: /,
+    )
     expect(run.code).toBe(3)
   })
 
   test('every client gets the bound: a request timeout and a number of attempts', async () => {
     expect(clientConfig()).toMatchObject({
       maxAttempts: DEFAULT_MAX_ATTEMPTS,
-      requestHandler: { requestTimeout: DEFAULT_REQUEST_TIMEOUT_MS, socketTimeout: DEFAULT_REQUEST_TIMEOUT_MS, throwOnRequestTimeout: true },
+      requestHandler: {
+        requestTimeout: DEFAULT_REQUEST_TIMEOUT_MS,
+        socketTimeout: DEFAULT_REQUEST_TIMEOUT_MS,
+        throwOnRequestTimeout: true,
+      },
     })
     const logs = createLogsClient({ region: 'eu-west-1', maxAttempts: 2, requestTimeoutMs: 500 })
     try {
@@ -113,10 +124,17 @@ describe('an AWS endpoint that accepts the connection and never answers', { time
   })
 
   test('a bad bound is a usage error naming the flag or the variable', async () => {
-    expect(await cli('status', 'j', '--request-timeout-ms', '0')).toMatchObject({ code: 2, stderr: 'maze-batch: BATCH_ERR_USAGE: --request-timeout-ms="0" is not allowed: expected a time in milliseconds, an integer from 1 to 600000\n' })
+    expect(await cli('status', 'j', '--request-timeout-ms', '0')).toMatchObject({
+      code: 2,
+      stderr:
+        'maze-batch: BATCH_ERR_USAGE: --request-timeout-ms="0" is not allowed: expected a time in milliseconds, an integer from 1 to 600000\n',
+    })
     let stderr = ''
     const code = await runCli(['status', 'j'], { stdout: () => {}, stderr: (t) => (stderr += t), env: { MAZE_BATCH_MAX_ATTEMPTS: '100' } })
-    expect({ code, stderr }).toEqual({ code: 2, stderr: 'maze-batch: BATCH_ERR_USAGE: MAZE_BATCH_MAX_ATTEMPTS="100" is not allowed: expected an integer from 1 to 10\n' })
+    expect({ code, stderr }).toEqual({
+      code: 2,
+      stderr: 'maze-batch: BATCH_ERR_USAGE: MAZE_BATCH_MAX_ATTEMPTS="100" is not allowed: expected an integer from 1 to 10\n',
+    })
   })
 })
 
@@ -129,7 +147,11 @@ describe('check on a JSON file nested 100,000 deep', { timeout: 30_000 }, () => 
     const file = join(dir, 'deep.json')
     writeFileSync(file, `{"jobDefinitionName":"x","parameters":${'['.repeat(depth)}${']'.repeat(depth)}}`)
     const run = await runProcess(['check', file], {})
-    expect(run).toEqual({ code: 2, stdout: '', stderr: `maze-batch: BATCH_ERR_TEMPLATE: ${file} nests arrays and objects more than ${MAX_JSON_DEPTH} levels deep; a job definition needs about 8\n` })
+    expect(run).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: `maze-batch: BATCH_ERR_TEMPLATE: ${file} nests arrays and objects more than ${MAX_JSON_DEPTH} levels deep; a job definition needs about 8\n`,
+    })
   })
 
   test('objects, and arrays at the top: the same', async () => {
@@ -139,8 +161,14 @@ describe('check on a JSON file nested 100,000 deep', { timeout: 30_000 }, () => 
     ] as const) {
       const file = join(dir, name)
       writeFileSync(file, text)
-      expect(await cli('check', file)).toMatchObject({ code: 2, stderr: expect.stringMatching(/^maze-batch: BATCH_ERR_TEMPLATE: .* nests arrays and objects more than 64 levels deep/) })
-      expect(await cli('register', '--file', file, '--dry-run')).toMatchObject({ code: 2, stderr: expect.stringMatching(/BATCH_ERR_TEMPLATE/) })
+      expect(await cli('check', file)).toMatchObject({
+        code: 2,
+        stderr: expect.stringMatching(/^maze-batch: BATCH_ERR_TEMPLATE: .* nests arrays and objects more than 64 levels deep/),
+      })
+      expect(await cli('register', '--file', file, '--dry-run')).toMatchObject({
+        code: 2,
+        stderr: expect.stringMatching(/BATCH_ERR_TEMPLATE/),
+      })
     }
   })
 
@@ -162,10 +190,14 @@ describe('submit --dry-run refuses what would fail later', () => {
   const submit = (...args: string[]) => cli('submit', '--queue', 'q', '--dry-run', ...args)
 
   test('sizes by the model rule: over the limit, under the minimum area', async () => {
-    expect(await submit('--width', '100001', '--height', '1')).toMatchObject({ code: 2, stderr: 'maze-batch: BATCH_ERR_USAGE: --width="100001" is not allowed: expected an integer from 1 to 100000\n' })
+    expect(await submit('--width', '100001', '--height', '1')).toMatchObject({
+      code: 2,
+      stderr: 'maze-batch: BATCH_ERR_USAGE: --width="100001" is not allowed: expected an integer from 1 to 100000\n',
+    })
     expect(await submit('--width', '100000', '--height', '1001')).toMatchObject({
       code: 2,
-      stderr: 'maze-batch: BATCH_ERR_USAGE: --width 100000 --height 1001: width x height must be at most 100,000,000 cells, got 100000 x 1001\n',
+      stderr:
+        'maze-batch: BATCH_ERR_USAGE: --width 100000 --height 1001: width x height must be at most 100,000,000 cells, got 100000 x 1001\n',
     })
     for (const [w, h] of [
       ['1', '1'],
@@ -183,18 +215,27 @@ describe('submit --dry-run refuses what would fail later', () => {
   test('--env for a container the job definition does not have', async () => {
     expect(await submit('--env', 'modle:MAZE_SEED=1')).toMatchObject({
       code: 2,
-      stderr: 'maze-batch: BATCH_ERR_USAGE: --env modle:MAZE_SEED=...: the job definition has no container "modle"; its containers are collector, model, agent\n',
+      stderr:
+        'maze-batch: BATCH_ERR_USAGE: --env modle:MAZE_SEED=...: the job definition has no container "modle"; its containers are collector, model, agent\n',
     })
-    expect(await submit('--env', 'modle:X=1', '--job-definition', 'arn:aws:batch:eu-west-1:123456789012:job-definition/maze-sim-fargate:3')).toMatchObject({ code: 2 })
+    expect(
+      await submit('--env', 'modle:X=1', '--job-definition', 'arn:aws:batch:eu-west-1:123456789012:job-definition/maze-sim-fargate:3'),
+    ).toMatchObject({ code: 2 })
     // Another definition: its containers are not known offline (Batch refuses an unknown one at SubmitJob).
     expect(await submit('--env', 'sidecar:X=1', '--job-definition', 'team-job:2')).toMatchObject({ code: 0 })
   })
 
   test('job names Batch refuses: longer than 128, other characters, not starting with a letter or number', async () => {
     expect(await submit('--job-name', 'a'.repeat(128))).toMatchObject({ code: 0 })
-    expect(await submit('--job-name', 'a'.repeat(129))).toMatchObject({ code: 2, stderr: 'maze-batch: BATCH_ERR_USAGE: --job-name: a job name has at most 128 characters, this one has 129\n' })
+    expect(await submit('--job-name', 'a'.repeat(129))).toMatchObject({
+      code: 2,
+      stderr: 'maze-batch: BATCH_ERR_USAGE: --job-name: a job name has at most 128 characters, this one has 129\n',
+    })
     for (const name of ['my job', '_job', 'job.1', 'jöb']) {
-      expect(await submit('--job-name', name)).toMatchObject({ code: 2, stderr: expect.stringContaining('--job-name: a job name holds only letters, numbers, hyphens and underscores') })
+      expect(await submit('--job-name', name)).toMatchObject({
+        code: 2,
+        stderr: expect.stringContaining('--job-name: a job name holds only letters, numbers, hyphens and underscores'),
+      })
     }
     // With --split-strategies each job gets the strategy appended: the whole name counts.
     expect(await submit('--job-name', 'a'.repeat(125), '--strategy', 'astar,random-dfs', '--split-strategies')).toMatchObject({
@@ -204,10 +245,24 @@ describe('submit --dry-run refuses what would fail later', () => {
   })
 
   test('negative numbers get the flag\'s own message, not "argument is ambiguous"', async () => {
-    expect(await submit('--runs', '-1')).toMatchObject({ code: 2, stderr: 'maze-batch: BATCH_ERR_USAGE: --runs="-1" is not allowed: expected an integer from 1 to 10000\n' })
-    expect(await submit('--seed', '-5')).toMatchObject({ code: 2, stderr: 'maze-batch: BATCH_ERR_USAGE: --seed="-5" is not allowed: expected an integer from 0 to 4294967295\n' })
-    expect(await cli('watch', 'j', '--interval', '-3')).toMatchObject({ code: 2, stderr: 'maze-batch: BATCH_ERR_USAGE: --interval="-3" is not allowed: expected an integer from 1 to 3600\n' })
+    expect(await submit('--runs', '-1')).toMatchObject({
+      code: 2,
+      stderr: 'maze-batch: BATCH_ERR_USAGE: --runs="-1" is not allowed: expected an integer from 1 to 10000\n',
+    })
+    expect(await submit('--seed', '-5')).toMatchObject({
+      code: 2,
+      stderr: 'maze-batch: BATCH_ERR_USAGE: --seed="-5" is not allowed: expected an integer from 0 to 4294967295\n',
+    })
+    expect(await cli('watch', 'j', '--interval', '-3')).toMatchObject({
+      code: 2,
+      stderr: 'maze-batch: BATCH_ERR_USAGE: --interval="-3" is not allowed: expected an integer from 1 to 3600\n',
+    })
     // A value that is not a number still gets parseArgs' advice, on one line.
-    expect(await submit('--job-name', '-x')).toMatchObject({ code: 2, stderr: expect.stringMatching(/^maze-batch: BATCH_ERR_USAGE: Option '--job-name' argument is ambiguous\. .*'--job-name=-XYZ'; see maze-batch submit --help\n$/) })
+    expect(await submit('--job-name', '-x')).toMatchObject({
+      code: 2,
+      stderr: expect.stringMatching(
+        /^maze-batch: BATCH_ERR_USAGE: Option '--job-name' argument is ambiguous\. .*'--job-name=-XYZ'; see maze-batch submit --help\n$/,
+      ),
+    })
   })
 })

@@ -9,8 +9,10 @@ type Container = TaskContainerProperties & Record<string, unknown>
 type Mutable = RegisterJobDefinitionCommandInput
 
 /** A fresh rendered definition to break. */
-const definition = (platform: 'ec2' | 'fargate' = Platform.Ec2): Mutable => structuredClone(render({ platform, account: '123456789012', region: 'us-east-1' }))
-const task = (d: Mutable): EcsTaskProperties & Record<string, unknown> => d.ecsProperties!.taskProperties![0]! as EcsTaskProperties & Record<string, unknown>
+const definition = (platform: 'ec2' | 'fargate' = Platform.Ec2): Mutable =>
+  structuredClone(render({ platform, account: '123456789012', region: 'us-east-1' }))
+const task = (d: Mutable): EcsTaskProperties & Record<string, unknown> =>
+  d.ecsProperties!.taskProperties![0]! as EcsTaskProperties & Record<string, unknown>
 const containers = (d: Mutable): Container[] => task(d).containers as Container[]
 const container = (d: Mutable, name: string): Container => containers(d).find((c) => c.name === name)!
 const errors = (d: unknown): Problem[] => checkJobDefinition(d).filter((p) => p.severity === 'error')
@@ -42,7 +44,8 @@ describe('check rejects what Batch rejects, saying what to fix', () => {
     expect(errors(d)).toEqual([
       expect.objectContaining({
         rule: 'depends-on-unknown',
-        message: '"agent" depends on "modle", which is not a container of this job (did you mean "model"?); the containers are "collector", "model", "agent"',
+        message:
+          '"agent" depends on "modle", which is not a container of this job (did you mean "model"?); the containers are "collector", "model", "agent"',
       }),
     ])
   })
@@ -100,7 +103,12 @@ describe('check rejects what Batch rejects, saying what to fix', () => {
     agent.dependOn = agent.dependsOn
     delete agent.dependsOn
     expect(errors(d)).toEqual([
-      expect.objectContaining({ rule: 'unknown-field', message: expect.stringMatching(/^A Batch container \(TaskContainerProperties\) has no field "dependOn" \(did you mean "dependsOn"\?\)/) }),
+      expect.objectContaining({
+        rule: 'unknown-field',
+        message: expect.stringMatching(
+          /^A Batch container \(TaskContainerProperties\) has no field "dependOn" \(did you mean "dependsOn"\?\)/,
+        ),
+      }),
     ])
   })
 
@@ -117,7 +125,11 @@ describe('check rejects what Batch rejects, saying what to fix', () => {
     const d = definition()
     delete container(d, 'agent').image
     container(d, 'model').image = '{{MODEL_IMAGE}}'
-    expect(errors(d).map((p) => p.rule).sort()).toEqual(['image-missing', 'placeholder'])
+    expect(
+      errors(d)
+        .map((p) => p.rule)
+        .sort(),
+    ).toEqual(['image-missing', 'placeholder'])
     expect(errors(d).find((p) => p.rule === 'placeholder')!.message).toMatch(/\{\{MODEL_IMAGE\}\} was not filled in: render the template/)
   })
 
@@ -126,7 +138,9 @@ describe('check rejects what Batch rejects, saying what to fix', () => {
     const extra = Array.from({ length: 8 }, (_, i) => ({ name: `side-${i}`, image: 'busybox', essential: false }))
     containers(d).push(...extra)
     expect(rules(d)).toEqual(['container-count'])
-    expect(errors(d)[0]!.message).toBe('a job can run at most 10 containers, this one has 11: merge some, or split the work into dependent jobs')
+    expect(errors(d)[0]!.message).toBe(
+      'a job can run at most 10 containers, this one has 11: merge some, or split the work into dependent jobs',
+    )
 
     const e = definition()
     for (const c of containers(e)) c.essential = false
@@ -139,7 +153,14 @@ describe('check rejects what Batch rejects, saying what to fix', () => {
 
   test('retry patterns and attempts; the timeout', () => {
     const d = definition()
-    d.retryStrategy = { attempts: 11, evaluateOnExit: [{ onStatusReason: 'Host*EC2', action: 'RETRY' }, { onExitCode: '1x', action: 'RETRY' }, { onReason: 'x', action: 'AGAIN' as 'RETRY' }] }
+    d.retryStrategy = {
+      attempts: 11,
+      evaluateOnExit: [
+        { onStatusReason: 'Host*EC2', action: 'RETRY' },
+        { onExitCode: '1x', action: 'RETRY' },
+        { onReason: 'x', action: 'AGAIN' as 'RETRY' },
+      ],
+    }
     d.timeout = { attemptDurationSeconds: 30 }
     expect(rules(d)).toEqual(['retry-attempts', 'retry-pattern', 'retry-pattern', 'retry-action', 'timeout'])
   })
@@ -151,13 +172,18 @@ describe('check rejects what Batch rejects, saying what to fix', () => {
       { type: 'MEMORY', value: '1024' },
     ]
     expect(errors(d)).toEqual([
-      expect.objectContaining({ rule: 'fargate-resources', message: "on Fargate the containers' VCPU must add up to one of 0.25, 0.5, 1, 2, 4, 8, 16, 32; they add up to 1.5" }),
+      expect.objectContaining({
+        rule: 'fargate-resources',
+        message: "on Fargate the containers' VCPU must add up to one of 0.25, 0.5, 1, 2, 4, 8, 16, 32; they add up to 1.5",
+      }),
     ])
     container(d, 'model').resourceRequirements = [
       { type: 'VCPU', value: '0.5' },
       { type: 'MEMORY', value: '8192' },
     ]
-    expect(errors(d)[0]!.message).toBe("on Fargate, 1 vCPU allows 2048, 3072, 4096, 5120, 6144, 7168, 8192 MiB of memory; the containers' MEMORY adds up to 9216")
+    expect(errors(d)[0]!.message).toBe(
+      "on Fargate, 1 vCPU allows 2048, 3072, 4096, 5120, 6144, 7168, 8192 MiB of memory; the containers' MEMORY adds up to 9216",
+    )
     delete task(d).executionRoleArn
     expect(rules(d)).toContain('fargate-execution-role')
 
@@ -175,8 +201,17 @@ describe('check rejects what Batch rejects, saying what to fix', () => {
     const d = definition()
     container(d, 'agent').dependsOn = [{ containerName: 'nope', condition: 'HEALTHY' }]
     container(d, 'model').portMappings = []
-    expect(() => assertValidJobDefinition(d)).toThrow(expect.objectContaining({ code: BatchErrorCode.Check, message: expect.stringMatching(/^the job definition has 2 problems:\nerror {3}\[port-mappings\].*\nerror {3}\[depends-on-healthy\]/) }))
-    expect(formatProblems(errors(d))).toMatch(/^error {3}\[port-mappings\] ecsProperties\.taskProperties\[0\]\.containers\[1\]\(model\)\.portMappings: /)
+    expect(() => assertValidJobDefinition(d)).toThrow(
+      expect.objectContaining({
+        code: BatchErrorCode.Check,
+        message: expect.stringMatching(
+          /^the job definition has 2 problems:\nerror {3}\[port-mappings\].*\nerror {3}\[depends-on-healthy\]/,
+        ),
+      }),
+    )
+    expect(formatProblems(errors(d))).toMatch(
+      /^error {3}\[port-mappings\] ecsProperties\.taskProperties\[0\]\.containers\[1\]\(model\)\.portMappings: /,
+    )
   })
 
   test('didYouMean only suggests close names', () => {

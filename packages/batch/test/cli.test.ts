@@ -53,19 +53,33 @@ describe('maze-batch', { timeout: 30_000 }, () => {
     expect(run('check')).toMatchObject({ code: 0, stderr: 'the rendered template: ok\n' })
     const out = run('check', broken)
     expect(out.code).toBe(1)
-    expect(out.stdout.trim().split('\n').map((l) => /^error {3}\[([a-z-]+)\]/.exec(l)?.[1])).toEqual(['health-check', 'depends-on-healthy', 'depends-on-unknown', 'depends-on-essential'])
+    expect(
+      out.stdout
+        .trim()
+        .split('\n')
+        .map((l) => /^error {3}\[([a-z-]+)\]/.exec(l)?.[1]),
+    ).toEqual(['health-check', 'depends-on-healthy', 'depends-on-unknown', 'depends-on-essential'])
     expect(out.stderr).toMatch(/broken-job-definition\.json: 4 errors\n$/)
     const asJson = JSON.parse(run('check', broken, '--json').stdout) as { rule: string }[]
     expect(asJson).toHaveLength(4)
   })
 
   test('bad flags and values: BATCH_ERR_USAGE, exit 2', () => {
-    expect(run('submit', '--queue', 'q', '--runs', 'many')).toMatchObject({ code: 2, stderr: 'maze-batch: BATCH_ERR_USAGE: --runs="many" is not allowed: expected an integer from 1 to 10000\n' })
-    expect(run('render', '--colour')).toMatchObject({ code: 2, stderr: expect.stringMatching(/^maze-batch: BATCH_ERR_USAGE: Unknown option '--colour'; see maze-batch render --help\n$/) })
+    expect(run('submit', '--queue', 'q', '--runs', 'many')).toMatchObject({
+      code: 2,
+      stderr: 'maze-batch: BATCH_ERR_USAGE: --runs="many" is not allowed: expected an integer from 1 to 10000\n',
+    })
+    expect(run('render', '--colour')).toMatchObject({
+      code: 2,
+      stderr: expect.stringMatching(/^maze-batch: BATCH_ERR_USAGE: Unknown option '--colour'; see maze-batch render --help\n$/),
+    })
     expect(run('launch').stderr).toMatch(/unknown command "launch"/)
   })
 
   test('results --dir of a directory that is not a run: BATCH_ERR_RESULTS, exit 3', () => {
-    expect(run('results', '--dir', '/nonexistent')).toMatchObject({ code: 3, stderr: expect.stringMatching(/^maze-batch: BATCH_ERR_RESULTS: \/nonexistent is not a directory/) })
+    expect(run('results', '--dir', '/nonexistent')).toMatchObject({
+      code: 3,
+      stderr: expect.stringMatching(/^maze-batch: BATCH_ERR_RESULTS: \/nonexistent is not a directory/),
+    })
   })
 })

@@ -33,16 +33,23 @@ const passThrough = (s: ComposeService): string[] => {
 }
 const dependsOn = (s: ComposeService): Record<string, string> => {
   const d = s.depends_on ?? {}
-  return Array.isArray(d) ? Object.fromEntries(d.map((n) => [n, 'service_started'])) : Object.fromEntries(Object.entries(d).map(([n, v]) => [n, v.condition ?? 'service_started']))
+  return Array.isArray(d)
+    ? Object.fromEntries(d.map((n) => [n, 'service_started']))
+    : Object.fromEntries(Object.entries(d).map(([n, v]) => [n, v.condition ?? 'service_started']))
 }
 
-const batchContainers = (d: RegisterJobDefinitionCommandInput): TaskContainerProperties[] => d.ecsProperties!.taskProperties![0]!.containers!
+const batchContainers = (d: RegisterJobDefinitionCommandInput): TaskContainerProperties[] =>
+  d.ecsProperties!.taskProperties![0]!.containers!
 const local = render({ local: true })
 const onAws = render({ platform: Platform.Ec2, account: '123456789012', region: 'us-east-1' })
 
 describe('docker/compose.yaml and the Batch job definition agree', () => {
   test('the same containers', () => {
-    expect(Object.keys(compose()).sort()).toEqual(batchContainers(local).map((c) => c.name).sort())
+    expect(Object.keys(compose()).sort()).toEqual(
+      batchContainers(local)
+        .map((c) => c.name)
+        .sort(),
+    )
   })
 
   test('the same images: compose tags are the local images, and the ECR repositories have the same names', () => {
@@ -71,13 +78,17 @@ describe('docker/compose.yaml and the Batch job definition agree', () => {
     // Batch's conditions are START, COMPLETE, SUCCESS: compose may use the matching
     // service_started / service_completed_successfully, never service_healthy.
     for (const [name, service] of Object.entries(services)) {
-      for (const condition of Object.values(dependsOn(service))) expect(['service_started', 'service_completed_successfully'], `${name}: ${condition}`).toContain(condition)
+      for (const condition of Object.values(dependsOn(service)))
+        expect(['service_started', 'service_completed_successfully'], `${name}: ${condition}`).toContain(condition)
     }
     // The same order in both: the collector starts first and, as shutdown reverses the
     // dependencies, stops last, so it receives the model's last spans (docker/README.md).
     expect(dependsOn(services.model!)).toMatchObject({ collector: 'service_started' })
     expect(dependsOn(services.agent!)).toMatchObject({ collector: 'service_started' })
-    expect(batchContainers(local).find((c) => c.name === 'model')!.dependsOn).toContainEqual({ containerName: 'collector', condition: 'START' })
+    expect(batchContainers(local).find((c) => c.name === 'model')!.dependsOn).toContainEqual({
+      containerName: 'collector',
+      condition: 'START',
+    })
     expect(batchContainers(local).map((c) => [c.name, c.essential])).toEqual([
       ['collector', false],
       ['model', true],
@@ -89,8 +100,10 @@ describe('docker/compose.yaml and the Batch job definition agree', () => {
     const services = compose()
     const [job] = planSubmissions({ queue: 'q', jobDefinition: 'd', strategies: ['astar'], seed: 1, width: 2, height: 3, runs: 1 })
     const sentTo = new Map<string, string>()
-    for (const c of job!.input.ecsPropertiesOverride!.taskProperties![0]!.containers!) for (const kv of c.environment ?? []) sentTo.set(kv.name!, c.name!)
-    const servicesOf = (variable: string): string[] => Object.entries(services).flatMap(([name, service]) => (passThrough(service).includes(variable) ? [name] : []))
+    for (const c of job!.input.ecsPropertiesOverride!.taskProperties![0]!.containers!)
+      for (const kv of c.environment ?? []) sentTo.set(kv.name!, c.name!)
+    const servicesOf = (variable: string): string[] =>
+      Object.entries(services).flatMap(([name, service]) => (passThrough(service).includes(variable) ? [name] : []))
     for (const variable of ['AGENT_STRATEGY', 'MAZE_SEED', 'MAZE_WIDTH', 'MAZE_HEIGHT']) {
       expect([variable, servicesOf(variable)]).toEqual([variable, [sentTo.get(variable)]])
     }

@@ -5,8 +5,18 @@ import { parseAgentResult as parseResultLine, type AgentFailedResult } from '@ma
 import { findResult, summarizeResults, type ResultRow } from '../src/results.ts'
 
 const failed: AgentFailedResult = {
-  strategy: 'astar', width: null, height: null, seed: null, solved: false, steps: 0, keyStep: null, requests: 1,
-  elapsedMs: 1000, optimalSteps: null, error: 'AGENT_ERR_MODEL_UNREACHABLE', message: 'no model',
+  strategy: 'astar',
+  width: null,
+  height: null,
+  seed: null,
+  solved: false,
+  steps: 0,
+  keyStep: null,
+  requests: 1,
+  elapsedMs: 1000,
+  optimalSteps: null,
+  error: 'AGENT_ERR_MODEL_UNREACHABLE',
+  message: 'no model',
 }
 const configFailed: AgentFailedResult = { ...failed, strategy: null, requests: 0, error: 'AGENT_ERR_CONFIG', message: 'bad' }
 
@@ -22,7 +32,13 @@ describe('failed runs’ result lines', () => {
   })
 
   test('the summary counts them as failed', () => {
-    const row = (result: ResultRow['result'], status: string): ResultRow => ({ jobId: 'j', arrayIndex: null, status, exitCode: status === 'SUCCEEDED' ? 0 : 3, result })
+    const row = (result: ResultRow['result'], status: string): ResultRow => ({
+      jobId: 'j',
+      arrayIndex: null,
+      status,
+      exitCode: status === 'SUCCEEDED' ? 0 : 3,
+      result,
+    })
     const solved = { ...failed, width: 3, height: 3, solved: true, steps: 10, error: undefined, message: undefined }
     delete (solved as Record<string, unknown>).error
     delete (solved as Record<string, unknown>).message

@@ -5,7 +5,18 @@ import { AGENT_RESULT_KEYS, parseAgentResult as parseResultLine } from '@maze-si
 import { afterAll, describe, expect, test } from 'vitest'
 import { findResult, localLogFile, localSummaryFile, RESULT_KEYS, resultsFromDirectory, summarizeResults } from '../src/results.ts'
 
-const result = { strategy: 'astar', width: 24, height: 8, seed: 42, solved: true, steps: 201, keyStep: 75, requests: 206, elapsedMs: 77, optimalSteps: 147 }
+const result = {
+  strategy: 'astar',
+  width: 24,
+  height: 8,
+  seed: 42,
+  solved: true,
+  steps: 201,
+  keyStep: 75,
+  requests: 206,
+  elapsedMs: 77,
+  optimalSteps: 147,
+}
 const line = JSON.stringify(result)
 
 describe("the agent's result line", () => {

@@ -24,13 +24,23 @@ describe("the job definition's retry strategy, evaluated as Batch does", () => {
 
   test("the agent's failure (any exit code) and a bad image are not retried", () => {
     expect(evaluateOnExit(strategy, { exitCode: 1, statusReason: 'Essential container in task exited' })).toBe('EXIT')
-    expect(evaluateOnExit(strategy, { exitCode: 137, reason: 'OutOfMemoryError: Container killed due to memory usage', statusReason: 'Essential container in task exited' })).toBe('EXIT')
-    expect(evaluateOnExit(strategy, { exitCode: null, reason: 'CannotPullContainerError: pull image manifest has been retried 5 time(s)' })).toBe('EXIT')
+    expect(
+      evaluateOnExit(strategy, {
+        exitCode: 137,
+        reason: 'OutOfMemoryError: Container killed due to memory usage',
+        statusReason: 'Essential container in task exited',
+      }),
+    ).toBe('EXIT')
+    expect(
+      evaluateOnExit(strategy, { exitCode: null, reason: 'CannotPullContainerError: pull image manifest has been retried 5 time(s)' }),
+    ).toBe('EXIT')
     expect(shouldRetry(strategy, 1, { exitCode: 1 })).toBe(false)
   })
 
   test('when no rule matches, Batch retries (a failure without exit code or known reason)', () => {
-    expect(evaluateOnExit(strategy, { exitCode: null, reason: 'ResourceInitializationError: failed to validate logger args' })).toBe('RETRY')
+    expect(evaluateOnExit(strategy, { exitCode: null, reason: 'ResourceInitializationError: failed to validate logger args' })).toBe(
+      'RETRY',
+    )
     expect(shouldRetry(undefined, 1, { exitCode: 1 })).toBe(false)
   })
 })

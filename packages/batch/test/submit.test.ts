@@ -107,8 +107,13 @@ describe('submit builds SubmitJob inputs with ecsPropertiesOverride only', () =>
   })
 
   test('--env goes to the named container; reserved names and unknown containers are refused', () => {
-    const [input] = inputs({ env: [{ container: 'collector', name: 'OTEL_LOG_LEVEL', value: 'debug' }], containerNames: ['collector', 'model', 'agent'] })
-    expect(input!.ecsPropertiesOverride).toEqual({ taskProperties: [{ containers: [{ name: 'collector', environment: [{ name: 'OTEL_LOG_LEVEL', value: 'debug' }] }] }] })
+    const [input] = inputs({
+      env: [{ container: 'collector', name: 'OTEL_LOG_LEVEL', value: 'debug' }],
+      containerNames: ['collector', 'model', 'agent'],
+    })
+    expect(input!.ecsPropertiesOverride).toEqual({
+      taskProperties: [{ containers: [{ name: 'collector', environment: [{ name: 'OTEL_LOG_LEVEL', value: 'debug' }] }] }],
+    })
     expect(() => inputs({ env: [{ container: 'agent', name: 'AWS_BATCH_JOB_ID', value: 'x' }] })).toThrow(/reserved for AWS Batch/)
     expect(() => inputs({ env: [{ container: 'sidecar', name: 'X', value: '1' }], containerNames: ['model', 'agent'] })).toThrow(
       '--env sidecar:X=...: the job definition has no container "sidecar"; its containers are model, agent',
@@ -117,7 +122,10 @@ describe('submit builds SubmitJob inputs with ecsPropertiesOverride only', () =>
 
   test('limits: 10,000 children, seeds, queue', () => {
     expect(() => inputs({ strategies: ['a', 'b'], runs: 6000 })).toThrow(
-      expect.objectContaining({ code: BatchErrorCode.Usage, message: '6000 runs x 2 strategies = 12000 children, more than the 10000 of one array job: lower --runs or add --split-strategies' }),
+      expect.objectContaining({
+        code: BatchErrorCode.Usage,
+        message: '6000 runs x 2 strategies = 12000 children, more than the 10000 of one array job: lower --runs or add --split-strategies',
+      }),
     )
     expect(inputs({ strategies: ['a', 'b'], runs: 6000, splitStrategies: true }).map((i) => i.arrayProperties?.size)).toEqual([6000, 6000])
     expect(() => inputs({ seed: 2 ** 32 })).toThrow(/--seed must be a whole number from 0 to 4294967295/)
@@ -137,7 +145,11 @@ describe('the local runner applies a submission as Batch does', () => {
       { name: 'AGENT_STRATEGY', value: 'random-dfs' },
       ...container(definition, 'agent').environment!.filter((kv) => kv.name !== 'AGENT_STRATEGY'),
     ])
-    expect(Object.fromEntries(container(applied, 'model').environment!.map((kv) => [kv.name, kv.value]))).toMatchObject({ MAZE_WIDTH: '10', MAZE_HEIGHT: '20', MAZE_SEED: '3' })
+    expect(Object.fromEntries(container(applied, 'model').environment!.map((kv) => [kv.name, kv.value]))).toMatchObject({
+      MAZE_WIDTH: '10',
+      MAZE_HEIGHT: '20',
+      MAZE_SEED: '3',
+    })
     expect(container(applied, 'collector')).toEqual(container(definition, 'collector'))
     // The definition itself is not modified.
     expect(container(definition, 'agent').environment!.find((kv) => kv.name === 'AGENT_STRATEGY')!.value).toBe('astar')
@@ -148,18 +160,29 @@ describe('the local runner applies a submission as Batch does', () => {
       jobName: 'j',
       jobQueue: 'q',
       jobDefinition: 'd',
-      ecsPropertiesOverride: { taskProperties: [{ containers: [{ name: 'agent', command: ['--quiet'], resourceRequirements: [{ type: 'MEMORY', value: '2048' }] }] }] },
+      ecsPropertiesOverride: {
+        taskProperties: [
+          { containers: [{ name: 'agent', command: ['--quiet'], resourceRequirements: [{ type: 'MEMORY', value: '2048' }] }] },
+        ],
+      },
     })
     expect(container(applied, 'agent').command).toEqual(['--quiet'])
     expect(container(applied, 'agent').resourceRequirements).toEqual([
       { type: 'VCPU', value: '1' },
       { type: 'MEMORY', value: '2048' },
     ])
-    expect(() => applySubmission(definition, { jobName: 'j', jobQueue: 'q', jobDefinition: 'd', containerOverrides: { environment: [] } })).toThrow(
-      /containerOverrides is rejected by AWS Batch for ecsProperties \(multi-container\) jobs/,
-    )
     expect(() =>
-      applySubmission(definition, { jobName: 'j', jobQueue: 'q', jobDefinition: 'd', ecsPropertiesOverride: { taskProperties: [{ containers: [{ name: 'agnet' }] }] } }),
-    ).toThrow('ecsPropertiesOverride names container "agnet", which the job definition does not have (its containers: collector, model, agent)')
+      applySubmission(definition, { jobName: 'j', jobQueue: 'q', jobDefinition: 'd', containerOverrides: { environment: [] } }),
+    ).toThrow(/containerOverrides is rejected by AWS Batch for ecsProperties \(multi-container\) jobs/)
+    expect(() =>
+      applySubmission(definition, {
+        jobName: 'j',
+        jobQueue: 'q',
+        jobDefinition: 'd',
+        ecsPropertiesOverride: { taskProperties: [{ containers: [{ name: 'agnet' }] }] },
+      }),
+    ).toThrow(
+      'ecsPropertiesOverride names container "agnet", which the job definition does not have (its containers: collector, model, agent)',
+    )
   })
 })

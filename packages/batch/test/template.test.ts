@@ -10,8 +10,10 @@ const account = '123456789012'
 const region = 'eu-west-1'
 
 const containersOf = (d: RegisterJobDefinitionCommandInput): TaskContainerProperties[] => d.ecsProperties!.taskProperties![0]!.containers!
-const byName = (d: RegisterJobDefinitionCommandInput, name: string): TaskContainerProperties => containersOf(d).find((c) => c.name === name)!
-const envOf = (c: TaskContainerProperties): Record<string, string> => Object.fromEntries((c.environment ?? []).map((kv) => [kv.name!, kv.value!]))
+const byName = (d: RegisterJobDefinitionCommandInput, name: string): TaskContainerProperties =>
+  containersOf(d).find((c) => c.name === name)!
+const envOf = (c: TaskContainerProperties): Record<string, string> =>
+  Object.fromEntries((c.environment ?? []).map((kv) => [kv.name!, kv.value!]))
 
 describe.each([Platform.Ec2, Platform.Fargate])('the %s template', (platform) => {
   test('renders to a RegisterJobDefinition input that passes check with no error or warning', () => {
@@ -95,7 +97,9 @@ describe.each([Platform.Ec2, Platform.Fargate])('the %s template', (platform) =>
         ...d,
         jobDefinitionName: undefined,
         platformCapabilities: undefined,
-        ecsProperties: { taskProperties: [{ ...task, containers: task.containers!.map((c) => ({ ...c, resourceRequirements: undefined })) }] },
+        ecsProperties: {
+          taskProperties: [{ ...task, containers: task.containers!.map((c) => ({ ...c, resourceRequirements: undefined })) }],
+        },
       }
     }
     expect(strip(render({ platform, account, region }))).toEqual(strip(render({ platform: Platform.Ec2, account, region })))
@@ -127,11 +131,18 @@ describe('render parameters', () => {
   })
 
   test('a missing or malformed account or region says which flag to use', () => {
-    expect(() => resolveParams({})).toThrow(expect.objectContaining({ code: BatchErrorCode.Template, message: expect.stringMatching(/--account.*AWS_ACCOUNT_ID.*--region.*AWS_REGION/) }))
+    expect(() => resolveParams({})).toThrow(
+      expect.objectContaining({
+        code: BatchErrorCode.Template,
+        message: expect.stringMatching(/--account.*AWS_ACCOUNT_ID.*--region.*AWS_REGION/),
+      }),
+    )
     expect(() => resolveParams({ account: '12345', region })).toThrow(/--account must be a 12-digit AWS account id, got "12345"/)
     expect(() => resolveParams({ account, region: 'Europe' })).toThrow(/--region must be an AWS region such as us-east-1/)
     expect(() => resolveParams({ account, region, assignPublicIp: 'yes' })).toThrow(/--assign-public-ip must be ENABLED or DISABLED/)
-    expect(() => resolveParams({ account, region, collectorConfig: '/nonexistent.yaml' })).toThrow(/\/nonexistent.yaml does not exist \(--collector-config\)/)
+    expect(() => resolveParams({ account, region, collectorConfig: '/nonexistent.yaml' })).toThrow(
+      /\/nonexistent.yaml does not exist \(--collector-config\)/,
+    )
   })
 
   test('a value with quotes or newlines stays one JSON string; an unknown placeholder is an error', () => {

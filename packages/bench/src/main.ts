@@ -102,8 +102,10 @@ if (options.http) {
       `| ${viewers} | ${connections} | ${Math.round(result.requests.average).toLocaleString('en')} | ${(latency.mean / 1000).toFixed(3)} ms | ${us(50)} | ${us(90)} | ${us(99)} | ${us(100)} | ${result.errors} / ${result.non2xx} | ${viewers === 0 ? '–' : `${(received / viewers / duration / 1024).toFixed(0)} KiB/s each, ${stats.dropped} dropped`} |`,
     )
   }
-  console.log(`## GET /maze/pos under load, without and with live-view viewers (model in its own process; autocannon and the viewers in the benchmark process; ${cpus().length} cores shared)\n`)
-  console.log('Latency in milliseconds, measured per response (not autocannon\'s whole-millisecond percentiles).\n')
+  console.log(
+    `## GET /maze/pos under load, without and with live-view viewers (model in its own process; autocannon and the viewers in the benchmark process; ${cpus().length} cores shared)\n`,
+  )
+  console.log("Latency in milliseconds, measured per response (not autocannon's whole-millisecond percentiles).\n")
   console.log('| viewers | connections | requests/s (mean) | latency mean | p50 | p90 | p99 | max | errors / non-2xx | events received |')
   console.log('| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |')
   for (const row of rows) console.log(row)
@@ -122,7 +124,12 @@ async function connectViewers(base: string, count: number): Promise<{ bytes(): n
     response.on('data', (chunk: Buffer) => (bytes += chunk.length))
     responses.push(response)
   }
-  return { bytes: () => bytes, close: () => responses.forEach((r) => r.destroy()) }
+  return {
+    bytes: () => bytes,
+    close: () => {
+      for (const r of responses) r.destroy()
+    },
+  }
 }
 
 /** A port the OS just handed out on the loopback interface (nothing listens on it now). */

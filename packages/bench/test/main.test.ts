@@ -50,7 +50,12 @@ function table(report: string, heading: string): string[][] {
   // The table is the first run of lines starting with '|'.
   for (const line of lines.slice(first + 2)) {
     if (!line.startsWith('|')) break
-    rows.push(line.slice(1, -1).split('|').map((cell) => cell.trim()))
+    rows.push(
+      line
+        .slice(1, -1)
+        .split('|')
+        .map((cell) => cell.trim()),
+    )
   }
   return rows
 }
@@ -62,7 +67,13 @@ describe('pnpm bench (src/main.ts)', () => {
 
   test('a bad option exits 2 naming it, before measuring anything', async () => {
     const run = await bench(['--sizes', 'big'])
-    expect(run).toMatchObject({ code: 2, stdout: '', stderr: expect.stringMatching(/^bench: --sizes="big" is not allowed: expected a comma-separated list, each item WIDTHxHEIGHT[^\n]*\n$/) })
+    expect(run).toMatchObject({
+      code: 2,
+      stdout: '',
+      stderr: expect.stringMatching(
+        /^bench: --sizes="big" is not allowed: expected a comma-separated list, each item WIDTHxHEIGHT[^\n]*\n$/,
+      ),
+    })
     expect((await bench(['--turbo'])).code).toBe(2)
   })
 

@@ -24,7 +24,12 @@ describe('wall-follower', () => {
   }
 
   test('wall-follower keeps the left hand on the wall: turns left first', () => {
-    const explorer = wallFollower.create({ width: 3, height: 3, start: { x: 1, y: 1 }, random: { nextUint32: () => 0, float: () => 0, int: () => 0 } })
+    const explorer = wallFollower.create({
+      width: 3,
+      height: 3,
+      start: { x: 1, y: 1 },
+      random: { nextUint32: () => 0, float: () => 0, int: () => 0 },
+    })
     // Heading up initially; all sides open: left of up is left (3).
     expect(explorer.next({ x: 1, y: 1, here: ' ', open: [true, true, true, true], hasKey: false, steps: 0 })).toBe(3)
     // Heading left; only right-hand side (up) and back (right) open: takes up (a right turn).

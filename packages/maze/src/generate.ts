@@ -1,5 +1,5 @@
 import { MazeError, MazeErrorCode } from './errors.ts'
-import { ALL_WALLS, assertSize, Direction, DX, DY, Maze, opposite, type Point } from './grid.ts'
+import { ALL_WALLS, assertSize, Direction, DX, Maze, opposite, type Point } from './grid.ts'
 import { createRng, type Rng } from './rng.ts'
 
 export interface GenerateOptions {

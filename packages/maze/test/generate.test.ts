@@ -12,7 +12,16 @@ const sizes = fc
   .filter(({ width, height }) => width * height >= MIN_AREA)
 // Edge shapes fast-check may not draw often enough on its own.
 const edgeCases: Array<[number, number]> = [
-  [3, 1], [1, 3], [1, 40], [40, 1], [2, 2], [2, 30], [30, 2], [3, 3], [80, 20], [5, 97],
+  [3, 1],
+  [1, 3],
+  [1, 40],
+  [40, 1],
+  [2, 2],
+  [2, 30],
+  [30, 2],
+  [3, 3],
+  [80, 20],
+  [5, 97],
 ]
 
 function checkMaze(maze: Maze): void {
@@ -81,7 +90,18 @@ describe('generateMaze', () => {
   })
 
   test('rejects bad sizes and seeds with stable codes', () => {
-    for (const [width, height] of [[0, 5], [5, 0], [-1, 5], [1.5, 5], [Number.NaN, 5], [100_001, 1], [20_000, 20_000], [1, 1], [1, 2], [2, 1]]) {
+    for (const [width, height] of [
+      [0, 5],
+      [5, 0],
+      [-1, 5],
+      [1.5, 5],
+      [Number.NaN, 5],
+      [100_001, 1],
+      [20_000, 20_000],
+      [1, 1],
+      [1, 2],
+      [2, 1],
+    ]) {
       expect(() => generateMaze({ width: width!, height: height!, seed: 1 })).toThrow(
         expect.objectContaining({ code: 'MAZE_ERR_BAD_SIZE' }),
       )
@@ -95,7 +115,12 @@ describe('generateMaze', () => {
     expect(sizeProblem(1, 3)).toBeNull()
     expect(sizeProblem(3, 1)).toBeNull()
     expect(sizeProblem(10_000, 10_000)).toBeNull()
-    for (const [w, h] of [[1, 1], [1, 2], [2, 1]] as const) expect(sizeProblem(w, h)).toMatch(/at least 3 cells/)
+    for (const [w, h] of [
+      [1, 1],
+      [1, 2],
+      [2, 1],
+    ] as const)
+      expect(sizeProblem(w, h)).toMatch(/at least 3 cells/)
     expect(sizeProblem(100_001, 1)).toMatch(/width must be an integer from 1 to 100000/)
     expect(sizeProblem(20_000, 20_000)).toMatch(/at most 100,000,000 cells/)
     expect(parseSize('80x20')).toEqual({ width: 80, height: 20 })

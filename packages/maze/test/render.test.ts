@@ -77,7 +77,12 @@ describe('renderMap', () => {
 
   test('a move outside the grid is refused with MAZE_ERR_OUT_OF_BOUNDS', () => {
     const maze = generateMaze({ width: 5, height: 5, seed: 1 })
-    for (const move of [[5, 0], [0, 5], [-1, 0], [1.5, 0]] as const) {
+    for (const move of [
+      [5, 0],
+      [0, 5],
+      [-1, 0],
+      [1.5, 0],
+    ] as const) {
       expect(() => renderMap(maze, [move])).toThrow(expect.objectContaining({ code: 'MAZE_ERR_OUT_OF_BOUNDS' }))
     }
   })

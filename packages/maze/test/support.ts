@@ -49,5 +49,4 @@ export function connectivity(maze: Maze): { openEdges: number; reachable: number
   return { openEdges, reachable: seen.size, consistent }
 }
 
-export const manhattan = (a: { x: number; y: number }, b: { x: number; y: number }): number =>
-  Math.abs(a.x - b.x) + Math.abs(a.y - b.y)
+export const manhattan = (a: { x: number; y: number }, b: { x: number; y: number }): number => Math.abs(a.x - b.x) + Math.abs(a.y - b.y)

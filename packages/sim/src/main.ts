@@ -2,7 +2,16 @@
 // `npm start`: the whole simulation on one machine, no Docker. The model is the real HTTP service
 // (started in this process, on localhost); the agent is the real runner with its undici client.
 import { randomInt } from 'node:crypto'
-import { createHttpTransport, ExitCode, exitCodeOf, isAgentError, loadStrategy, runAgent, slowedTransport } from '@maze-sim/agent'
+import {
+  createHttpTransport,
+  ExitCode,
+  exitCodeOf,
+  isAgentError,
+  loadStrategy,
+  runAgent,
+  slowedTransport,
+  type Strategy,
+} from '@maze-sim/agent'
 import { startModel } from '@maze-sim/model'
 import { readSimConfig, SimConfigError, USAGE, type SimConfig } from './config.ts'
 
@@ -25,7 +34,7 @@ async function main(): Promise<number> {
     if (!config.quiet) process.stderr.write(`maze-sim: ${line}\n`)
   }
   const seed = config.seed ?? randomInt(0, 2 ** 32)
-  let strategy
+  let strategy: Strategy
   try {
     strategy = await loadStrategy(config.strategy)
   } catch (err) {
@@ -57,7 +66,9 @@ async function main(): Promise<number> {
     if (run.map !== null) process.stdout.write(run.map.endsWith('\n') ? run.map : `${run.map}\n`)
     else log(`no map: ${run.mapError?.code}: ${run.mapError?.message}`)
     const ratio = result.optimalSteps ? ` — ${(result.steps / result.optimalSteps).toFixed(2)}x the optimal ${result.optimalSteps}` : ''
-    log(`${strategy.name} ${run.outcome} in ${result.steps} steps${ratio} (key at step ${result.keyStep ?? '-'}), ${result.requests} requests, ${result.elapsedMs} ms`)
+    log(
+      `${strategy.name} ${run.outcome} in ${result.steps} steps${ratio} (key at step ${result.keyStep ?? '-'}), ${result.requests} requests, ${result.elapsedMs} ms`,
+    )
     process.stdout.write(`${JSON.stringify(result)}\n`)
     if (config.linger) {
       // Ctrl-C (or SIGTERM) ends the wait; the result's exit code stands.
@@ -76,7 +87,6 @@ async function main(): Promise<number> {
   }
 }
 
-
 /** Resolves at the first SIGINT or SIGTERM. */
 function untilSignal(): Promise<void> {
   return new Promise((resolve) => {
@@ -92,7 +102,10 @@ function untilSignal(): Promise<void> {
 
 /** Starts the model on the configured port; the default port falls back to a free one when taken. */
 async function listen(config: SimConfig, seed: number): Promise<Awaited<ReturnType<typeof startModel>>> {
-  const options = { host: '127.0.0.1', width: config.width, height: config.height, seed, logger: false as const }
+  // stdout is the map and the agent's result line, which carries the referee's figures already:
+  // the model's own referee line is not printed here.
+  const episodes = { writeResult: () => {} }
+  const options = { host: '127.0.0.1', width: config.width, height: config.height, seed, logger: false as const, episodes }
   try {
     return await startModel({ ...options, port: config.port })
   } catch (err) {

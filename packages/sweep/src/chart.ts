@@ -14,11 +14,15 @@ export interface ChartOptions {
 export function logTicks(min: number, max: number): { ticks: number[]; min: number; max: number } {
   const steps = [1, 1.5, 2, 3, 5, 7]
   const all: number[] = []
-  for (let k = Math.floor(Math.log10(min)) - 1; k <= Math.ceil(Math.log10(max)) + 1; k++) for (const m of steps) all.push(Number((m * 10 ** k).toPrecision(6)))
+  for (let k = Math.floor(Math.log10(min)) - 1; k <= Math.ceil(Math.log10(max)) + 1; k++)
+    for (const m of steps) all.push(Number((m * 10 ** k).toPrecision(6)))
   const hi = all.find((v) => v >= max) ?? max
   const lo = [...all].reverse().find((v) => v <= min) ?? min
   let ticks = all.filter((v) => v >= lo && v <= hi)
-  if (ticks.length > 10) ticks = ticks.filter((v) => [1, 2, 5].includes(Number((v / 10 ** Math.floor(Math.log10(v) + 1e-9)).toPrecision(3))) || v === lo || v === hi)
+  if (ticks.length > 10)
+    ticks = ticks.filter(
+      (v) => [1, 2, 5].includes(Number((v / 10 ** Math.floor(Math.log10(v) + 1e-9)).toPrecision(3))) || v === lo || v === hi,
+    )
   return { ticks, min: lo, max: hi }
 }
 
@@ -37,7 +41,15 @@ export function renderRatioChart(board: Leaderboard, options: ChartOptions = {})
   const groups = board.sizes.map((s) => ({
     label: `${s.width}x${s.height}`,
     seeds: s.seeds,
-    slots: s.strategies.map((st): Slot => ({ strategy: st.strategy, size: `${s.width}x${s.height}`, ratios: st.ratios, mean: st.ratio.mean, color: color(st.strategy) })),
+    slots: s.strategies.map(
+      (st): Slot => ({
+        strategy: st.strategy,
+        size: `${s.width}x${s.height}`,
+        ratios: st.ratios,
+        mean: st.ratio.mean,
+        color: color(st.strategy),
+      }),
+    ),
   }))
   const all = groups.flatMap((g) => g.slots.flatMap((s) => s.ratios))
   const slotCount = groups.reduce((k, g) => k + g.slots.length, 0)
@@ -93,11 +105,15 @@ export function renderRatioChart(board: Leaderboard, options: ChartOptions = {})
     const gx = x0
     for (const s of g.slots) {
       out.push(box(s, x0, slotWidth, y))
-      out.push(`<text x="${n(x0 + slotWidth / 2)}" y="${margin.top + plotHeight + 18}" text-anchor="middle" font-size="12">${xml(s.strategy)}</text>`)
+      out.push(
+        `<text x="${n(x0 + slotWidth / 2)}" y="${margin.top + plotHeight + 18}" text-anchor="middle" font-size="12">${xml(s.strategy)}</text>`,
+      )
       x0 += slotWidth
     }
     if (groups.length > 1) {
-      out.push(`<text x="${n((gx + x0) / 2)}" y="${margin.top + plotHeight + 40}" text-anchor="middle" font-weight="bold">${xml(g.label)}</text>`)
+      out.push(
+        `<text x="${n((gx + x0) / 2)}" y="${margin.top + plotHeight + 40}" text-anchor="middle" font-weight="bold">${xml(g.label)}</text>`,
+      )
     }
     x0 += groupGap
   }

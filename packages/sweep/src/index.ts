@@ -1,7 +1,19 @@
 // @maze-sim/sweep: strategy comparison. The plan and its index mapping, result lines, the
 // leaderboard and its statistics, charts and maze pictures are pure; the sweep runs on workers.
 export { SweepError, SweepErrorCode } from './errors.ts'
-export { expandPlan, parseSeeds, parseSizes, parseStrategies, planSize, runAt, runKey, sizeLabel, type PlannedRun, type Size, type SweepPlan } from './plan.ts'
+export {
+  expandPlan,
+  parseSeeds,
+  parseSizes,
+  parseStrategies,
+  planSize,
+  runAt,
+  runKey,
+  sizeLabel,
+  type PlannedRun,
+  type Size,
+  type SweepPlan,
+} from './plan.ts'
 export { asResult, dedupe, formatResultLine, parseResultLines, resultKey, type ParsedResults, type SweepResult } from './results.ts'
 export { readForResume, readResultSources, ResultWriter } from './results-file.ts'
 export {

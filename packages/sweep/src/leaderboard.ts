@@ -106,10 +106,18 @@ export function defaultBaseline(names: readonly string[]): string | null {
 function summarize(values: readonly number[]): Summary {
   const sorted = sortNumbers(values)
   const ci = meanInterval(values)
-  return { n: values.length, mean: ci.mean, low: ci.low, high: ci.high, median: quantileSorted(sorted, 0.5), p95: quantileSorted(sorted, 0.95) }
+  return {
+    n: values.length,
+    mean: ci.mean,
+    low: ci.low,
+    high: ci.high,
+    median: quantileSorted(sorted, 0.5),
+    p95: quantileSorted(sorted, 0.95),
+  }
 }
 
-const ratioOf = (r: SweepResult): number | null => (r.solved && r.optimalSteps !== null && r.optimalSteps > 0 ? r.steps / r.optimalSteps : null)
+const ratioOf = (r: SweepResult): number | null =>
+  r.solved && r.optimalSteps !== null && r.optimalSteps > 0 ? r.steps / r.optimalSteps : null
 
 function compare(results: readonly SweepResult[], baseline: readonly SweepResult[], baselineName: string): PairedComparison {
   const base = new Map(baseline.filter((r) => r.solved).map((r) => [r.seed, r.steps]))
@@ -154,7 +162,10 @@ export function buildLeaderboard(input: readonly SweepResult[], options: Leaderb
   const group = (size: Size) => {
     const label = sizeLabel(size)
     let g = bySize.get(label)
-    if (!g) bySize.set(label, (g = { size: { width: size.width, height: size.height }, byStrategy: new Map(), missing: new Map(), seeds: new Set() }))
+    if (!g) {
+      g = { size: { width: size.width, height: size.height }, byStrategy: new Map(), missing: new Map(), seeds: new Set() }
+      bySize.set(label, g)
+    }
     return g
   }
   for (const r of results) {

@@ -69,7 +69,8 @@ const INTEGER = /^\d{1,10}$/
 function parseSeed(text: string, flag: string): number {
   const t = text.trim()
   const n = Number(t)
-  if (!INTEGER.test(t) || n > MAX_SEED) throw usageError(`${flag}: ${JSON.stringify(text)} is not a seed (an integer from 0 to ${MAX_SEED})`)
+  if (!INTEGER.test(t) || n > MAX_SEED)
+    throw usageError(`${flag}: ${JSON.stringify(text)} is not a seed (an integer from 0 to ${MAX_SEED})`)
   return n
 }
 
@@ -111,7 +112,8 @@ export function parseSizes(text: string, flag = '--size'): Size[] {
 /** Strategy specifiers from `random-dfs,astar,./my-strategy.ts`. */
 export function parseStrategies(text: string, flag = '--strategies'): string[] {
   const list = text.split(',').map((s) => s.trim())
-  if (list.some((s) => s === '')) throw usageError(`${flag}: empty item in ${JSON.stringify(text)}; give comma-separated names or module specifiers`)
+  if (list.some((s) => s === ''))
+    throw usageError(`${flag}: empty item in ${JSON.stringify(text)}; give comma-separated names or module specifiers`)
   const dup = list.find((s, i) => list.indexOf(s) !== i)
   if (dup !== undefined) throw usageError(`${flag}: ${dup} is listed twice`)
   return list

@@ -8,9 +8,13 @@ export async function svgToPng(svg: string, options: { width?: number } = {}): P
   try {
     resvgModule = await import('@resvg/resvg-js')
   } catch (err) {
-    throw new SweepError(SweepErrorCode.Render, `PNG output needs @resvg/resvg-js, which has no binary for this platform (${(err as Error).message}); write an .svg instead`, {
-      cause: err,
-    })
+    throw new SweepError(
+      SweepErrorCode.Render,
+      `PNG output needs @resvg/resvg-js, which has no binary for this platform (${(err as Error).message}); write an .svg instead`,
+      {
+        cause: err,
+      },
+    )
   }
   const resvg = new resvgModule.Resvg(svg, {
     background: '#ffffff',

@@ -87,7 +87,10 @@ export function parseResultLines(text: string): ParsedResults {
         continue
       }
       if (row.result === null || isUnplacedFailure(row.result)) {
-        missing.push({ arrayIndex: isCount(row.arrayIndex) ? row.arrayIndex : null, status: typeof row.status === 'string' ? row.status : null })
+        missing.push({
+          arrayIndex: isCount(row.arrayIndex) ? row.arrayIndex : null,
+          status: typeof row.status === 'string' ? row.status : null,
+        })
         continue
       }
     }

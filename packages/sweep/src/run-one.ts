@@ -1,7 +1,15 @@
 // One run of a sweep: the agent's own runner (`runAgent`) and strategy, against the maze of
 // (seed, size), through the in-process transport or a real model over HTTP. A run that fails (a
 // strategy bug, a model that stops answering) is a result with `error`, not an exception.
-import { AgentError, createHttpTransport, createInProcessTransport, runAgent, type MazeTransport, type Strategy, type StepEvent } from '@maze-sim/agent'
+import {
+  AgentError,
+  createHttpTransport,
+  createInProcessTransport,
+  runAgent,
+  type MazeTransport,
+  type Strategy,
+  type StepEvent,
+} from '@maze-sim/agent'
 import { generateMaze, solve, type Point } from '@maze-sim/maze'
 import type { RunningModel } from '@maze-sim/model'
 import type { SweepResult } from './results.ts'
@@ -55,7 +63,12 @@ export async function runOne(options: RunOneOptions): Promise<SweepResult> {
     })
     return run.result
   } catch (err) {
-    const code = err instanceof AgentError ? err.code : typeof (err as { code?: unknown })?.code === 'string' ? (err as { code: string }).code : 'SWEEP_ERR_RUN_FAILED'
+    const code =
+      err instanceof AgentError
+        ? err.code
+        : typeof (err as { code?: unknown })?.code === 'string'
+          ? (err as { code: string }).code
+          : 'SWEEP_ERR_RUN_FAILED'
     return {
       strategy: strategy.name,
       width,

@@ -10,7 +10,18 @@ export const n = (x: number): string => String(Math.round(x * 100) / 100)
 export const FONT = 'DejaVu Sans, Helvetica, Arial, sans-serif'
 
 /** Tableau 10: distinguishable, colour-blind-friendlier than defaults. */
-export const PALETTE = ['#4e79a7', '#f28e2b', '#59a14f', '#e15759', '#76b7b2', '#edc948', '#b07aa1', '#ff9da7', '#9c755f', '#bab0ac'] as const
+export const PALETTE = [
+  '#4e79a7',
+  '#f28e2b',
+  '#59a14f',
+  '#e15759',
+  '#76b7b2',
+  '#edc948',
+  '#b07aa1',
+  '#ff9da7',
+  '#9c755f',
+  '#bab0ac',
+] as const
 
 /** "Nice" axis ticks covering [min, max]: about `count` of them at 1, 2, 2.5 or 5 × 10^k. */
 export function niceTicks(min: number, max: number, count = 8): { ticks: number[]; min: number; max: number } {

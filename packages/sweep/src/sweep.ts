@@ -65,7 +65,11 @@ export async function resolveStrategyNames(specifiers: readonly string[], cwd: s
   const byName = new Map<string, string>()
   for (const [specifier, name] of names) {
     const other = byName.get(name)
-    if (other !== undefined) throw new SweepError(SweepErrorCode.StrategyLoad, `${JSON.stringify(other)} and ${JSON.stringify(specifier)} are both named ${name}: results are keyed by name`)
+    if (other !== undefined)
+      throw new SweepError(
+        SweepErrorCode.StrategyLoad,
+        `${JSON.stringify(other)} and ${JSON.stringify(specifier)} are both named ${name}: results are keyed by name`,
+      )
     byName.set(name, specifier)
   }
   return names

@@ -22,7 +22,13 @@ port.on('message', async (message: ToWorker) => {
   }
   const strategies = await loading
   const { run } = message
-  const result = await runOne({ strategy: strategies.get(run.strategy)!, seed: run.seed, width: run.width, height: run.height, transport: setup.transport })
+  const result = await runOne({
+    strategy: strategies.get(run.strategy)!,
+    seed: run.seed,
+    width: run.width,
+    height: run.height,
+    transport: setup.transport,
+  })
   post({ type: 'result', index: run.index, result, threadId })
 })
 

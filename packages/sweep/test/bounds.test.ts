@@ -18,14 +18,24 @@ function io(): CliIo & { out: string; err: string } {
   const captured = {
     out: '',
     err: '',
-    stdout: (text: string) => void (captured.out += text),
-    stderr: { write: (text: string) => void (captured.err += text), isTTY: false },
+    stdout: (text: string) => {
+      captured.out += text
+    },
+    stderr: {
+      write: (text: string) => {
+        captured.err += text
+      },
+      isTTY: false,
+    },
     cwd: REPO,
   }
   return captured
 }
 
-const lines = (file: string): string[] => readFileSync(file, 'utf8').split('\n').filter((l) => l !== '')
+const lines = (file: string): string[] =>
+  readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((l) => l !== '')
 const small = ['--strategies', 'random-dfs,astar', '--seeds', '1-4', '--size', '12x6', '--workers', '1', '--quiet']
 
 describe('output paths', () => {
@@ -83,7 +93,11 @@ describe('output paths', () => {
 
   test('writeOutput wraps the error with its cause', () => {
     expect(() => writeOutput(join(aFile, 'x.md'), 'x', 'Markdown leaderboard')).toThrow(
-      expect.objectContaining({ code: SweepErrorCode.Write, message: expect.stringMatching(/^cannot write the Markdown leaderboard to .*x\.md: /), cause: expect.anything() }),
+      expect.objectContaining({
+        code: SweepErrorCode.Write,
+        message: expect.stringMatching(/^cannot write the Markdown leaderboard to .*x\.md: /),
+        cause: expect.anything(),
+      }),
     )
   })
 })
@@ -99,7 +113,9 @@ describe('sizes follow the maze rule', () => {
     ['0x5', 'width must be an integer from 1 to 100000, got 0'],
     ['80', 'a size is written WIDTHxHEIGHT'],
   ])('%s: SWEEP_ERR_USAGE, exit 2, before any worker starts', async (size, message) => {
-    expect(() => parseSizes(size)).toThrow(expect.objectContaining({ code: SweepErrorCode.Usage, message: expect.stringContaining(message) }))
+    expect(() => parseSizes(size)).toThrow(
+      expect.objectContaining({ code: SweepErrorCode.Usage, message: expect.stringContaining(message) }),
+    )
     const e = io()
     expect(await runCli(['--seeds', '1', '--size', size, '--out', join(dir, 'sizes.jsonl')], e)).toBe(2)
     expect(e.err).toMatch(new RegExp(`^maze-sweep: SWEEP_ERR_USAGE: --size: "${size}": [^\\n]+\\n$`))
@@ -123,7 +139,9 @@ describe('negative numbers', () => {
     [['--size', '-3x4'], '--size: "-3x4": a size is written WIDTHxHEIGHT'],
     [['leaderboard', '--from', 'x', '--strategies', 'astar', '--seeds', '-1', '--size', '8x8'], '--seeds: "-1" is not a seed'],
   ])('%j: the flag and what it allows, not "argument is ambiguous"', async (args, message) => {
-    expect(() => readConfig(args)).toThrow(expect.objectContaining({ code: SweepErrorCode.Usage, message: expect.stringContaining(message) }))
+    expect(() => readConfig(args)).toThrow(
+      expect.objectContaining({ code: SweepErrorCode.Usage, message: expect.stringContaining(message) }),
+    )
     const e = io()
     expect(await runCli(args, e)).toBe(2)
     expect(e.err).not.toContain('ambiguous')
@@ -136,6 +154,8 @@ describe('negative numbers', () => {
     expect(joinNegativeValues(['--quiet', '-5'], options)).toEqual(['--quiet', '-5'])
     expect(joinNegativeValues(['--', '--seeds', '-5'], options)).toEqual(['--', '--seeds', '-5'])
     // A value that is not a number keeps parseArgs' advice, on one line.
-    expect(() => readConfig(['--seeds', '-x'])).toThrow(expect.objectContaining({ message: expect.stringMatching(/^Option '--seeds' argument is ambiguous\. [^\n]*; see --help$/) }))
+    expect(() => readConfig(['--seeds', '-x'])).toThrow(
+      expect.objectContaining({ message: expect.stringMatching(/^Option '--seeds' argument is ambiguous\. [^\n]*; see --help$/) }),
+    )
   })
 })

@@ -77,7 +77,9 @@ describe('buildLeaderboard', () => {
   })
 
   test('failed runs: errors counted, steps and ratio over solved runs only, paired on seeds both solved', () => {
-    const withFailure = synthetic.map((r) => (r.strategy === 'fast' && r.seed === 1 ? { ...r, solved: false, steps: 3, error: 'AGENT_ERR_ILLEGAL_MOVE' } : r))
+    const withFailure = synthetic.map((r) =>
+      r.strategy === 'fast' && r.seed === 1 ? { ...r, solved: false, steps: 3, error: 'AGENT_ERR_ILLEGAL_MOVE' } : r,
+    )
     const fast = buildLeaderboard(withFailure).sizes[0]!.strategies.find((s) => s.strategy === 'fast')!
     expect(fast).toMatchObject({ solved: 9, errors: 1, successRate: 0.9 })
     expect(fast.steps.n).toBe(9)
@@ -89,13 +91,23 @@ describe('buildLeaderboard', () => {
     expect(buildLeaderboard(two).sizes.map((s) => `${s.width}x${s.height}`)).toEqual(['10x5', '20x8'])
     expect(defaultBaseline(['astar', 'random-dfs'])).toBe('random-dfs')
     expect(defaultBaseline(['zeta', 'alpha'])).toBe('alpha')
-    expect(buildLeaderboard(synthetic, { baseline: 'fast' }).sizes[0]!.strategies.find((s) => s.strategy === 'base')!.vsBaseline!.meanDifference).toBe(44)
+    expect(
+      buildLeaderboard(synthetic, { baseline: 'fast' }).sizes[0]!.strategies.find((s) => s.strategy === 'base')!.vsBaseline!.meanDifference,
+    ).toBe(44)
   })
 
   test('from result lines: the same leaderboard as from the results; Batch rows and junk are handled', () => {
     const lines = synthetic.map(formatResultLine)
-    const batchRows = lines.slice(0, 5).map((l, i) => JSON.stringify({ jobId: `j:${i}`, arrayIndex: i, status: 'SUCCEEDED', exitCode: 0, result: JSON.parse(l) }))
-    const text = [...batchRows, ...lines.slice(5), JSON.stringify({ jobId: 'j:99', arrayIndex: 99, status: 'FAILED', exitCode: 3, result: null }), 'maze-agent: progress', '{"strategy":"fa'].join('\n')
+    const batchRows = lines
+      .slice(0, 5)
+      .map((l, i) => JSON.stringify({ jobId: `j:${i}`, arrayIndex: i, status: 'SUCCEEDED', exitCode: 0, result: JSON.parse(l) }))
+    const text = [
+      ...batchRows,
+      ...lines.slice(5),
+      JSON.stringify({ jobId: 'j:99', arrayIndex: 99, status: 'FAILED', exitCode: 3, result: null }),
+      'maze-agent: progress',
+      '{"strategy":"fa',
+    ].join('\n')
     const parsed = parseResultLines(text)
     expect(parsed.results).toHaveLength(20)
     expect(parsed.skipped).toBe(2)

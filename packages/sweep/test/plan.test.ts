@@ -11,7 +11,9 @@ describe('parsing', () => {
   })
 
   test.each(['', '1,', 'a', '5-1', '-3', '4294967296', '1.5'])('seeds %j are refused naming the flag', (text) => {
-    expect(() => parseSeeds(text)).toThrow(expect.objectContaining({ code: SweepErrorCode.Usage, message: expect.stringContaining('--seeds') }))
+    expect(() => parseSeeds(text)).toThrow(
+      expect.objectContaining({ code: SweepErrorCode.Usage, message: expect.stringContaining('--seeds') }),
+    )
   })
 
   test('sizes and strategies', () => {
@@ -29,7 +31,14 @@ describe('parsing', () => {
 })
 
 describe('runAt: the array index mapping', () => {
-  const plan: SweepPlan = { strategies: ['a', 'b', 'c'], seeds: [10, 11, 12, 13], sizes: [{ width: 8, height: 4 }, { width: 20, height: 5 }] }
+  const plan: SweepPlan = {
+    strategies: ['a', 'b', 'c'],
+    seeds: [10, 11, 12, 13],
+    sizes: [
+      { width: 8, height: 4 },
+      { width: 20, height: 5 },
+    ],
+  }
 
   test('strategies vary fastest, then seeds, then sizes', () => {
     expect(planSize(plan)).toBe(24)

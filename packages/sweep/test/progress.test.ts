@@ -29,6 +29,7 @@ describe('Progress', () => {
     p.update(20, 40)
     p.end()
     expect(out).toHaveLength(3)
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: the terminal's erase-line sequence is what is checked
     expect(out[0]).toMatch(/^\r\x1b\[2Ksweep \[█+░+\] 10\/40 runs \(25%\)/)
     expect(out[1]).toContain('ETA 2s')
     expect(out[2]).toBe('\n')

@@ -11,7 +11,12 @@ import type { SweepResult } from '../src/results.ts'
 import { walkMaze } from '../src/walk.ts'
 
 type Node = Record<string, unknown>
-const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '', preserveOrder: false, isArray: (name) => ['g', 'polyline', 'circle', 'text', 'path', 'line', 'rect'].includes(name) })
+const parser = new XMLParser({
+  ignoreAttributes: false,
+  attributeNamePrefix: '',
+  preserveOrder: false,
+  isArray: (name) => ['g', 'polyline', 'circle', 'text', 'path', 'line', 'rect'].includes(name),
+})
 
 /** Strict well-formedness (fast-xml-parser's validator), then the document tree. */
 function parseSvg(svg: string): Node {

@@ -27,14 +27,25 @@ const test = base.extend<{ dir: string }>({
   },
 })
 
-const plan: SweepPlan = { strategies: ['random-dfs', 'astar', TEAM], seeds: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12], sizes: [{ width: 24, height: 8 }] }
+const plan: SweepPlan = {
+  strategies: ['random-dfs', 'astar', TEAM],
+  seeds: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12],
+  sizes: [{ width: 24, height: 8 }],
+}
 
 function io(): CliIo & { out: string; err: string } {
   const captured = {
     out: '',
     err: '',
-    stdout: (text: string) => void (captured.out += text),
-    stderr: { write: (text: string) => void (captured.err += text), isTTY: false },
+    stdout: (text: string) => {
+      captured.out += text
+    },
+    stderr: {
+      write: (text: string) => {
+        captured.err += text
+      },
+      isTTY: false,
+    },
     cwd: REPO,
   }
   return captured
@@ -93,7 +104,26 @@ describe('runSweep', () => {
     const mdRun = join(dir, 'run.md')
     const mdFrom = join(dir, 'from.md')
     const a = io()
-    expect(await runCli(['--strategies', plan.strategies.join(','), '--seeds', '1-12', '--size', '24x8', '--out', file, '--markdown', mdRun, '--no-timings', '--workers', '2'], a)).toBe(0)
+    expect(
+      await runCli(
+        [
+          '--strategies',
+          plan.strategies.join(','),
+          '--seeds',
+          '1-12',
+          '--size',
+          '24x8',
+          '--out',
+          file,
+          '--markdown',
+          mdRun,
+          '--no-timings',
+          '--workers',
+          '2',
+        ],
+        a,
+      ),
+    ).toBe(0)
     const b = io()
     // Shuffled lines and a stray line: the same leaderboard.
     const shuffled = join(dir, 'shuffled.jsonl')

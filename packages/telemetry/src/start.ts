@@ -35,7 +35,7 @@ export type StartOutcome = 'started' | 'already-started' | 'disabled' | 'worker-
 export const DEFAULT_INSTRUMENTATIONS = 'http,undici'
 
 /** Paths that are polled by health checks: no spans for them. */
-const isHealthCheck = (url: string | undefined): boolean => url !== undefined && url.startsWith('/health/')
+const isHealthCheck = (url: string | undefined): boolean => url?.startsWith('/health/') === true
 
 /**
  * Starts the OpenTelemetry NodeSDK once per process, configured by the standard `OTEL_*` variables

@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: the collector's configs hold ${env:NAME} references, checked here as text
 // The collector configurations, checked the way the collector would reject them (a pipeline naming
 // an undefined component) and against what the services send (OTLP ports, metric names).
 import { readFileSync } from 'node:fs'
@@ -56,8 +57,10 @@ describe.each(['aws.yaml', 'local.yaml'])('%s', (file) => {
         }
       }
     }
-    for (const kind of kinds) for (const id of Object.keys(config[kind] ?? {})) expect(used.has(`${kind}:${id}`), `${kind} ${id} is defined but unused`).toBe(true)
-    for (const id of config.service.extensions ?? []) expect(Object.hasOwn(config.extensions ?? {}, id), `extension ${id} is not defined`).toBe(true)
+    for (const kind of kinds)
+      for (const id of Object.keys(config[kind] ?? {})) expect(used.has(`${kind}:${id}`), `${kind} ${id} is defined but unused`).toBe(true)
+    for (const id of config.service.extensions ?? [])
+      expect(Object.hasOwn(config.extensions ?? {}, id), `extension ${id} is not defined`).toBe(true)
   })
 
   test('traces and metrics come in over OTLP, on the ports the services send to by default', () => {
@@ -75,7 +78,7 @@ describe.each(['aws.yaml', 'local.yaml'])('%s', (file) => {
 
   test('health_check answers on 13133 for the container health check', () => {
     expect(config.service.extensions).toContain('health_check')
-    expect((config.extensions?.health_check as { endpoint?: string }).endpoint).toBe('0.0.0.0:13133')
+    expect((config.extensions?.health_check as { endpoint?: string } | undefined)?.endpoint).toBe('0.0.0.0:13133')
   })
 
   test('pipelines start with memory_limiter and batch before they export', () => {
@@ -101,8 +104,9 @@ describe('aws.yaml', () => {
   })
 
   test('awsemf declares every metric the services emit (undeclared metrics would be dropped)', () => {
-    const declarations = (config.exporters?.awsemf as { metric_declarations: Array<{ dimensions: string[][]; metric_name_selectors: string[] }> })
-      .metric_declarations
+    const declarations =
+      (config.exporters?.awsemf as { metric_declarations: Array<{ dimensions: string[][]; metric_name_selectors: string[] }> } | undefined)
+        ?.metric_declarations ?? []
     for (const metric of SERVICE_METRICS) {
       const matching = declarations.filter((d) => d.metric_name_selectors.some((s) => new RegExp(s).test(metric)))
       expect(matching.length, metric).toBeGreaterThan(0)
@@ -111,7 +115,7 @@ describe('aws.yaml', () => {
   })
 
   test('X-Ray indexes the run attributes, so traces can be searched by strategy, seed and job', () => {
-    expect((config.exporters?.awsxray as { indexed_attributes: string[] }).indexed_attributes).toEqual(
+    expect((config.exporters?.awsxray as { indexed_attributes: string[] } | undefined)?.indexed_attributes).toEqual(
       expect.arrayContaining(['agent.strategy', 'maze.seed', 'aws.batch.job.id', 'aws.batch.job.array_index']),
     )
   })

@@ -3,7 +3,11 @@ import { createOnceLogger } from '../src/diag.ts'
 
 const capture = (endpoint?: string) => {
   const lines: string[] = []
-  const logger = createOnceLogger({ prefix: 'maze-agent telemetry', write: (l) => lines.push(l), ...(endpoint === undefined ? {} : { endpoint }) })
+  const logger = createOnceLogger({
+    prefix: 'maze-agent telemetry',
+    write: (l) => lines.push(l),
+    ...(endpoint === undefined ? {} : { endpoint }),
+  })
   return { lines, logger }
 }
 
@@ -22,7 +26,13 @@ describe('createOnceLogger', () => {
 
   test('an exception logged as JSON by the SDK error handler shows its message, and a refused connection names the endpoint', () => {
     const { lines, logger } = capture('http://localhost:4318')
-    logger.error(JSON.stringify({ stack: 'Error: connect ECONNREFUSED 127.0.0.1:4318\n    at TCPConnectWrap', message: 'connect ECONNREFUSED 127.0.0.1:4318', code: 'ECONNREFUSED' }))
+    logger.error(
+      JSON.stringify({
+        stack: 'Error: connect ECONNREFUSED 127.0.0.1:4318\n    at TCPConnectWrap',
+        message: 'connect ECONNREFUSED 127.0.0.1:4318',
+        code: 'ECONNREFUSED',
+      }),
+    )
     expect(lines).toHaveLength(1)
     expect(lines[0]).toBe(
       'maze-agent telemetry: connect ECONNREFUSED 127.0.0.1:4318; is an OTLP collector listening at http://localhost:4318? ' +

@@ -40,12 +40,14 @@ describe('otlpEndpoint', () => {
     expect(otlpEndpoint({})).toBe('http://localhost:4318')
     expect(otlpEndpoint({ OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json' })).toBe('http://localhost:4318')
     expect(otlpEndpoint({ OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' })).toBe('http://localhost:4317')
-    expect(otlpEndpoint({ OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf', OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: 'grpc' })).toBe('http://localhost:4317')
+    expect(otlpEndpoint({ OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf', OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: 'grpc' })).toBe(
+      'http://localhost:4317',
+    )
   })
   test('the configured endpoint, the traces one first', () => {
     expect(otlpEndpoint({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318' })).toBe('http://collector:4318')
-    expect(otlpEndpoint({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://a:4318', OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://b:4318/v1/traces' })).toBe(
-      'http://b:4318/v1/traces',
-    )
+    expect(
+      otlpEndpoint({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://a:4318', OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://b:4318/v1/traces' }),
+    ).toBe('http://b:4318/v1/traces')
   })
 })

@@ -8,7 +8,13 @@ const PROBE = fileURLToPath(new URL('./fixtures/start-probe.ts', import.meta.url
 async function probe(env: Record<string, string>): Promise<Record<string, unknown>> {
   const child = spawn(process.execPath, [PROBE], {
     // Nothing exported: no exporter is set up for traces' ended spans, metrics or logs.
-    env: { PATH: process.env.PATH ?? '', OTEL_TRACES_EXPORTER: 'console', OTEL_METRICS_EXPORTER: 'none', OTEL_LOGS_EXPORTER: 'none', ...env },
+    env: {
+      PATH: process.env.PATH ?? '',
+      OTEL_TRACES_EXPORTER: 'console',
+      OTEL_METRICS_EXPORTER: 'none',
+      OTEL_LOGS_EXPORTER: 'none',
+      ...env,
+    },
   })
   let stdout = ''
   let stderr = ''

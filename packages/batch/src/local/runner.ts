@@ -107,12 +107,15 @@ function signalSlot(): { wait: () => Promise<void>; notify: () => void } {
   let resolve: (() => void) | undefined
   let pending = false
   return {
-    wait: () =>
-      pending
-        ? ((pending = false), Promise.resolve())
-        : new Promise<void>((r) => {
-            resolve = r
-          }),
+    wait: () => {
+      if (pending) {
+        pending = false
+        return Promise.resolve()
+      }
+      return new Promise<void>((r) => {
+        resolve = r
+      })
+    },
     notify: () => {
       if (resolve !== undefined) {
         const r = resolve
@@ -220,7 +223,15 @@ class Task {
       void this.stopAll('interrupted')
     }
     try {
-      const holder = await this.docker.create(['--name', `${this.ctx.prefix}-netns`, ...labels.flatMap((l) => ['--label', l]), '--entrypoint', 'sleep', netnsImage, 'infinity'])
+      const holder = await this.docker.create([
+        '--name',
+        `${this.ctx.prefix}-netns`,
+        ...labels.flatMap((l) => ['--label', l]),
+        '--entrypoint',
+        'sleep',
+        netnsImage,
+        'infinity',
+      ])
       created.push(holder)
       try {
         await this.docker.start(holder)
@@ -234,10 +245,19 @@ class Task {
       for (const c of containers) {
         const name = c.name ?? `container-${this.states.length}`
         const { args, ignored } = containerArgs(c, batchEnv, { name: `${this.ctx.prefix}-${name}`, network: `container:${holder}`, labels })
-        if (ignored.length > 0 && this.ctx.attempt === 1 && (this.ctx.index ?? 0) === 0) this.log(`${name}: not emulated locally, ignored: ${ignored.join(', ')}`)
+        if (ignored.length > 0 && this.ctx.attempt === 1 && (this.ctx.index ?? 0) === 0)
+          this.log(`${name}: not emulated locally, ignored: ${ignored.join(', ')}`)
         const id = await this.docker.create([...args, c.image!, ...(c.command ?? [])])
         created.push(id)
-        this.states.push({ c, name, id, state: 'waiting', started: false, exitCode: null, logFile: localLogFile(this.ctx.runDir, this.ctx.index, this.ctx.attempt, name) })
+        this.states.push({
+          c,
+          name,
+          id,
+          state: 'waiting',
+          started: false,
+          exitCode: null,
+          logFile: localLogFile(this.ctx.runDir, this.ctx.index, this.ctx.attempt, name),
+        })
       }
       const seconds = this.definition.timeout?.attemptDurationSeconds
       if (seconds !== undefined) {
@@ -385,7 +405,8 @@ class Task {
       logFile: s.logFile,
     }))
     const failedEssential = containers.find((c) => c.essential && c.exitCode !== 0)
-    let status: LocalJobStatus = failedEssential === undefined && !this.timedOut && !this.interrupted ? JobStatus.Succeeded : JobStatus.Failed
+    let status: LocalJobStatus =
+      failedEssential === undefined && !this.timedOut && !this.interrupted ? JobStatus.Succeeded : JobStatus.Failed
     let statusReason = ESSENTIAL_EXITED
     if (this.timedOut) statusReason = TIMEOUT_REASON
     else if (this.interrupted) statusReason = 'Interrupted (local run stopped)'
@@ -414,7 +435,8 @@ async function pool<T, R>(items: readonly T[], limit: number, fn: (item: T) => P
 /** Checks that the engine answers and that every image is local (the runner never pulls). */
 export async function preflight(definition: RegisterJobDefinitionCommandInput, docker: DockerCli, netnsImage: string): Promise<void> {
   const ping = await docker.ping()
-  if (!ping.ok) throw new BatchError(BatchErrorCode.Docker, `no Docker engine answers (${ping.reason}); start Docker, or point DOCKER_HOST at one`)
+  if (!ping.ok)
+    throw new BatchError(BatchErrorCode.Docker, `no Docker engine answers (${ping.reason}); start Docker, or point DOCKER_HOST at one`)
   const containers = definition.ecsProperties?.taskProperties?.[0]?.containers ?? []
   const wanted = new Map<string, string>()
   for (const c of containers) if (c.image !== undefined) wanted.set(c.image, wanted.get(c.image) ?? c.name ?? '?')
@@ -434,7 +456,11 @@ export async function preflight(definition: RegisterJobDefinitionCommandInput, d
  * returns one row per run. Writes each container's output to `<outDir>/<job id>/.../<container>.log`
  * and the rows to `<outDir>/<job id>/status.jsonl`.
  */
-export async function runLocalJob(definition: RegisterJobDefinitionCommandInput, submission: SubmitJobCommandInput, options: LocalRunOptions): Promise<LocalJobRun> {
+export async function runLocalJob(
+  definition: RegisterJobDefinitionCommandInput,
+  submission: SubmitJobCommandInput,
+  options: LocalRunOptions,
+): Promise<LocalJobRun> {
   const docker = options.docker ?? new DockerCli()
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`))
   const applied = assertValidJobDefinition(applySubmission(definition, submission), 'the job definition with the submission applied')
@@ -461,8 +487,14 @@ export async function runLocalJob(definition: RegisterJobDefinitionCommandInput,
       const failing = result.containers.find((c) => c.essential && c.exitCode !== 0)
       const outcome: AttemptOutcome = { exitCode: failing?.exitCode ?? null, reason: failing?.reason, statusReason: result.statusReason }
       const label = index === null ? 'job' : `child ${index}`
-      if (result.status === JobStatus.Succeeded || options.signal?.aborted === true || !shouldRetry(applied.retryStrategy, attempt, outcome)) {
-        log(`${label}: ${result.status} after ${attempt} attempt${attempt === 1 ? '' : 's'} (${result.containers.map((c) => `${c.name} ${c.exitCode ?? '-'}`).join(', ')})`)
+      if (
+        result.status === JobStatus.Succeeded ||
+        options.signal?.aborted === true ||
+        !shouldRetry(applied.retryStrategy, attempt, outcome)
+      ) {
+        log(
+          `${label}: ${result.status} after ${attempt} attempt${attempt === 1 ? '' : 's'} (${result.containers.map((c) => `${c.name} ${c.exitCode ?? '-'}`).join(', ')})`,
+        )
         break
       }
       log(`${label}: attempt ${attempt} FAILED (${result.statusReason}); the retry strategy retries it`)
@@ -493,8 +525,21 @@ export async function runLocalJob(definition: RegisterJobDefinitionCommandInput,
   const rows = await pool(indices, options.parallel ?? 2, runOne, () => options.signal?.aborted === true)
   writeFileSync(
     localSummaryFile(runDir),
-    rows.map((r) => JSON.stringify({ jobId: r.jobId, arrayIndex: r.arrayIndex, status: r.status, exitCode: r.exitCode, statusReason: r.statusReason, attempts: r.attempts, containers: r.containers })).join('\n') + '\n',
+    rows
+      .map((r) =>
+        JSON.stringify({
+          jobId: r.jobId,
+          arrayIndex: r.arrayIndex,
+          status: r.status,
+          exitCode: r.exitCode,
+          statusReason: r.statusReason,
+          attempts: r.attempts,
+          containers: r.containers,
+        }),
+      )
+      .join('\n') + '\n',
   )
-  const status = rows.length === indices.length && rows.every((r) => r.status === JobStatus.Succeeded) ? JobStatus.Succeeded : JobStatus.Failed
+  const status =
+    rows.length === indices.length && rows.every((r) => r.status === JobStatus.Succeeded) ? JobStatus.Succeeded : JobStatus.Failed
   return { jobId, jobName, runDir, status, rows }
 }
