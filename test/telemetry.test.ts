@@ -72,6 +72,127 @@ async function startModel(
 const lastLine = (text: string): string => text.trimEnd().split('\n').at(-1) ?? ''
 const service = (s: { resource: Record<string, unknown> }): unknown => s.resource['service.name']
 
+/** What the agent's result line says about its run: the telemetry must agree with it. */
+interface RunResult {
+  readonly steps: number
+  readonly keyStep: number
+  readonly requests: number
+  readonly optimalSteps: number
+}
+
+/** The spans each program exported. */
+interface SpansByService {
+  readonly agent: readonly ReceivedSpan[]
+  readonly model: readonly ReceivedSpan[]
+}
+
+/** The run: a root span with the domain attributes of the result line. */
+function expectRunSpan(agentSpans: readonly ReceivedSpan[], result: RunResult): ReceivedSpan {
+  const runs = agentSpans.filter((s) => s.name === 'agent.run')
+  expect(runs).toHaveLength(1)
+  const run = runs[0]!
+  expect(run.parentSpanId).toBe('')
+  expect(run.kind).toBe(SpanKind.Internal)
+  expect(run.scope).toBe('@maze-sim/agent')
+  expect(run.attributes).toMatchObject({
+    'agent.strategy': 'random-dfs',
+    'maze.width': WIDTH,
+    'maze.height': HEIGHT,
+    'maze.seed': SEED,
+    'agent.seed': SEED,
+    'agent.solved': true,
+    'agent.outcome': 'solved',
+    'agent.steps': result.steps,
+    'agent.key_step': result.keyStep,
+    'agent.requests': result.requests,
+    'maze.optimal_steps': result.optimalSteps,
+  })
+  expect(run.events.map((e) => e.name)).toEqual(['agent.key_found'])
+  expect(run.events[0]!.attributes['agent.steps']).toBe(result.keyStep)
+  return run
+}
+
+/** The spans of both programs form one trace: a client span per request under the run, the model's server span under each. */
+function expectOneTrace(all: readonly ReceivedSpan[], spans: SpansByService, run: ReceivedSpan, result: RunResult): void {
+  // One trace: every span but the model's own generation span carries the run's trace id.
+  const generate = spans.model.filter((s) => s.name === 'maze.generate')
+  expect(generate).toHaveLength(1)
+  expect(generate[0]!.attributes).toMatchObject({
+    'maze.width': WIDTH,
+    'maze.height': HEIGHT,
+    'maze.seed': SEED,
+    'maze.optimal_steps': result.optimalSteps,
+  })
+  const traced = all.filter((s) => s.name !== 'maze.generate')
+  expect(new Set(traced.map((s) => s.traceId))).toEqual(new Set([run.traceId]))
+
+  // Every request of the run is an undici client span under the run...
+  const clients = spans.agent.filter((s) => s.kind === SpanKind.Client)
+  expect(clients).toHaveLength(result.requests)
+  for (const c of clients) expect(c.parentSpanId).toBe(run.spanId)
+  expect(new Set(clients.map((c) => c.scope))).toEqual(new Set(['@opentelemetry/instrumentation-undici']))
+
+  // ...and the model's server span of that request is its child, through `traceparent`.
+  const byId = new Map<string, ReceivedSpan>(all.map((s) => [s.spanId, s]))
+  const servers = spans.model.filter((s) => s.kind === SpanKind.Server)
+  expect(servers).toHaveLength(result.requests)
+  const childrenOf = new Map<string, number>()
+  for (const server of servers) {
+    const parent = byId.get(server.parentSpanId)
+    expect(parent, `parent of ${server.name}`).toBeDefined()
+    expect(service(parent!)).toBe('maze-agent')
+    expect(parent!.kind).toBe(SpanKind.Client)
+    expect(parent!.attributes['url.path']).toBe(server.attributes['url.path'])
+    childrenOf.set(parent!.spanId, (childrenOf.get(parent!.spanId) ?? 0) + 1)
+  }
+  expect([...childrenOf.values()].every((n) => n === 1)).toBe(true)
+  expect(new Set(servers.map((s) => s.attributes['http.route']))).toEqual(
+    new Set(['/maze/size', '/maze/start', '/maze/meta', '/maze/pos/:y/:x', '/maze/map']),
+  )
+  // Fastify's spans (@fastify/otel) hang under the server spans; health checks make none.
+  const fastify = spans.model.filter((s) => s.scope === '@fastify/otel')
+  expect(fastify.length).toBeGreaterThanOrEqual(result.requests)
+  for (const f of fastify) expect(byId.get(f.parentSpanId), f.name).toBeDefined()
+  expect(spans.model.some((s) => String(s.attributes['url.path'] ?? '').startsWith('/health'))).toBe(false)
+}
+
+/** Resource attributes: the agent's name its strategy and its Batch job; the model's have no job. */
+function expectResources(run: ReceivedSpan, modelSpans: readonly ReceivedSpan[]): void {
+  expect(run.resource).toMatchObject({
+    'service.name': 'maze-agent',
+    'service.namespace': 'maze-sim',
+    'agent.strategy': 'random-dfs',
+    'aws.batch.job.id': 'c0ffee00-1234:7',
+    'aws.batch.job.array_index': 7,
+  })
+  expect(modelSpans[0]!.resource).toMatchObject({ 'service.name': 'maze-model', 'service.namespace': 'maze-sim' })
+  expect(modelSpans[0]!.resource['aws.batch.job.id']).toBeUndefined()
+}
+
+/** Metrics: the model's generation time, the agent's per-run histograms, HTTP latency both ways. */
+function expectMetrics(otlp: OtlpReceiver, result: RunResult): void {
+  const metric = (svc: string, name: string) => otlp.metrics.filter((m) => service(m) === svc && m.name === name)
+  const generation = metric('maze-model', 'maze.generation.duration')
+  expect(generation).toHaveLength(1)
+  expect(generation[0]).toMatchObject({ type: 'histogram', unit: 's', scope: '@maze-sim/model' })
+  expect(generation[0]!.points).toHaveLength(1)
+  expect(generation[0]!.points[0]).toMatchObject({ count: 1, attributes: { 'maze.width': WIDTH, 'maze.height': HEIGHT } })
+  expect(generation[0]!.points[0]!.sum).toBeGreaterThan(0)
+  const steps = metric('maze-agent', 'agent.run.steps')
+  expect(steps[0]?.points[0]).toMatchObject({
+    count: 1,
+    sum: result.steps,
+    attributes: { 'agent.strategy': 'random-dfs', 'agent.outcome': 'solved' },
+  })
+  expect(metric('maze-agent', 'agent.run.requests')[0]?.points[0]).toMatchObject({ count: 1, sum: result.requests })
+  expect(metric('maze-agent', 'agent.run.duration')[0]?.points[0]).toMatchObject({ count: 1 })
+  const clientLatency = metric('maze-agent', 'http.client.request.duration')
+  expect(clientLatency[0]?.unit).toBe('s')
+  expect(clientLatency[0]!.points.reduce((n, p) => n + (p.count ?? 0), 0)).toBe(result.requests)
+  const serverLatency = metric('maze-model', 'http.server.request.duration')
+  expect(serverLatency[0]!.points.reduce((n, p) => n + (p.count ?? 0), 0)).toBe(result.requests)
+}
+
 describe('one agent run is one trace across both services (OTLP http/protobuf, the default)', () => {
   test('spans, parentage, domain attributes, resource attributes and metrics arrive decoded', async () => {
     const otlp = await receiver()
@@ -89,114 +210,23 @@ describe('one agent run is one trace across both services (OTLP http/protobuf, t
     })
     expect(await agent.exited, agent.stderr()).toBe(0)
     expect(agent.stderr()).toBe('')
-    const result = JSON.parse(lastLine(agent.stdout()))
+    const result: RunResult = JSON.parse(lastLine(agent.stdout()))
     expect(await model.stop('SIGTERM'), model.stderr()).toBe(0)
 
     expect(otlp.errors).toEqual([])
     expect(otlp.requests.length).toBeGreaterThan(0)
     for (const r of otlp.requests) expect(r.contentType).toBe('application/x-protobuf')
 
-    const agentSpans = otlp.spans.filter((s) => service(s) === 'maze-agent')
-    const modelSpans = otlp.spans.filter((s) => service(s) === 'maze-model')
-    expect(agentSpans.length).toBeGreaterThan(0)
-    expect(modelSpans.length).toBeGreaterThan(0)
-
-    // The run: a root span with the domain attributes of the result line.
-    const runs = agentSpans.filter((s) => s.name === 'agent.run')
-    expect(runs).toHaveLength(1)
-    const run = runs[0]!
-    expect(run.parentSpanId).toBe('')
-    expect(run.kind).toBe(SpanKind.Internal)
-    expect(run.scope).toBe('@maze-sim/agent')
-    expect(run.attributes).toMatchObject({
-      'agent.strategy': 'random-dfs',
-      'maze.width': WIDTH,
-      'maze.height': HEIGHT,
-      'maze.seed': SEED,
-      'agent.seed': SEED,
-      'agent.solved': true,
-      'agent.outcome': 'solved',
-      'agent.steps': result.steps,
-      'agent.key_step': result.keyStep,
-      'agent.requests': result.requests,
-      'maze.optimal_steps': result.optimalSteps,
-    })
-    expect(run.events.map((e) => e.name)).toEqual(['agent.key_found'])
-    expect(run.events[0]!.attributes['agent.steps']).toBe(result.keyStep)
-
-    // One trace: every span but the model's own generation span carries the run's trace id.
-    const generate = modelSpans.filter((s) => s.name === 'maze.generate')
-    expect(generate).toHaveLength(1)
-    expect(generate[0]!.attributes).toMatchObject({
-      'maze.width': WIDTH,
-      'maze.height': HEIGHT,
-      'maze.seed': SEED,
-      'maze.optimal_steps': result.optimalSteps,
-    })
-    const traced = otlp.spans.filter((s) => s.name !== 'maze.generate')
-    expect(new Set(traced.map((s) => s.traceId))).toEqual(new Set([run.traceId]))
-
-    // Every request of the run is an undici client span under the run...
-    const clients = agentSpans.filter((s) => s.kind === SpanKind.Client)
-    expect(clients).toHaveLength(result.requests)
-    for (const c of clients) expect(c.parentSpanId).toBe(run.spanId)
-    expect(new Set(clients.map((c) => c.scope))).toEqual(new Set(['@opentelemetry/instrumentation-undici']))
-
-    // ...and the model's server span of that request is its child, through `traceparent`.
-    const byId = new Map<string, ReceivedSpan>(otlp.spans.map((s) => [s.spanId, s]))
-    const servers = modelSpans.filter((s) => s.kind === SpanKind.Server)
-    expect(servers).toHaveLength(result.requests)
-    const childrenOf = new Map<string, number>()
-    for (const server of servers) {
-      const parent = byId.get(server.parentSpanId)
-      expect(parent, `parent of ${server.name}`).toBeDefined()
-      expect(service(parent!)).toBe('maze-agent')
-      expect(parent!.kind).toBe(SpanKind.Client)
-      expect(parent!.attributes['url.path']).toBe(server.attributes['url.path'])
-      childrenOf.set(parent!.spanId, (childrenOf.get(parent!.spanId) ?? 0) + 1)
+    const spans = {
+      agent: otlp.spans.filter((s) => service(s) === 'maze-agent'),
+      model: otlp.spans.filter((s) => service(s) === 'maze-model'),
     }
-    expect([...childrenOf.values()].every((n) => n === 1)).toBe(true)
-    expect(new Set(servers.map((s) => s.attributes['http.route']))).toEqual(
-      new Set(['/maze/size', '/maze/start', '/maze/meta', '/maze/pos/:y/:x', '/maze/map']),
-    )
-    // Fastify's spans (@fastify/otel) hang under the server spans; health checks make none.
-    const fastify = modelSpans.filter((s) => s.scope === '@fastify/otel')
-    expect(fastify.length).toBeGreaterThanOrEqual(result.requests)
-    for (const f of fastify) expect(byId.get(f.parentSpanId), f.name).toBeDefined()
-    expect(modelSpans.some((s) => String(s.attributes['url.path'] ?? '').startsWith('/health'))).toBe(false)
-
-    // Resource attributes.
-    expect(run.resource).toMatchObject({
-      'service.name': 'maze-agent',
-      'service.namespace': 'maze-sim',
-      'agent.strategy': 'random-dfs',
-      'aws.batch.job.id': 'c0ffee00-1234:7',
-      'aws.batch.job.array_index': 7,
-    })
-    expect(modelSpans[0]!.resource).toMatchObject({ 'service.name': 'maze-model', 'service.namespace': 'maze-sim' })
-    expect(modelSpans[0]!.resource['aws.batch.job.id']).toBeUndefined()
-
-    // Metrics: the model's generation time, the agent's per-run histograms, HTTP latency both ways.
-    const metric = (svc: string, name: string) => otlp.metrics.filter((m) => service(m) === svc && m.name === name)
-    const generation = metric('maze-model', 'maze.generation.duration')
-    expect(generation).toHaveLength(1)
-    expect(generation[0]).toMatchObject({ type: 'histogram', unit: 's', scope: '@maze-sim/model' })
-    expect(generation[0]!.points).toHaveLength(1)
-    expect(generation[0]!.points[0]).toMatchObject({ count: 1, attributes: { 'maze.width': WIDTH, 'maze.height': HEIGHT } })
-    expect(generation[0]!.points[0]!.sum).toBeGreaterThan(0)
-    const steps = metric('maze-agent', 'agent.run.steps')
-    expect(steps[0]?.points[0]).toMatchObject({
-      count: 1,
-      sum: result.steps,
-      attributes: { 'agent.strategy': 'random-dfs', 'agent.outcome': 'solved' },
-    })
-    expect(metric('maze-agent', 'agent.run.requests')[0]?.points[0]).toMatchObject({ count: 1, sum: result.requests })
-    expect(metric('maze-agent', 'agent.run.duration')[0]?.points[0]).toMatchObject({ count: 1 })
-    const clientLatency = metric('maze-agent', 'http.client.request.duration')
-    expect(clientLatency[0]?.unit).toBe('s')
-    expect(clientLatency[0]!.points.reduce((n, p) => n + (p.count ?? 0), 0)).toBe(result.requests)
-    const serverLatency = metric('maze-model', 'http.server.request.duration')
-    expect(serverLatency[0]!.points.reduce((n, p) => n + (p.count ?? 0), 0)).toBe(result.requests)
+    expect(spans.agent.length).toBeGreaterThan(0)
+    expect(spans.model.length).toBeGreaterThan(0)
+    const run = expectRunSpan(spans.agent, result)
+    expectOneTrace(otlp.spans, spans, run, result)
+    expectResources(run, spans.model)
+    expectMetrics(otlp, result)
   })
 })
 

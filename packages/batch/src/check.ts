@@ -401,7 +401,32 @@ function checkContainer(
   const name = typeof c.name === 'string' ? c.name : undefined
   const path = name !== undefined ? `${basePath}(${name})` : basePath
   f.fields(c, Fields.TaskContainerProperties, path, 'A Batch container (TaskContainerProperties)', NOT_IN_BATCH)
+  // How messages name this container when it has no name.
+  const label = name ?? `#${index}`
 
+  checkContainerName(c, path, count, f)
+  checkImage(c, path, name, label, f)
+
+  let essential = true
+  if (c.essential !== undefined && f.type(c.essential, 'boolean', `${path}.essential`)) essential = c.essential as boolean
+
+  if (c.command !== undefined && f.type(c.command, 'array', `${path}.command`)) {
+    for (const [i, arg] of (c.command as unknown[]).entries()) f.type(arg, 'string', `${path}.command[${i}]`)
+  }
+
+  if (c.environment !== undefined && f.type(c.environment, 'array', `${path}.environment`)) {
+    checkEnvironment(c.environment as unknown[], `${path}.environment`, f)
+  }
+
+  checkRuntimeSettings(c, path, fargate, f)
+  checkLogConfiguration(c, path, f)
+  const dependsOn = checkDependsOn(c, path, label, f)
+  const resources = checkResourceRequirements(c, path, f)
+  return { index, name, path, essential, dependsOn, ...resources }
+}
+
+/** A name is required once a job has several containers, and must be a valid container name. */
+function checkContainerName(c: Json, path: string, count: number, f: Findings): void {
   if (c.name === undefined) {
     if (count > 1)
       f.error(
@@ -416,13 +441,15 @@ function checkContainer(
       `"${String(c.name)}" is not a valid container name: up to 255 letters, numbers, hyphens and underscores`,
     )
   }
+}
 
+function checkImage(c: Json, path: string, name: string | undefined, label: string, f: Findings): void {
   const image = c.image
   if (image === undefined || image === '')
     f.error(
       'image-missing',
       `${path}.image`,
-      `container ${name ?? `#${index}`} has no image: set "image" to an image URI (render fills it from --${name ?? 'model'}-image or the ECR defaults)`,
+      `container ${label} has no image: set "image" to an image URI (render fills it from --${name ?? 'model'}-image or the ECR defaults)`,
     )
   else if (
     f.type(image, 'string', `${path}.image`) &&
@@ -434,18 +461,10 @@ function checkContainer(
       `${JSON.stringify(image)} is not a valid image reference: up to 255 letters, numbers, - _ : . / # and @`,
     )
   }
+}
 
-  let essential = true
-  if (c.essential !== undefined && f.type(c.essential, 'boolean', `${path}.essential`)) essential = c.essential as boolean
-
-  if (c.command !== undefined && f.type(c.command, 'array', `${path}.command`)) {
-    for (const [i, arg] of (c.command as unknown[]).entries()) f.type(arg, 'string', `${path}.command[${i}]`)
-  }
-
-  if (c.environment !== undefined && f.type(c.environment, 'array', `${path}.environment`)) {
-    checkEnvironment(c.environment as unknown[], `${path}.environment`, f)
-  }
-
+/** Timeouts, privileges, user, and the type of the settings checked no further. */
+function checkRuntimeSettings(c: Json, path: string, fargate: boolean, f: Findings): void {
   for (const key of ['startTimeout', 'stopTimeout'] as const) {
     const v = c[key]
     if (v === undefined || !f.type(v, 'number', `${path}.${key}`)) continue
@@ -474,90 +493,93 @@ function checkContainer(
   for (const key of ['mountPoints', 'secrets', 'ulimits'] as const) {
     if (c[key] !== undefined) f.type(c[key], 'array', `${path}.${key}`)
   }
-  if (c.logConfiguration !== undefined && f.type(c.logConfiguration, 'object', `${path}.logConfiguration`)) {
-    const log = c.logConfiguration as Json
-    f.fields(log, Fields.LogConfiguration, `${path}.logConfiguration`, 'LogConfiguration')
-    if (typeof log.logDriver !== 'string' || !Allowed.logDriver.has(log.logDriver)) {
-      f.error(
-        'log-driver',
-        `${path}.logConfiguration.logDriver`,
-        `logDriver must be one of ${[...Allowed.logDriver].join(', ')}, got ${JSON.stringify(log.logDriver)}`,
-      )
-    }
-    if (log.options !== undefined && f.type(log.options, 'object', `${path}.logConfiguration.options`)) {
-      for (const [k, v] of Object.entries(log.options as Json)) f.type(v, 'string', `${path}.logConfiguration.options.${k}`)
-    }
-  }
+}
 
+function checkLogConfiguration(c: Json, path: string, f: Findings): void {
+  if (c.logConfiguration === undefined || !f.type(c.logConfiguration, 'object', `${path}.logConfiguration`)) return
+  const log = c.logConfiguration as Json
+  f.fields(log, Fields.LogConfiguration, `${path}.logConfiguration`, 'LogConfiguration')
+  if (typeof log.logDriver !== 'string' || !Allowed.logDriver.has(log.logDriver)) {
+    f.error(
+      'log-driver',
+      `${path}.logConfiguration.logDriver`,
+      `logDriver must be one of ${[...Allowed.logDriver].join(', ')}, got ${JSON.stringify(log.logDriver)}`,
+    )
+  }
+  if (log.options !== undefined && f.type(log.options, 'object', `${path}.logConfiguration.options`)) {
+    for (const [k, v] of Object.entries(log.options as Json)) f.type(v, 'string', `${path}.logConfiguration.options.${k}`)
+  }
+}
+
+/** Checks each dependsOn entry and returns the valid ones (checked against the other containers later). */
+function checkDependsOn(c: Json, path: string, label: string, f: Findings): ContainerInfo['dependsOn'] {
   const dependsOn: { containerName: string; condition: string; path: string }[] = []
-  if (c.dependsOn !== undefined && f.type(c.dependsOn, 'array', `${path}.dependsOn`)) {
-    ;(c.dependsOn as unknown[]).forEach((d, i) => {
-      const dPath = `${path}.dependsOn[${i}]`
-      if (!f.type(d, 'object', dPath)) return
-      const dep = d as Json
-      f.fields(dep, Fields.TaskContainerDependency, dPath, 'TaskContainerDependency')
-      if (typeof dep.containerName !== 'string' || dep.containerName === '') {
-        f.error('depends-on-unknown', `${dPath}.containerName`, 'containerName is required: the name of the container to wait for')
-        return
-      }
-      const condition = dep.condition
-      if (typeof condition !== 'string') {
-        f.error('depends-on-condition', `${dPath}.condition`, 'condition is required: START, COMPLETE or SUCCESS')
-        return
-      }
-      if (condition.toUpperCase() === 'HEALTHY') {
-        f.error(
-          'depends-on-healthy',
-          `${dPath}.condition`,
-          `Batch has no HEALTHY condition (its containers have no health checks): use "START" and make "${name ?? `#${index}`}" wait until "${dep.containerName}" answers (the agent already waits for the model: AGENT_STARTUP_TIMEOUT_MS)`,
-        )
-        return
-      }
-      if (!Allowed.dependencyCondition.has(condition)) {
-        f.error(
-          'depends-on-condition',
-          `${dPath}.condition`,
-          `condition must be START, COMPLETE or SUCCESS (upper case), got ${JSON.stringify(condition)}`,
-        )
-        return
-      }
-      dependsOn.push({ containerName: dep.containerName, condition, path: dPath })
-    })
-  }
+  if (c.dependsOn === undefined || !f.type(c.dependsOn, 'array', `${path}.dependsOn`)) return dependsOn
+  ;(c.dependsOn as unknown[]).forEach((d, i) => {
+    const dPath = `${path}.dependsOn[${i}]`
+    if (!f.type(d, 'object', dPath)) return
+    const dep = d as Json
+    f.fields(dep, Fields.TaskContainerDependency, dPath, 'TaskContainerDependency')
+    if (typeof dep.containerName !== 'string' || dep.containerName === '') {
+      f.error('depends-on-unknown', `${dPath}.containerName`, 'containerName is required: the name of the container to wait for')
+      return
+    }
+    const condition = dep.condition
+    if (typeof condition !== 'string') {
+      f.error('depends-on-condition', `${dPath}.condition`, 'condition is required: START, COMPLETE or SUCCESS')
+      return
+    }
+    if (condition.toUpperCase() === 'HEALTHY') {
+      f.error(
+        'depends-on-healthy',
+        `${dPath}.condition`,
+        `Batch has no HEALTHY condition (its containers have no health checks): use "START" and make "${label}" wait until "${dep.containerName}" answers (the agent already waits for the model: AGENT_STARTUP_TIMEOUT_MS)`,
+      )
+      return
+    }
+    if (!Allowed.dependencyCondition.has(condition)) {
+      f.error(
+        'depends-on-condition',
+        `${dPath}.condition`,
+        `condition must be START, COMPLETE or SUCCESS (upper case), got ${JSON.stringify(condition)}`,
+      )
+      return
+    }
+    dependsOn.push({ containerName: dep.containerName, condition, path: dPath })
+  })
+  return dependsOn
+}
 
+/** Checks resourceRequirements and returns this container's totals (0 where not given). */
+function checkResourceRequirements(c: Json, path: string, f: Findings): { vcpu: number; memory: number; gpu: number } {
   const resources = { vcpu: 0, memory: 0, gpu: 0 }
-  if (c.resourceRequirements !== undefined && f.type(c.resourceRequirements, 'array', `${path}.resourceRequirements`)) {
-    const seen = new Set<string>()
-    ;(c.resourceRequirements as unknown[]).forEach((r, i) => {
-      const rPath = `${path}.resourceRequirements[${i}]`
-      if (!f.type(r, 'object', rPath)) return
-      const req = r as Json
-      f.fields(req, Fields.ResourceRequirement, rPath, 'ResourceRequirement')
-      if (typeof req.type !== 'string' || !Allowed.resourceType.has(req.type)) {
-        f.error(
-          'resources',
-          `${rPath}.type`,
-          `type must be one of ${[...Allowed.resourceType].join(', ')}, got ${JSON.stringify(req.type)}`,
-        )
-        return
-      }
-      if (seen.has(req.type)) f.error('resources', rPath, `${req.type} is given twice for this container; keep one`)
-      seen.add(req.type)
-      const amount = typeof req.value === 'string' && /^\d+(\.\d+)?$/.test(req.value) ? Number(req.value) : Number.NaN
-      if (!(amount > 0)) {
-        f.error(
-          'resources',
-          `${rPath}.value`,
-          `value must be a positive number written as a string (e.g. "1", "0.5", "1024"), got ${JSON.stringify(req.value)}`,
-        )
-        return
-      }
-      if (req.type === 'VCPU') resources.vcpu += amount
-      else if (req.type === 'MEMORY') resources.memory += amount
-      else resources.gpu += amount
-    })
-  }
-  return { index, name, path, essential, dependsOn, ...resources }
+  if (c.resourceRequirements === undefined || !f.type(c.resourceRequirements, 'array', `${path}.resourceRequirements`)) return resources
+  const seen = new Set<string>()
+  ;(c.resourceRequirements as unknown[]).forEach((r, i) => {
+    const rPath = `${path}.resourceRequirements[${i}]`
+    if (!f.type(r, 'object', rPath)) return
+    const req = r as Json
+    f.fields(req, Fields.ResourceRequirement, rPath, 'ResourceRequirement')
+    if (typeof req.type !== 'string' || !Allowed.resourceType.has(req.type)) {
+      f.error('resources', `${rPath}.type`, `type must be one of ${[...Allowed.resourceType].join(', ')}, got ${JSON.stringify(req.type)}`)
+      return
+    }
+    if (seen.has(req.type)) f.error('resources', rPath, `${req.type} is given twice for this container; keep one`)
+    seen.add(req.type)
+    const amount = typeof req.value === 'string' && /^\d+(\.\d+)?$/.test(req.value) ? Number(req.value) : Number.NaN
+    if (!(amount > 0)) {
+      f.error(
+        'resources',
+        `${rPath}.value`,
+        `value must be a positive number written as a string (e.g. "1", "0.5", "1024"), got ${JSON.stringify(req.value)}`,
+      )
+      return
+    }
+    if (req.type === 'VCPU') resources.vcpu += amount
+    else if (req.type === 'MEMORY') resources.memory += amount
+    else resources.gpu += amount
+  })
+  return resources
 }
 
 function checkEnvironment(environment: unknown[], path: string, f: Findings): void {

@@ -18,7 +18,7 @@ const container = (d: Mutable, name: string): Container => containers(d).find((c
 const errors = (d: unknown): Problem[] => checkJobDefinition(d).filter((p) => p.severity === 'error')
 const rules = (d: unknown): string[] => errors(d).map((p) => p.rule)
 
-describe('check rejects what Batch rejects, saying what to fix', () => {
+describe('check rejects what Batch rejects, saying what to fix: dependsOn', () => {
   test('an essential container behind COMPLETE or SUCCESS', () => {
     const d = definition()
     container(d, 'agent').dependsOn = [{ containerName: 'model', condition: 'COMPLETE' }]
@@ -84,7 +84,9 @@ describe('check rejects what Batch rejects, saying what to fix', () => {
     container(d, 'agent').dependsOn = [{ containerName: 'model', condition: 'start' }]
     expect(errors(d)[0]!.message).toBe('condition must be START, COMPLETE or SUCCESS (upper case), got "start"')
   })
+})
 
+describe('check rejects what Batch rejects, saying what to fix: the containers', () => {
   test('healthCheck and portMappings, which Batch containers do not have', () => {
     const d = definition()
     container(d, 'model').healthCheck = { command: ['CMD', 'true'] }
@@ -150,7 +152,9 @@ describe('check rejects what Batch rejects, saying what to fix', () => {
     container(f, 'collector').name = 'model'
     expect(rules(f)).toContain('container-name')
   })
+})
 
+describe('check rejects what Batch rejects, saying what to fix: the job and its platform', () => {
   test('retry patterns and attempts; the timeout', () => {
     const d = definition()
     d.retryStrategy = {
@@ -196,7 +200,9 @@ describe('check rejects what Batch rejects, saying what to fix', () => {
     expect(rules({ jobDefinitionName: 'x', type: 'container', containerProperties: {} })).toEqual(['not-ecs', 'not-ecs'])
     expect(rules([])).toEqual(['wrong-type'])
   })
+})
 
+describe('assertValidJobDefinition, formatProblems and didYouMean', () => {
   test('assertValidJobDefinition throws BATCH_ERR_CHECK listing every error, one per line', () => {
     const d = definition()
     container(d, 'agent').dependsOn = [{ containerName: 'nope', condition: 'HEALTHY' }]

@@ -51,7 +51,7 @@ function problemsOf(env: Record<string, string>, argv: string[] = []): readonly 
   throw new Error(`expected ${JSON.stringify(env)} ${JSON.stringify(argv)} to be refused`)
 }
 
-describe('read', () => {
+describe('read: defaults, variables and flags', () => {
   test('defaults, typed from the table', () => {
     const values = read(TABLE, {})
     expect(values).toEqual({
@@ -154,7 +154,9 @@ describe('read', () => {
       from: ['a', '-'],
     })
   })
+})
 
+describe('read: precedence and refusals', () => {
   test('the flag wins over the variable, whatever the variable holds; sources say where each value came from', () => {
     const reading = readDetailed(TABLE, { env: { W: 'bad', SEED: '4', NAME: '' }, argv: ['--width', '5'] })
     expect(reading.values).toMatchObject({ width: 5, seed: 4, name: 'x' })
@@ -240,7 +242,9 @@ describe('read', () => {
       expect((error as ConfigProblems).problems[0]).not.toContain('\n')
     }
   })
+})
 
+describe('read: positionals, --help, rules over several options, extend', () => {
   test('positionals when allowed', () => {
     expect(readDetailed(TABLE, { argv: ['a', '-v', 'b'], positionals: true })).toMatchObject({
       positionals: ['a', 'b'],

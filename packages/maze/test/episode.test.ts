@@ -79,7 +79,7 @@ function shortestPath(maze: Maze, from: Point, to: Point): Direction[] {
   return path
 }
 
-describe('Episode', () => {
+describe('Episode: starting and moving', () => {
   test('starts on S, running, with the classic cell view', () => {
     const maze = corridor()
     const episode = new Episode({ maze, maxSteps: 10 })
@@ -132,7 +132,9 @@ describe('Episode', () => {
     expect(episode.move([Right, Up])).toMatchObject({ applied: 1, bumped: true })
     expect(episode.record()).toMatchObject({ x: 1, y: 0, steps: 1, bumps: 1, status: 'running' })
   })
+})
 
+describe('Episode: the key, the exit and the step limit', () => {
   test('stepping on K picks up the key; keyStep is the step count then', () => {
     const episode = new Episode({ maze: exitFirst(), maxSteps: 10 })
     const { observations } = episode.move([Right, Right])
@@ -184,7 +186,9 @@ describe('Episode', () => {
     for (let i = 0; i < 5; i++) episode.move([Up])
     expect(episode.record()).toMatchObject({ status: 'running', steps: 0, bumps: 5 })
   })
+})
 
+describe('Episode: refused moves and abandon', () => {
   test('moves on an ended episode throw MAZE_ERR_EPISODE_ENDED', () => {
     const solved = new Episode({ maze: corridor(), maxSteps: 10 })
     solved.move([Right, Right])
@@ -217,7 +221,9 @@ describe('Episode', () => {
     expect(solved.abandon()).toBe(false)
     expect(solved.status).toBe('solved')
   })
+})
 
+describe('Episode: the replay', () => {
   test('the replay lists every applied move with the position after it', () => {
     const episode = new Episode({ maze: exitFirst(), maxSteps: 10 })
     episode.move([Right, Up])
@@ -256,7 +262,9 @@ describe('Episode', () => {
     episode.move([Right])
     expect(episode.replayBytes).toBe(2)
   })
+})
 
+describe('parseDirection and parseMoves', () => {
   test('parseDirection and parseMoves read the wire words', () => {
     expect(['up', 'right', 'down', 'left'].map(parseDirection)).toEqual([Up, Right, Down, Left])
     for (const bad of ['Up', 'north', '', 0, null, undefined, {}]) expect(parseDirection(bad)).toBeNull()
@@ -265,7 +273,9 @@ describe('Episode', () => {
     expect(codeOf(() => parseMoves('up'))).toBe(MazeErrorCode.BadMoves)
     expect(() => parseMoves(['up', 'north'])).toThrow(/move 1 is "north"/)
   })
+})
 
+describe('Episode: properties', () => {
   test('property: the optimal S→K→E walk solves in exactly optimalSteps with no bump', () => {
     fc.assert(
       fc.property(

@@ -15,7 +15,7 @@ function problemsOf(env: Record<string, string>): string[] {
   throw new Error(`expected ${JSON.stringify(env)} to be rejected`)
 }
 
-describe('readModelConfig', () => {
+describe('readModelConfig: what it reads', () => {
   test('defaults', () => {
     const config = readModelConfig({}, () => 1234)
     expect(config).toEqual({
@@ -72,7 +72,9 @@ describe('readModelConfig', () => {
   test('MAZE_SEED=0 is a seed, not "unset"', () => {
     expect(readModelConfig({ MAZE_SEED: '0' })).toMatchObject({ seed: 0, seedWasRandom: false })
   })
+})
 
+describe('readModelConfig: what it refuses, and the size rule', () => {
   test.each([
     ['PORT', '65536'],
     ['PORT', '-1'],
@@ -117,7 +119,7 @@ describe('readModelConfig', () => {
     ['1', '1'],
     ['1', '2'],
     ['2', '1'],
-  ])('MAZE_WIDTH=%s MAZE_HEIGHT=%s is too small for a start, a key and an exit: the maze package\'s size rule', (w, h) => {
+  ])("MAZE_WIDTH=%s MAZE_HEIGHT=%s is too small for a start, a key and an exit: the maze package's size rule", (w, h) => {
     const problems = problemsOf({ MAZE_WIDTH: w, MAZE_HEIGHT: h })
     expect(problems).toHaveLength(1)
     expect(problems[0]).toContain(`MAZE_WIDTH=${w} and MAZE_HEIGHT=${h}`)
@@ -172,12 +174,16 @@ test('usage lists every variable with its default', () => {
 })
 
 describe('episodes and sealed mode', () => {
-  test('every episode limit is a variable with the limit\'s own default and range', () => {
+  test("every episode limit is a variable with the limit's own default and range", () => {
     const config = readModelConfig({ EPISODES_MAX_LIVE: '8', EPISODES_IDLE_MS: '1000', EPISODES_MAX_MOVES_PER_REQUEST: '50' }, () => 1)
     expect(config.episodeLimits).toEqual({ ...DEFAULT_EPISODE_LIMITS, maxLive: 8, idleMs: 1000, maxMovesPerRequest: 50 })
-    expect(problemsOf({ EPISODES_MAX_LIVE: '0' })).toEqual([expect.stringMatching(/^EPISODES_MAX_LIVE="0" is not allowed: expected an integer from 1 to 100000/)])
+    expect(problemsOf({ EPISODES_MAX_LIVE: '0' })).toEqual([
+      expect.stringMatching(/^EPISODES_MAX_LIVE="0" is not allowed: expected an integer from 1 to 100000/),
+    ])
     expect(problemsOf({ EPISODES_MAX_AREA: '2000000', EPISODES_MAX_LIVE_CELLS: '1000000' })).toEqual([
-      expect.stringMatching(/^EPISODES_MAX_AREA=2000000 and EPISODES_MAX_LIVE_CELLS=1000000 .*maxArea \(2000000\) must be at most maxLiveCells/),
+      expect.stringMatching(
+        /^EPISODES_MAX_AREA=2000000 and EPISODES_MAX_LIVE_CELLS=1000000 .*maxArea \(2000000\) must be at most maxLiveCells/,
+      ),
     ])
     for (const name of ['EPISODES_MAX_LIVE', 'EPISODES_IDLE_MS', 'MODEL_SEALED', 'MODEL_SEALED_SECRET', 'MODEL_VIEWER_TOKEN']) {
       expect(usage()).toContain(name)
@@ -185,14 +191,17 @@ describe('episodes and sealed mode', () => {
   })
 
   test('MODEL_SEALED=true needs a secret of 16 characters or more; the viewer token is optional', () => {
-    expect(problemsOf({ MODEL_SEALED: 'true' })).toEqual([expect.stringMatching(/^MODEL_SEALED=true and MODEL_SEALED_SECRET.*secret must be at least 16 characters/)])
+    expect(problemsOf({ MODEL_SEALED: 'true' })).toEqual([
+      expect.stringMatching(/^MODEL_SEALED=true and MODEL_SEALED_SECRET.*secret must be at least 16 characters/),
+    ])
     expect(problemsOf({ MODEL_SEALED: 'true', MODEL_SEALED_SECRET: 'short' })).toHaveLength(1)
     expect(readModelConfig({ MODEL_SEALED: 'true', MODEL_SEALED_SECRET: 'a-secret-of-some-length' }, () => 1).sealed).toEqual({
       secret: 'a-secret-of-some-length',
       viewerToken: undefined,
     })
     expect(
-      readModelConfig({ MODEL_SEALED: '1', MODEL_SEALED_SECRET: 'a-secret-of-some-length', MODEL_VIEWER_TOKEN: 'let-me-see' }, () => 1).sealed,
+      readModelConfig({ MODEL_SEALED: '1', MODEL_SEALED_SECRET: 'a-secret-of-some-length', MODEL_VIEWER_TOKEN: 'let-me-see' }, () => 1)
+        .sealed,
     ).toEqual({ secret: 'a-secret-of-some-length', viewerToken: 'let-me-see' })
     // Off by default, and a secret without MODEL_SEALED changes nothing.
     expect(readModelConfig({ MODEL_SEALED_SECRET: 'a-secret-of-some-length' }, () => 1).sealed).toBeUndefined()

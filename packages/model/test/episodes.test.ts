@@ -143,7 +143,9 @@ describe('POST /episodes', () => {
     await created(h, { seed: 1, width: 40, height: 40 }) // larger than the cache: served, not kept
     expect(h.episodes.cache.stats().cells).toBeLessThanOrEqual(1000)
   })
+})
 
+describe('POST /episodes: 202 while a maze is generated, limits and refusals', () => {
   test('202 + Retry-After + Location while a large maze is generated, then running', async () => {
     let release: () => void = () => {}
     const gate = new Promise<void>((resolve) => (release = resolve))

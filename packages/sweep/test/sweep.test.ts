@@ -136,7 +136,9 @@ describe('runSweep', () => {
     expect(b.out).toContain('astar')
     expect(b.err).toContain('1 line(s) were not result lines')
   })
+})
 
+describe('runSweep: resume, interruption, a strategy that cannot be loaded', () => {
   test('resume: with some runs finished and a truncated last line, only the missing runs are run', async ({ dir }) => {
     const { file } = await completeSweep(dir)
     const resumeFile = join(dir, 'resume.jsonl')
