@@ -1,8 +1,30 @@
+import { setTimeout as sleep } from 'node:timers/promises'
 import { Client, interceptors, type Dispatcher } from 'undici'
-import { MAX_AREA, MAX_SIDE } from '@maze-sim/maze'
+import { DIRECTION_NAMES, MAX_AREA, MAX_SIDE, type Direction } from '@maze-sim/maze'
 import { AgentError, AgentErrorCode, describeError } from './errors.ts'
-import { NO_META, type MazeMeta, type MazeSize, type MazeTransport } from './transport.ts'
-import { parseCellView, parseMap, parseMeta, parseSize, parseStart } from './validate.ts'
+import {
+  NO_META,
+  type EpisodeCreated,
+  type EpisodeMoves,
+  type EpisodeObservation,
+  type EpisodeRecord,
+  type EpisodeRequest,
+  type EpisodeRoutes,
+  type MazeMeta,
+  type MazeSize,
+  type MazeTransport,
+} from './transport.ts'
+import {
+  isEpisodeList,
+  parseCellView,
+  parseEpisodeCreated,
+  parseEpisodeMoves,
+  parseEpisodeRecord,
+  parseMap,
+  parseMeta,
+  parseSize,
+  parseStart,
+} from './validate.ts'
 
 export interface HttpTransportOptions {
   /** The model's base URL, e.g. `http://127.0.0.1:5555` (a path prefix is kept). */
@@ -65,6 +87,12 @@ const RETRY_CODES = [
   'UND_ERR_HEADERS_TIMEOUT',
   'UND_ERR_BODY_TIMEOUT',
 ]
+/**
+ * Failures that surely happened before the request reached the model. The only ones retried for a
+ * request that must not be applied twice (`POST /episodes/:id/moves`): after a reset or a timeout
+ * the model may have made the moves, and sending them again would make them twice.
+ */
+const NOT_SENT_CODES = ['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETDOWN', 'ENETUNREACH', 'EHOSTDOWN', 'EHOSTUNREACH', 'UND_ERR_CONNECT_TIMEOUT']
 const BACKOFF_MIN_MS = 100
 const BACKOFF_MAX_MS = 1_000
 /** Longest Retry-After honoured once the model has answered: beyond it, the run fails. */
@@ -98,10 +126,11 @@ export function retryAfterMs(headers: unknown): number | null {
  * never waits past the deadline); afterwards, `retries` times.
  */
 function retryPolicy(gate: Gate, retries: number): NonNullable<Parameters<typeof interceptors.retry>[0]>['retry'] {
-  return (err, { state }, callback) => {
+  return (err, { state, opts }, callback) => {
     const { statusCode, code, headers } = err as Error & { statusCode?: number; code?: string; headers?: unknown }
     gate.lastError = err
-    const retriable = statusCode !== undefined ? RETRY_STATUS.includes(statusCode) : RETRY_CODES.includes(code ?? '')
+    const codes = (opts as BoundedOptions).replayable === false ? NOT_SENT_CODES : RETRY_CODES
+    const retriable = statusCode !== undefined ? RETRY_STATUS.includes(statusCode) : codes.includes(code ?? '')
     if (!retriable) return callback(err)
     const backoff = Math.min(BACKOFF_MIN_MS * 2 ** (state.counter - 1), BACKOFF_MAX_MS)
     let delay = retryAfterMs(headers) ?? backoff
@@ -117,9 +146,11 @@ function retryPolicy(gate: Gate, retries: number): NonNullable<Parameters<typeof
   }
 }
 
-/** Dispatch options this transport adds: the largest body accepted for this request. */
+/** Dispatch options this transport adds: the largest body accepted, and whether a resend is harmless. */
 interface BoundedOptions {
   readonly maxResponseBytes?: number
+  /** False for a request the model must not apply twice: retried only when surely not sent (or refused with a status). */
+  readonly replayable?: boolean
 }
 
 /**
@@ -192,7 +223,25 @@ const counting =
 interface Answer {
   readonly status: number
   readonly text: string
+  /** The `Retry-After` of the answer, in ms, or null. */
+  readonly retryAfterMs: number | null
 }
+
+/** How one call is made: its body, limits, and whether it may be resent. */
+interface CallOptions {
+  readonly body?: string
+  readonly maxResponseBytes?: number
+  readonly replayable?: boolean
+  /** Replaces the transport's signal (DELETE after an abort must still go out, within its own bound). */
+  readonly signal?: AbortSignal
+}
+
+/** Bytes of one observation on the wire, with room to spare (about 120 for an 80 x 20 maze). */
+const OBSERVATION_BYTES = 256
+/** The longest a best-effort `DELETE /episodes/:id` may take. */
+const ABANDON_TIMEOUT_MS = 2_000
+/** Re-creations after a `202` before giving up (each waits for the maze, within the start-up wait). */
+const CREATE_ATTEMPTS = 3
 
 /** Creates the HTTP transport. Nothing connects until the first call. */
 export function createHttpTransport(options: HttpTransportOptions): HttpTransport {
@@ -228,8 +277,9 @@ export function createHttpTransport(options: HttpTransportOptions): HttpTranspor
     bounds(requestTimeoutMs),
     interceptors.retry({
       retry: retryPolicy(gate, options.retries ?? 3),
-      // POST /maze/map only renders a map: repeating it is harmless.
-      methods: ['GET', 'POST'],
+      // POST /maze/map only renders a map: repeating it is harmless; POST .../moves is marked not
+      // replayable (see NOT_SENT_CODES); a repeated DELETE finds the episode gone (404), harmless.
+      methods: ['GET', 'POST', 'DELETE'],
       statusCodes: RETRY_STATUS,
       errorCodes: RETRY_CODES,
       throwOnError: true,
@@ -261,7 +311,7 @@ export function createHttpTransport(options: HttpTransportOptions): HttpTranspor
     })
   }
 
-  const call = async (method: 'GET' | 'POST', path: string, body?: string, maxResponseBytes = DEFAULT_MAX_RESPONSE_BYTES): Promise<Answer> => {
+  const call = async (method: 'GET' | 'POST' | 'DELETE', path: string, how: CallOptions = {}): Promise<Answer> => {
     const route = `${method} ${path}`
     if (closed) throw new AgentError(AgentErrorCode.ModelUnreachable, `${route}: the HTTP transport to ${url} is closed`)
     requests++
@@ -270,19 +320,21 @@ export function createHttpTransport(options: HttpTransportOptions): HttpTranspor
     // Until the model has answered, the whole call (connects, timeouts, retries) is cut off at the
     // deadline, so a model that accepts connections but never answers cannot stretch the wait.
     const deadline = gate.ready ? undefined : AbortSignal.timeout(Math.max(0, gate.deadline - startedAt) + DEADLINE_GRACE_MS)
-    const signals = [signal, deadline].filter((s) => s !== undefined)
+    const signals = [how.signal ?? signal, deadline].filter((s) => s !== undefined)
+    const { body } = how
     try {
       const request: Dispatcher.RequestOptions & BoundedOptions = {
         path: prefix + path,
         method,
         signal: signals.length > 1 ? AbortSignal.any(signals) : signals[0],
-        maxResponseBytes,
+        maxResponseBytes: how.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
+        ...(how.replayable === false ? { replayable: false } : {}),
         ...(body === undefined ? {} : { body, headers: { 'content-type': 'application/json' } }),
       }
       const response = await dispatcher.request(request)
       const text = await response.body.text()
       if (response.statusCode < 500) gate.ready = true
-      return { status: response.statusCode, text }
+      return { status: response.statusCode, text, retryAfterMs: retryAfterMs(response.headers) }
     } catch (err) {
       throw failure(route, err, startedAt, deadline?.aborted ?? false)
     }
@@ -300,8 +352,150 @@ export function createHttpTransport(options: HttpTransportOptions): HttpTranspor
     }
   }
 
+  /** The `{"error", "message"}` of an answer, for messages and decisions; null when it is not one. */
+  const errorOf = (answer: Answer): { error: string; message: string } | null => {
+    try {
+      const value = JSON.parse(answer.text) as { error?: unknown; message?: unknown }
+      if (typeof value?.error === 'string') return { error: value.error, message: typeof value.message === 'string' ? value.message : '' }
+    } catch {}
+    return null
+  }
+  const unexpected = (route: string, answer: Answer): AgentError =>
+    new AgentError(AgentErrorCode.BadResponse, `${route} answered ${answer.status}: ${snippet(answer.text)}`)
+
+  // The size of each episode this transport created (forgotten when abandoned): observations are checked against it.
+  const sizes = new Map<string, MazeSize>()
+  const sizeOf = (id: string): MazeSize => sizes.get(id) ?? { width: MAX_SIDE, height: MAX_SIDE }
+
+  // The episodes routes (API.md, "Episodes"). Which model offers them is asked once (`episodes()`).
+  const routes: EpisodeRoutes = {
+    async create(request: EpisodeRequest): Promise<EpisodeCreated> {
+      const route = 'POST /episodes'
+      let asked: EpisodeRequest = request
+      const placeholders: string[] = []
+      try {
+        for (let attempt = 1; ; attempt++) {
+          const answer = await call('POST', '/episodes', { body: JSON.stringify(asked) })
+          if (answer.status === 201) {
+            const created = parseEpisodeCreated(json(route, { ...answer, status: 200 }), route)
+            sizes.set(created.id, { width: created.width, height: created.height })
+            return created
+          }
+          if (answer.status !== 202) throw unexpected(route, answer)
+          // A large maze is being generated. The record never carries the start's walls, so once
+          // the maze is ready (and cached by the model) the same episode is asked for again, which
+          // then answers 201 with the first observation, and the placeholder is abandoned.
+          const id = (json(route, { ...answer, status: 200 }) as { id?: unknown }).id
+          if (typeof id !== 'string') throw unexpected(route, answer)
+          placeholders.push(id)
+          const ready = await waitReady(id, answer.retryAfterMs)
+          if (ready.seed === null) {
+            throw new AgentError(
+              AgentErrorCode.BadResponse,
+              `${route} answered 202 for a maze of the model's choice whose seed it withholds (sealed mode): it cannot be asked for again with its first observation; give a seed`,
+            )
+          }
+          if (attempt >= CREATE_ATTEMPTS) {
+            throw new AgentError(AgentErrorCode.BadResponse, `${route} answered 202 ${attempt} times for the same maze: the model does not keep it ready`)
+          }
+          asked = { ...request, seed: ready.seed, width: ready.width, height: ready.height, maxSteps: ready.maxSteps }
+        }
+      } finally {
+        for (const id of placeholders) await routes.abandon(id)
+      }
+    },
+    async move(id: string, moves: readonly Direction[]): Promise<EpisodeMoves> {
+      const path = `/episodes/${encodeURIComponent(id)}/moves`
+      const route = `POST ${path}`
+      const answer = await call('POST', path, {
+        body: JSON.stringify({ moves: moves.map((d) => DIRECTION_NAMES[d]) }),
+        maxResponseBytes: moves.length * OBSERVATION_BYTES + DEFAULT_MAX_RESPONSE_BYTES,
+        replayable: false,
+      })
+      if (answer.status === 200) return parseEpisodeMoves(json(route, answer), sizeOf(id), moves.length, route)
+      // A model that takes fewer moves per request says how many: send them in pieces of that size.
+      const error = errorOf(answer)
+      const most = error?.error === 'MAZE_ERR_TOO_MANY_MOVES' ? Number(/at most (\d+)/.exec(error.message)?.[1]) : Number.NaN
+      if (answer.status === 400 && Number.isSafeInteger(most) && most >= 1 && most < moves.length) {
+        const observations: EpisodeObservation[] = []
+        for (let from = 0; from < moves.length; from += most) {
+          const piece = await routes.move(id, moves.slice(from, from + most))
+          observations.push(...piece.observations)
+          if (piece.bumped || piece.applied < Math.min(most, moves.length - from)) {
+            return { applied: observations.length, bumped: piece.bumped, observations }
+          }
+        }
+        return { applied: observations.length, bumped: false, observations }
+      }
+      throw unexpected(route, answer)
+    },
+    async record(id: string): Promise<EpisodeRecord> {
+      const route = `GET /episodes/${encodeURIComponent(id)}`
+      const record = parseEpisodeRecord(json(route, await call('GET', `/episodes/${encodeURIComponent(id)}`)), route)
+      if (record.id !== id) throw new AgentError(AgentErrorCode.BadResponse, `${route} answered the record of another episode, ${record.id}`)
+      // An ended episode takes no more moves: its size is no longer needed.
+      if (record.status !== 'running' && record.status !== 'generating') sizes.delete(id)
+      return record
+    },
+    async abandon(id: string): Promise<void> {
+      sizes.delete(id)
+      if (closed) return
+      // Best effort, bounded, and sent even when the run was aborted (that is when it matters most).
+      try {
+        await call('DELETE', `/episodes/${encodeURIComponent(id)}`, { signal: AbortSignal.timeout(Math.min(ABANDON_TIMEOUT_MS, requestTimeoutMs)) })
+      } catch {}
+    },
+  }
+
+  /** Polls `GET /episodes/:id` until its maze is ready, honouring Retry-After, within the start-up wait. */
+  const waitReady = async (id: string, firstWaitMs: number | null): Promise<EpisodeRecord> => {
+    const until = Date.now() + startupTimeoutMs
+    let wait = firstWaitMs ?? 1_000
+    for (;;) {
+      const remaining = until - Date.now()
+      if (remaining <= 0) {
+        throw new AgentError(
+          AgentErrorCode.ModelUnreachable,
+          `the maze of episode ${id} was not ready within the start-up wait of ${startupTimeoutMs / 1000} s; set AGENT_STARTUP_TIMEOUT_MS`,
+        )
+      }
+      try {
+        await sleep(Math.min(wait, remaining, RETRY_AFTER_MAX_MS), undefined, signal ? { signal } : {})
+      } catch (err) {
+        throw failure(`GET /episodes/${id}`, err, Date.now(), false)
+      }
+      const record = await routes.record(id)
+      if (record.status === 'running') return record
+      if (record.status !== 'generating') {
+        throw new AgentError(AgentErrorCode.BadResponse, `episode ${id} ended (${record.status}) before its maze was ready`)
+      }
+      wait = 1_000
+    }
+  }
+
+  let offered: Promise<EpisodeRoutes | null> | undefined
+
   return {
     url,
+    episodes() {
+      // Asked once per transport: `GET /episodes?limit=1` is the list on a model with episodes and a
+      // 404 (or 405) on one without, such as the original. A failure to answer is not cached.
+      offered ??= call('GET', '/episodes?limit=1').then(
+        (answer) => {
+          if (answer.status !== 200) return null
+          try {
+            return isEpisodeList(JSON.parse(answer.text)) ? routes : null
+          } catch {
+            return null
+          }
+        },
+        (err: unknown) => {
+          offered = undefined
+          throw err
+        },
+      )
+      return offered
+    },
     get requests() {
       return requests
     },
@@ -323,7 +517,7 @@ export function createHttpTransport(options: HttpTransportOptions): HttpTranspor
     },
     async submitMap(moves) {
       const route = 'POST /maze/map'
-      const answer = await call('POST', '/maze/map', JSON.stringify(moves), maxMapBytes(size))
+      const answer = await call('POST', '/maze/map', { body: JSON.stringify(moves), maxResponseBytes: maxMapBytes(size) })
       if (answer.status !== 200) {
         throw new AgentError(AgentErrorCode.BadResponse, `${route} answered ${answer.status}: ${snippet(answer.text)}`)
       }

@@ -2,7 +2,20 @@
 export type { Direction, Label, Point, Rng } from '@maze-sim/maze'
 export type { Explorer, Observation, Strategy, StrategyContext } from './strategy.ts'
 export { AgentError, AgentErrorCode, isAgentError } from './errors.ts'
-export { NO_META, type CellView, type MazeMeta, type MazeSize, type MazeTransport } from './transport.ts'
+export {
+  NO_META,
+  type CellView,
+  type EpisodeCreated,
+  type EpisodeMoves,
+  type EpisodeObservation,
+  type EpisodeRecord,
+  type EpisodeRequest,
+  type EpisodeRoutes,
+  type EpisodeStatusName,
+  type MazeMeta,
+  type MazeSize,
+  type MazeTransport,
+} from './transport.ts'
 export {
   createHttpTransport,
   DEFAULT_MAX_RESPONSE_BYTES,
@@ -16,14 +29,19 @@ export {
 export { createInProcessTransport, type InProcessTransportOptions } from './in-process-transport.ts'
 export { slowedTransport } from './slowed-transport.ts'
 export {
+  DEFAULT_MAX_BATCH,
   defaultMaxSteps,
   runAgent,
   type AgentRun,
+  type EpisodeChoice,
+  type RunProtocol,
   type RunAgentOptions,
   type RunOutcome,
   type RunStartInfo,
   type StepEvent,
 } from './runner.ts'
+export { agentLabel, episodeRequest } from './episode-walk.ts'
+export { exitCodeOfEpisodes, runEpisodes, seedRange, type EpisodeOutcome, type RunEpisodesOptions } from './run-episodes.ts'
 export {
   AGENT_RESULT_ERROR_KEYS,
   AGENT_RESULT_KEYS,

@@ -1,12 +1,14 @@
 import { randomInt } from 'node:crypto'
 import { SpanStatusCode, trace, type Span } from '@opentelemetry/api'
 import { createRng, DIRECTION_NAMES, DX, DY, type CellView, type Direction, type Point } from '@maze-sim/maze'
+import { CellBook } from './cell-book.ts'
+import { playEpisode } from './episode-walk.ts'
 import { AgentError, AgentErrorCode, describeError } from './errors.ts'
 import type { AgentResult } from './result.ts'
 import type { IsolatedStrategy } from './isolated-strategy.ts'
 import type { Observation, Strategy } from './strategy.ts'
 import { AgentTelemetry, recordRun } from './telemetry.ts'
-import type { MazeTransport } from './transport.ts'
+import type { MazeMeta, MazeTransport } from './transport.ts'
 
 /** One move, reported after the runner made it. */
 export interface StepEvent {
@@ -32,6 +34,29 @@ export interface RunStartInfo {
   readonly maxSteps: number
   /** The shortest S→K→E length from `/maze/meta`, or null. */
   readonly optimalSteps: number | null
+  /** The episode played (its id), or null on the classic routes. */
+  readonly episodeId: string | null
+}
+
+/**
+ * Which routes a run uses: `auto` (the default) plays an episode when the model offers them (asked
+ * once per transport) and the classic routes otherwise; `classic` and `episodes` insist.
+ */
+export type RunProtocol = 'auto' | 'classic' | 'episodes'
+
+/** The maze an episode is asked for. */
+export interface EpisodeChoice {
+  /**
+   * The maze seed; `'random'` lets the model choose; unset: the model's own maze (the seed and size
+   * `/maze/meta` tells, so a single run plays MAZE_SEED's maze as on the classic routes), else the
+   * model's choice.
+   */
+  readonly seed?: number | 'random' | null
+  /** The size; unset: the `/maze/meta` size with its seed, else the model's configured size. */
+  readonly width?: number | null
+  readonly height?: number | null
+  /** The `agent` label of the referee's record; default `maze-agent:<strategy name>` (made to fit the contract's 64 characters). */
+  readonly agent?: string | null
 }
 
 export interface RunAgentOptions {
@@ -54,7 +79,16 @@ export interface RunAgentOptions {
    * else with AGENT_ERR_ABORTED.
    */
   readonly signal?: AbortSignal
+  /** Which routes to use (default `auto`: episodes when the model offers them, else the classic routes). */
+  readonly protocol?: RunProtocol
+  /** The maze of the episode (episodes only). Asking for one of a model without episodes fails the run (AGENT_ERR_CONFIG). */
+  readonly episode?: EpisodeChoice
+  /** The most moves sent in one `/moves` request (default {@link DEFAULT_MAX_BATCH}). */
+  readonly maxBatch?: number
 }
+
+/** Moves of known cells sent in one request at most: an answer of ~120 KB. */
+export const DEFAULT_MAX_BATCH = 1_000
 
 /** Why a run ended. */
 export type RunOutcome = 'solved' | 'gave-up' | 'step-limit'
@@ -74,17 +108,61 @@ export interface AgentRun {
 /** A generous step limit: random DFS walks each corridor at most twice per phase, so 20 × area is ample. */
 export const defaultMaxSteps = (width: number, height: number): number => 20 * width * height + 1000
 
-const open = (v: 0 | 1): boolean => v === 0
+/** The brain, either way: next() answers a direction, or a promise of one when it is isolated. */
+export type AnyExplorer = { next(o: Observation): Direction | null | PromiseLike<Direction | null> }
 
-/** Label codes in the runner's per-cell record (bits 4-5). */
-const LABEL_CODE = { S: 0, E: 1, K: 2, ' ': 3 } as const
-const KNOWN = 0x80
+/** An observation for the explorer, from what the model said of the cell. */
+export const observe = (x: number, y: number, view: CellView, hasKey: boolean, steps: number): Observation => ({
+  x,
+  y,
+  here: view.here,
+  open: [view.up === 0, view.right === 0, view.down === 0, view.left === 0],
+  hasKey,
+  steps,
+})
 
 /** A direction as the strategy returned it, or a description of what else it returned. */
 const isDirection = (d: unknown): d is Direction => d === 0 || d === 1 || d === 2 || d === 3
 
 /** True for a promise (or any thenable): what an isolated explorer returns when it has to wait. */
 const isPending = (v: unknown): v is PromiseLike<Direction | null> => typeof v === 'object' && v !== null && typeof (v as PromiseLike<unknown>).then === 'function'
+
+/**
+ * Asks the explorer for its move on `observation` and checks it is legal (a direction, through an
+ * open side, inside the grid): null to give up. A strategy's failure is AGENT_ERR_STRATEGY_FAILED,
+ * an illegal move AGENT_ERR_ILLEGAL_MOVE.
+ */
+export async function decide(explorer: AnyExplorer, name: string, observation: Observation, width: number, height: number): Promise<Direction | null> {
+  const { x, y, steps } = observation
+  let direction: Direction | null
+  try {
+    const answer = explorer.next(observation)
+    direction = isPending(answer) ? await answer : answer
+  } catch (err) {
+    // An isolated explorer's failures (a timeout, a dead worker) already say what happened.
+    if (err instanceof AgentError) throw err
+    throw new AgentError(AgentErrorCode.StrategyFailed, `strategy ${name} threw at (${x}, ${y}) after ${steps} steps: ${describeError(err)}`, {
+      cause: err,
+    })
+  }
+  if (direction === null) return null
+  if (!isDirection(direction)) {
+    throw new AgentError(
+      AgentErrorCode.IllegalMove,
+      `strategy ${name} returned ${JSON.stringify(direction) ?? String(direction)} at (${x}, ${y}): a direction must be 0 (up), 1 (right), 2 (down), 3 (left) or null`,
+    )
+  }
+  const nx = x + DX[direction]!
+  const ny = y + DY[direction]!
+  const side = DIRECTION_NAMES[direction]
+  if (!observation.open[direction]) {
+    throw new AgentError(AgentErrorCode.IllegalMove, `strategy ${name} moved ${side} from (${x}, ${y}) through a wall (step ${steps + 1})`)
+  }
+  if (nx < 0 || ny < 0 || nx >= width || ny >= height) {
+    throw new AgentError(AgentErrorCode.IllegalMove, `strategy ${name} moved ${side} from (${x}, ${y}) out of the ${width}x${height} grid (step ${steps + 1})`)
+  }
+  return direction
+}
 
 /**
  * Runs one agent: the runner is the body (it senses the cell it stands on, checks and makes moves,
@@ -103,8 +181,12 @@ export async function runAgent(options: RunAgentOptions): Promise<AgentRun> {
   return tracer.startActiveSpan(AgentTelemetry.runSpan, { attributes: { [AgentTelemetry.strategy]: strategy.name } }, async (span) => {
     let outcome: string = 'error'
     let steps = 0
+    // This run's requests only: a transport may serve many runs (runEpisodes).
+    const requestsBefore = transport.requests
+    const requests = (): number => transport.requests - requestsBefore
     try {
-      const run = await walk(options, span, startedAt, (n) => (steps = n))
+      const walked = await walk(options, span, startedAt, (n) => (steps = n))
+      const run: AgentRun = { ...walked, result: { ...walked.result, requests: requests() } }
       outcome = run.outcome
       const { result } = run
       span.setAttributes({
@@ -113,6 +195,7 @@ export async function runAgent(options: RunAgentOptions): Promise<AgentRun> {
         [AgentTelemetry.steps]: result.steps,
         [AgentTelemetry.requests]: result.requests,
       })
+      if (result.steps > 0) span.setAttribute(AgentTelemetry.requestsPerStep, result.requests / result.steps)
       if (result.keyStep !== null) span.setAttribute(AgentTelemetry.keyStep, result.keyStep)
       if (result.optimalSteps !== null) span.setAttribute(AgentTelemetry.optimalSteps, result.optimalSteps)
       return run
@@ -123,7 +206,7 @@ export async function runAgent(options: RunAgentOptions): Promise<AgentRun> {
         [AgentTelemetry.errorType]: code,
         [AgentTelemetry.solved]: false,
         [AgentTelemetry.steps]: steps,
-        [AgentTelemetry.requests]: transport.requests,
+        [AgentTelemetry.requests]: requests(),
       })
       span.recordException(err instanceof Error ? err : String(err))
       span.setStatus({ code: SpanStatusCode.ERROR, message: `${code}: ${describeError(err)}` })
@@ -134,7 +217,7 @@ export async function runAgent(options: RunAgentOptions): Promise<AgentRun> {
         strategy: strategy.name,
         outcome,
         steps,
-        requests: transport.requests,
+        requests: requests(),
         seconds: (performance.now() - startedAt) / 1000,
       })
     }
@@ -143,17 +226,39 @@ export async function runAgent(options: RunAgentOptions): Promise<AgentRun> {
 
 /** The run itself: the body of {@link runAgent}, inside its span. */
 async function walk(options: RunAgentOptions, span: Span, startedAt: number, progress: (steps: number) => void): Promise<AgentRun> {
-  const { transport, strategy, onStep, onStart, signal } = options
+  const { transport, strategy, signal } = options
   const checkAborted = (): void => {
     if (!signal?.aborted) return
     if (signal.reason instanceof AgentError) throw signal.reason
     throw new AgentError(AgentErrorCode.Aborted, `the ${strategy.name} run was aborted`, { cause: signal.reason })
   }
-
   checkAborted()
+
+  const protocol = options.protocol ?? 'auto'
+  const choice = options.episode ?? {}
+  const chosen = (choice.seed ?? null) !== null || (choice.width ?? null) !== null || (choice.height ?? null) !== null
+  let meta: MazeMeta | null = null
+  if (protocol !== 'classic') {
+    // The model's own maze, unless one is chosen. Asked first: the first request waits for the model
+    // to come up (a 503 while its maze is generated is retried within the start-up wait).
+    if (!chosen) meta = await transport.meta()
+    const routes = (await transport.episodes?.()) ?? null
+    if (routes !== null) {
+      span.setAttribute(AgentTelemetry.protocol, 'episodes')
+      return playEpisode({ options, routes, meta, span, startedAt, progress, checkAborted })
+    }
+    if (protocol === 'episodes' || chosen) {
+      throw new AgentError(
+        AgentErrorCode.Config,
+        `the maze model offers no episodes (GET /episodes): it serves one maze on the classic routes, so ${chosen ? 'a maze seed or size cannot be chosen' : 'episodes cannot be played'}`,
+      )
+    }
+  }
+  span.setAttribute(AgentTelemetry.protocol, 'classic')
+
   const { width, height } = await transport.size()
   const start = await transport.start()
-  const meta = await transport.meta()
+  meta ??= await transport.meta()
   const maxSteps = options.maxSteps ?? defaultMaxSteps(width, height)
   const rngSeed = options.seed ?? meta.seed ?? randomInt(0, 2 ** 32)
   span.setAttributes({
@@ -163,11 +268,22 @@ async function walk(options: RunAgentOptions, span: Span, startedAt: number, pro
     [AgentTelemetry.maxSteps]: maxSteps,
   })
   if (meta.seed !== null) span.setAttribute(AgentTelemetry.seed, meta.seed)
-  onStart?.({ strategy: strategy.name, width, height, start, seed: meta.seed, rngSeed, maxSteps, optimalSteps: meta.optimalSteps })
+  options.onStart?.({ strategy: strategy.name, width, height, start, seed: meta.seed, rngSeed, maxSteps, optimalSteps: meta.optimalSteps, episodeId: null })
 
+  return withExplorer(options, { width, height, start, rngSeed }, (explorer) =>
+    walkFrom(options, span, startedAt, explorer, { width, height, start, meta: meta!, maxSteps }, progress, checkAborted),
+  )
+}
+
+/** Creates the explorer (in process, or in its worker), runs `body` with it, then releases it. */
+export async function withExplorer<T>(
+  options: RunAgentOptions,
+  { width, height, start, rngSeed }: { width: number; height: number; start: Point; rngSeed: number },
+  body: (explorer: AnyExplorer) => Promise<T>,
+): Promise<T> {
+  const { strategy, signal } = options
   const context = { width, height, start: { x: start.x, y: start.y } }
-  // The brain, either way: next() answers a direction, or a promise of one when it is isolated.
-  let explorer: { next(o: Observation): Direction | null | PromiseLike<Direction | null> }
+  let explorer: AnyExplorer
   let release: (() => Promise<void>) | undefined
   if ('open' in strategy) {
     // Creating it is one decision, within the same budget (the explorer's errors are AgentErrors).
@@ -182,64 +298,25 @@ async function walk(options: RunAgentOptions, span: Span, startedAt: number, pro
     }
   }
   try {
-    return await walkFrom(options, span, startedAt, explorer, { width, height, start, meta, maxSteps }, progress, checkAborted)
+    return await body(explorer)
   } finally {
     await release?.()
   }
 }
 
-/** The walk itself, once the explorer is there. */
+/** The walk on the classic routes, once the explorer is there: one `GET /maze/pos` per arrival. */
 async function walkFrom(
   options: RunAgentOptions,
   span: Span,
   startedAt: number,
-  explorer: { next(o: Observation): Direction | null | PromiseLike<Direction | null> },
-  { width, height, start, meta, maxSteps }: { width: number; height: number; start: Point; meta: { seed: number | null; optimalSteps: number | null }; maxSteps: number },
+  explorer: AnyExplorer,
+  { width, height, start, meta, maxSteps }: { width: number; height: number; start: Point; meta: MazeMeta; maxSteps: number },
   progress: (steps: number) => void,
   checkAborted: () => void,
 ): Promise<AgentRun> {
   const { transport, strategy, onStep } = options
-  // Visited cells in first-visit order: the map only needs each cell once, which keeps the body small.
-  const seen = new Uint8Array(width * height)
-  const path: Array<[number, number]> = []
-  const visit = (x: number, y: number): void => {
-    const i = y * width + x
-    if (seen[i]) return
-    seen[i] = 1
-    path.push([x, y])
-  }
-
-  // What the model said of each sensed cell (walls in bits 0-3, the label in bits 4-5, KNOWN): a
-  // model whose answers contradict themselves (a cell that changes between visits, a side open on
-  // one cell and walled on its neighbour) is caught here, in O(1) per step, as the model's fault.
-  const cells = new Uint8Array(width * height)
-  const record = (cx: number, cy: number, view: CellView): void => {
-    const walls = view.up | (view.right << 1) | (view.down << 2) | (view.left << 3)
-    const value = KNOWN | (LABEL_CODE[view.here] << 4) | walls
-    const i = cy * width + cx
-    const before = cells[i]!
-    if (before !== 0) {
-      if (before !== value) throw contradiction(cx, cy, `it answered ${describeCell(value)} on an earlier visit, now ${describeCell(view)}`)
-      return
-    }
-    for (let d = 0; d < 4; d++) {
-      const nx = cx + DX[d]!
-      const ny = cy + DY[d]!
-      if (nx < 0 || ny < 0 || nx >= width || ny >= height) continue
-      const other = cells[ny * width + nx]!
-      if (other === 0) continue
-      const wall = (walls >> d) & 1
-      const theirs = (other >> ((d + 2) & 3)) & 1
-      if (wall !== theirs) {
-        throw contradiction(
-          cx,
-          cy,
-          `its ${DIRECTION_NAMES[d as Direction]} side is ${wall ? 'a wall' : 'open'}, but the same side is ${theirs ? 'a wall' : 'open'} seen from (${nx}, ${ny})`,
-        )
-      }
-    }
-    cells[i] = value
-  }
+  const path = new VisitedPath(width, height)
+  const cells = new CellBook(width, height)
 
   let x = start.x
   let y = start.y
@@ -247,12 +324,12 @@ async function walkFrom(
   let hasKey = false
   let keyStep: number | null = null
   let outcome: RunOutcome
-  visit(x, y)
+  path.visit(x, y)
 
   for (;;) {
     checkAborted()
     const view = await transport.sense(x, y)
-    record(x, y, view)
+    cells.record(x, y, view, `GET /maze/pos/${y}/${x}`)
     if (view.here === 'K' && !hasKey) {
       hasKey = true
       keyStep = steps
@@ -266,67 +343,23 @@ async function walkFrom(
       outcome = 'step-limit'
       break
     }
-    const observation: Observation = {
-      x,
-      y,
-      here: view.here,
-      open: [open(view.up), open(view.right), open(view.down), open(view.left)],
-      hasKey,
-      steps,
-    }
-    let direction: Direction | null
-    try {
-      const answer = explorer.next(observation)
-      direction = isPending(answer) ? await answer : answer
-    } catch (err) {
-      // An isolated explorer's failures (a timeout, a dead worker) already say what happened.
-      if (err instanceof AgentError) throw err
-      throw new AgentError(AgentErrorCode.StrategyFailed, `strategy ${strategy.name} threw at (${x}, ${y}) after ${steps} steps: ${describeError(err)}`, {
-        cause: err,
-      })
-    }
+    const observation = observe(x, y, view, hasKey, steps)
+    const direction = await decide(explorer, strategy.name, observation, width, height)
     if (direction === null) {
       outcome = 'gave-up'
       break
     }
-    if (!isDirection(direction)) {
-      throw new AgentError(
-        AgentErrorCode.IllegalMove,
-        `strategy ${strategy.name} returned ${JSON.stringify(direction) ?? String(direction)} at (${x}, ${y}): a direction must be 0 (up), 1 (right), 2 (down), 3 (left) or null`,
-      )
-    }
-    const nx = x + DX[direction]!
-    const ny = y + DY[direction]!
-    const name = DIRECTION_NAMES[direction]
-    if (!observation.open[direction]) {
-      throw new AgentError(AgentErrorCode.IllegalMove, `strategy ${strategy.name} moved ${name} from (${x}, ${y}) through a wall (step ${steps + 1})`)
-    }
-    if (nx < 0 || ny < 0 || nx >= width || ny >= height) {
-      throw new AgentError(
-        AgentErrorCode.IllegalMove,
-        `strategy ${strategy.name} moved ${name} from (${x}, ${y}) out of the ${width}x${height} grid (step ${steps + 1})`,
-      )
-    }
     const from = { x, y }
-    x = nx
-    y = ny
+    x += DX[direction]!
+    y += DY[direction]!
     steps++
     progress(steps)
-    visit(x, y)
+    path.visit(x, y)
     onStep?.({ from, direction, to: { x, y }, steps, observation })
   }
 
   checkAborted()
-  // The map is a nicety: a model that fails to draw it does not undo the run (its outcome stands).
-  let map: string | null = null
-  let mapError: AgentError | null = null
-  try {
-    map = await transport.submitMap(path)
-  } catch (err) {
-    checkAborted()
-    mapError = err instanceof AgentError ? err : new AgentError(AgentErrorCode.BadResponse, `POST /maze/map failed: ${describeError(err)}`, { cause: err })
-    span.recordException(mapError)
-  }
+  const { map, mapError } = await drawMap(transport, path, span, checkAborted)
   const result: AgentResult = {
     strategy: strategy.name,
     width,
@@ -342,12 +375,36 @@ async function walkFrom(
   return { result, map, mapError, outcome }
 }
 
-const contradiction = (x: number, y: number, what: string): AgentError =>
-  new AgentError(AgentErrorCode.BadResponse, `GET /maze/pos/${y}/${x}: the model contradicts itself about cell (${x}, ${y}): ${what}`)
+/** Visited cells in first-visit order: the map only needs each cell once, which keeps the body small. */
+export class VisitedPath {
+  readonly cells: Array<[number, number]> = []
+  readonly #seen: Uint8Array
+  readonly #width: number
+  constructor(width: number, height: number) {
+    this.#width = width
+    this.#seen = new Uint8Array(width * height)
+  }
+  visit(x: number, y: number): void {
+    const i = y * this.#width + x
+    if (this.#seen[i]) return
+    this.#seen[i] = 1
+    this.cells.push([x, y])
+  }
+}
 
-/** A cell's walls and label, for error messages: from a view or from the runner's record. */
-function describeCell(cell: CellView | number): string {
-  if (typeof cell !== 'number') return JSON.stringify(cell)
-  const here = (Object.keys(LABEL_CODE) as Array<keyof typeof LABEL_CODE>)[(cell >> 4) & 3]
-  return JSON.stringify({ here, up: cell & 1, down: (cell >> 2) & 1, left: (cell >> 3) & 1, right: (cell >> 1) & 1 })
+/** `POST /maze/map` with the visited cells. The map is a nicety: a model that fails to draw it does not undo the run. */
+export async function drawMap(
+  transport: MazeTransport,
+  path: VisitedPath,
+  span: Span,
+  checkAborted: () => void,
+): Promise<{ map: string | null; mapError: AgentError | null }> {
+  try {
+    return { map: await transport.submitMap(path.cells), mapError: null }
+  } catch (err) {
+    checkAborted()
+    const mapError = err instanceof AgentError ? err : new AgentError(AgentErrorCode.BadResponse, `POST /maze/map failed: ${describeError(err)}`, { cause: err })
+    span.recordException(mapError)
+    return { map: null, mapError }
+  }
 }

@@ -22,6 +22,12 @@ export const AgentTelemetry = {
   /** `solved`, `gave-up`, `step-limit`, or `error` (then `error.type` has the AGENT_ERR_* code). */
   outcome: 'agent.outcome',
   requests: 'agent.requests',
+  /** Requests to the model per step made (fewer than 1 when known paths are sent in one request). */
+  requestsPerStep: 'agent.requests_per_step',
+  /** `episodes` (the model referees the run) or `classic` (the original routes). */
+  protocol: 'agent.protocol',
+  /** The id of the episode played, on the episodes routes. */
+  episodeId: 'maze.episode.id',
   width: 'maze.width',
   height: 'maze.height',
   seed: 'maze.seed',

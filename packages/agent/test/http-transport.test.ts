@@ -46,7 +46,7 @@ describe('HTTP transport against the original contract', () => {
     expect(arrivals[1]! - arrivals[0]!).toBeGreaterThanOrEqual(900)
     expect(result).toMatchObject({ solved: true, width: 14, height: 9, seed: null, optimalSteps: null })
     expect(server.hits['503']).toBe(1)
-    expect(server.hits.other).toBe(1) // the /maze/meta probe, answered 404
+    expect(server.hits.other).toBe(2) // the /maze/meta and /episodes probes, answered 404
     expect(result.requests).toBe(server.hits.size! + server.hits.start! + server.hits.pos! + server.hits.map! + server.hits.other!)
     expect(transport.attempts).toBe(result.requests + 1) // plus the 503
     expect(server.connections()).toBe(1) // one keep-alive connection for the whole run
