@@ -10,6 +10,8 @@ export const SweepErrorCode = {
   Worker: 'SWEEP_ERR_WORKER',
   /** A picture could not be rendered (e.g. no PNG renderer on this platform). */
   Render: 'SWEEP_ERR_RENDER',
+  /** A replay (`pnpm render --replay`) that cannot be read, or does not fit its maze. */
+  Replay: 'SWEEP_ERR_REPLAY',
   /** An output file (Markdown, chart, picture) could not be written at the end (e.g. a full disk). */
   Write: 'SWEEP_ERR_WRITE',
 } as const

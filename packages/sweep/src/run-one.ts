@@ -44,11 +44,13 @@ export async function runOne(options: RunOneOptions): Promise<SweepResult> {
       // A model of its own per run, as in a Batch job: the maze is the model's, generated from the seed.
       // Loaded only for HTTP runs: the in-process path needs no server code.
       const { startModel } = await import('@maze-sim/model')
-      model = await startModel({ width, height, seed, logger: false })
+      // The run's result line is the sweep's output; the model's referee line would only repeat it.
+      model = await startModel({ width, height, seed, logger: false, episodes: { writeResult: () => {} } })
       await model.ready
       transport = createHttpTransport({ url: model.url, ...(options.signal ? { signal: options.signal } : {}) })
     } else {
-      transport = createInProcessTransport({ width, height, seed })
+      // Refereed by the same domain Episode as a model's /episodes, so both modes make the same requests.
+      transport = createInProcessTransport({ width, height, seed }, { episodes: true })
     }
     const run = await runAgent({
       transport,
