@@ -146,8 +146,10 @@ function expectOneTrace(all: readonly ReceivedSpan[], spans: SpansByService, run
     childrenOf.set(parent!.spanId, (childrenOf.get(parent!.spanId) ?? 0) + 1)
   }
   expect([...childrenOf.values()].every((n) => n === 1)).toBe(true)
+  // The agent plays an episode of the model's own maze (discovered through GET /episodes), then
+  // asks for the map of its walk.
   expect(new Set(servers.map((s) => s.attributes['http.route']))).toEqual(
-    new Set(['/maze/size', '/maze/start', '/maze/meta', '/maze/pos/:y/:x', '/maze/map']),
+    new Set(['/maze/meta', '/episodes', '/episodes/:id', '/episodes/:id/moves', '/maze/map']),
   )
   // Fastify's spans (@fastify/otel) hang under the server spans; health checks make none.
   const fastify = spans.model.filter((s) => s.scope === '@fastify/otel')

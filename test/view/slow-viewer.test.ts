@@ -28,7 +28,7 @@ afterAll(() => model.close())
 
 type Result = { steps: number; solved: boolean }
 async function runAgentProcess(): Promise<Result> {
-  await using agent = startNode(agentEntry, ['--quiet'], { MAZE_URL: model.url, AGENT_STRATEGY: 'random-dfs' })
+  await using agent = startNode(agentEntry, ['--quiet'], { MAZE_URL: model.url, AGENT_STRATEGY: 'random-dfs', AGENT_PROTOCOL: 'classic' })
   expect(await agent.exited, agent.stderr()).toBe(0)
   return JSON.parse(agent.stdout().trimEnd().split('\n').at(-1)!) as Result
 }

@@ -21,7 +21,9 @@ test('three viewers from the start and a late joiner see the whole run of an age
   await until(() => early.every((v) => v.replica.maze !== undefined), 'the maze on every viewer')
 
   // `await using`: the agent processes are killed when the test ends, also after a failed wait.
-  await using agent = startNode(agentEntry, ['--quiet'], { MAZE_URL: model.url, AGENT_STRATEGY: 'random-dfs' })
+  // The classic routes: this is the classic run's view (an agent on `auto` would play an episode,
+  // which the page follows from the episodes' list: test/view/episodes-browser.test.ts).
+  await using agent = startNode(agentEntry, ['--quiet'], { MAZE_URL: model.url, AGENT_STRATEGY: 'random-dfs', AGENT_PROTOCOL: 'classic' })
   await until(() => early[0]!.replica.steps >= 500, 'the agent to walk 500 steps')
 
   // The late joiner gets the trail so far in its first snapshot, then the live batches.
@@ -56,7 +58,7 @@ test('three viewers from the start and a late joiner see the whole run of an age
   expect(await viewStats(model.url)).toMatchObject({ viewers: 4, dropped: 0, steps: result.steps, done: true })
 
   // The next agent starts run 2 on every viewer, from an empty trail.
-  await using again = startNode(agentEntry, ['--quiet'], { MAZE_URL: model.url, AGENT_STRATEGY: 'astar' })
+  await using again = startNode(agentEntry, ['--quiet'], { MAZE_URL: model.url, AGENT_STRATEGY: 'astar', AGENT_PROTOCOL: 'classic' })
   expect(await again.exited, again.stderr()).toBe(0)
   const second = JSON.parse(again.stdout().trimEnd().split('\n').at(-1)!) as { steps: number }
   await until(() => viewers.every((v) => v.replica.run === 2 && v.replica.done), 'run 2 on every viewer')

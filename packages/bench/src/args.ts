@@ -40,8 +40,23 @@ export const BENCH_OPTIONS = {
     default: 10,
     description: 'live-view viewers (SSE clients of /view/events) for the second HTTP run',
   }),
-  skipGenerate: boolean({ flag: 'skip-generate', description: 'only the HTTP benchmark' }),
-  skipHttp: boolean({ flag: 'skip-http', description: 'only the generation benchmark' }),
+  agents: integer({
+    flag: 'agents',
+    min: 1,
+    max: 1000,
+    default: 64,
+    description: 'astar agents playing episodes at once against one model, for --duration seconds',
+  }),
+  liveEpisodes: integer({
+    flag: 'live-episodes',
+    min: 1,
+    max: 100_000,
+    default: 1000,
+    description: 'episodes created and left live, for the memory one costs the model',
+  }),
+  skipGenerate: boolean({ flag: 'skip-generate', description: 'leave out the generation benchmark' }),
+  skipHttp: boolean({ flag: 'skip-http', description: 'leave out the /maze/pos benchmark' }),
+  skipEpisodes: boolean({ flag: 'skip-episodes', description: 'leave out the episodes benchmark' }),
   help: helpFlag(),
 } as const
 
@@ -58,8 +73,11 @@ export interface BenchOptions {
   readonly warmupSeconds: number
   readonly connections: number
   readonly viewers: number
+  readonly agents: number
+  readonly liveEpisodes: number
   readonly generate: boolean
   readonly http: boolean
+  readonly episodes: boolean
 }
 
 /** A bad command line: the message says what to fix (the program prints it and exits 2). */
@@ -84,7 +102,10 @@ export function parseBenchArgs(argv: string[]): BenchOptions {
     warmupSeconds: values.warmup,
     connections: values.connections,
     viewers: values.viewers,
+    agents: values.agents,
+    liveEpisodes: values.liveEpisodes,
     generate: !values.skipGenerate,
     http: !values.skipHttp,
+    episodes: !values.skipEpisodes,
   }
 }

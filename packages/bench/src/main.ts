@@ -1,5 +1,6 @@
 // pnpm bench: maze generation time and memory by size, and /maze/pos throughput and latency of a
-// real model process under concurrent keep-alive load, without and with live-view viewers connected.
+// real model process under concurrent keep-alive load, without and with live-view viewers connected,
+// and episodes: the memory of a live episode and the steps per second many agents play at once.
 // Prints Markdown tables for the README.
 import { spawn, spawnSync } from 'node:child_process'
 import { once } from 'node:events'
@@ -10,6 +11,7 @@ import { createHistogram } from 'node:perf_hooks'
 import { fileURLToPath } from 'node:url'
 import autocannon from 'autocannon'
 import { BenchArgsError, HELP, parseBenchArgs, type BenchOptions } from './args.ts'
+import { benchEpisodes, episodesTable } from './episodes.ts'
 
 let options: BenchOptions
 try {
@@ -109,6 +111,36 @@ if (options.http) {
   console.log('| viewers | connections | requests/s (mean) | latency mean | p50 | p90 | p99 | max | errors / non-2xx | events received |')
   console.log('| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |')
   for (const row of rows) console.log(row)
+  model.kill('SIGTERM')
+  await once(model, 'exit')
+}
+
+if (options.episodes) {
+  const port = await freePort()
+  const { liveEpisodes: live, agents } = options
+  const model = spawn(process.execPath, [fileURLToPath(import.meta.resolve('@maze-sim/model/server'))], {
+    env: {
+      ...process.env,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      MAZE_SEED: '1',
+      LOG_LEVEL: 'warn',
+      // Room for the live episodes of the memory figure, then for every agent's.
+      EPISODES_MAX_LIVE: String(live + agents),
+      EPISODES_MAX_LIVE_CELLS: String(Math.max(32_000_000, (live + agents) * 1600)),
+    },
+    // The referee's result lines (one per episode) are not the benchmark's output.
+    stdio: ['ignore', 'ignore', 'inherit'],
+  })
+  const stop = (): void => {
+    model.kill('SIGTERM')
+  }
+  process.on('exit', stop)
+  const base = `http://127.0.0.1:${port}`
+  await waitReady(`${base}/health/ready`)
+  process.stderr.write(`episodes: ${live} live, then ${agents} agents for ${duration} s…\n`)
+  const result = await benchEpisodes({ base, pid: model.pid!, live, agents, seconds: duration, width: 80, height: 20 })
+  console.log(episodesTable(result, 80, 20))
   model.kill('SIGTERM')
   await once(model, 'exit')
 }

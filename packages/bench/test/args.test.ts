@@ -15,8 +15,11 @@ describe('parseBenchArgs', () => {
       warmupSeconds: 2,
       connections: 32,
       viewers: 10,
+      agents: 64,
+      liveEpisodes: 1000,
       generate: true,
       http: true,
+      episodes: true,
     })
   })
 
@@ -34,6 +37,11 @@ describe('parseBenchArgs', () => {
       '0',
       '--skip-generate',
       '--skip-http',
+      '--skip-episodes',
+      '--agents',
+      '8',
+      '--live-episodes',
+      '20',
       '-h',
     ]
     expect(parseBenchArgs(argv)).toEqual({
@@ -46,8 +54,11 @@ describe('parseBenchArgs', () => {
       warmupSeconds: 0,
       connections: 4,
       viewers: 0,
+      agents: 8,
+      liveEpisodes: 20,
       generate: false,
       http: false,
+      episodes: false,
     })
   })
 

@@ -77,8 +77,11 @@ describe('pnpm bench (src/main.ts)', () => {
     expect((await bench(['--turbo'])).code).toBe(2)
   })
 
-  test('a tiny run prints both tables: one row per size, one per viewer count, no errors', async () => {
-    const run = await bench(['--sizes', '3x1,5x4', '--duration', '1', '--warmup', '0', '--connections', '2', '--viewers', '1'])
+  test('a tiny run prints every table: one row per size, one per viewer count, the episodes, no errors', async () => {
+    const run = await bench([
+      ...['--sizes', '3x1,5x4', '--duration', '1', '--warmup', '0', '--connections', '2', '--viewers', '1'],
+      ...['--live-episodes', '5', '--agents', '2'],
+    ])
     expect(run.code, run.stderr).toBe(0)
     const report = run.stdout
     expect(report).toMatch(/^# maze-sim benchmark\n\n\d+ × .+, Node v\d+\.\d+\.\d+\n/)
@@ -110,5 +113,21 @@ describe('pnpm bench (src/main.ts)', () => {
     }
     expect(load[0]![9]).toBe('–')
     expect(load[1]![9]).toMatch(/^\d+ KiB\/s each, 0 dropped$/)
+
+    const memory = table(report, '## Episodes: one model process')
+    expect(memory).toHaveLength(1)
+    expect(memory[0]![0]).toBe('5')
+    expect(memory[0]![3]).toMatch(/^-?\d+\.\d KiB$/)
+    const agents = table(report.slice(report.indexOf('| agents at once')), '| agents at once')
+    // The header row is the heading here: the first data row follows the separator.
+    expect(agents).toHaveLength(1)
+    const [count, episodes, solved, errors, stepsPerSecond, requestsPerStep] = agents[0]!
+    expect(count).toBe('2')
+    // Every episode played was solved, none failed: behaviour, whatever the speed.
+    expect(solved).toBe(episodes)
+    expect(Number(episodes)).toBeGreaterThanOrEqual(2)
+    expect(errors).toBe('0')
+    expect(stepsPerSecond).toMatch(/^[\d,]+$/)
+    expect(Number(requestsPerStep)).toBeLessThan(1)
   })
 })

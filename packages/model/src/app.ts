@@ -16,7 +16,8 @@ import { episodesRoutes } from './routes/episodes.ts'
 import { healthRoutes } from './routes/health.ts'
 import { mazeRoutes } from './routes/maze.ts'
 import { viewRoutes } from './routes/view.ts'
-import { LIVE_VIEW_DEFAULTS, LiveView, type LiveViewOptions } from './view/live-view.ts'
+import { EpisodeView, type EpisodeViewOptions } from './view/episode-view.ts'
+import { LIVE_VIEW_DEFAULTS, LiveView } from './view/live-view.ts'
 
 export type { ModelFastify } from './plugin.ts'
 
@@ -27,8 +28,8 @@ export interface BuildAppOptions {
   loggerInstance?: FastifyBaseLogger
   /** Log one line per request and response (off by default: /maze/pos is the hot path). */
   logRequests?: boolean
-  /** Live view settings (buffer limit, flush interval, ...); defaults in `LIVE_VIEW_DEFAULTS`. */
-  view?: Partial<LiveViewOptions>
+  /** Live view settings (buffer limit, flush interval, ...); defaults in `LIVE_VIEW_DEFAULTS` and `EPISODE_VIEW_DEFAULTS`. */
+  view?: Partial<EpisodeViewOptions>
   /** How long a client may take to send a whole request, headers and body (ms; default 30 s): then 408 MAZE_ERR_REQUEST_TIMEOUT, closed. */
   requestTimeoutMs?: number
   /**
@@ -58,6 +59,8 @@ export interface ModelApp {
   view: LiveView
   /** The episodes the model hosts (live and recently ended). */
   episodes: EpisodeRegistry
+  /** The live view of the episodes (GET /view/episodes/...). */
+  episodeView: EpisodeView
 }
 
 /**
@@ -98,7 +101,8 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<ModelApp>
 
   // Route groups, one plugin each with its schemas beside it (routes/*.ts).
   const episodes = createEpisodeRegistry(options.episodes ?? {}, sealed, app.log)
-  await app.register(viewRoutes, { live })
+  const episodeView = new EpisodeView(episodes, { ...options.view, heartbeatMs })
+  await app.register(viewRoutes, { live, episodeView, registry: episodes })
   await app.register(healthRoutes, { state })
   await app.register(mazeRoutes, { prefix: '/maze', state, live })
   const defaultSize = options.episodes?.defaultSize ?? { width: 80, height: 20 }
@@ -115,5 +119,6 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<ModelApp>
     },
     view: live,
     episodes,
+    episodeView,
   }
 }

@@ -17,7 +17,18 @@ export { movesBodyLimit } from './moves-body.ts'
 export { closeWithin, startModel, type RunningModel, type StartModelOptions } from './start.ts'
 export { ModelTelemetry } from './telemetry.ts'
 export { LIVE_VIEW_DEFAULTS, LiveView, type LiveViewOptions, type LiveViewStats, type ViewerSink } from './view/live-view.ts'
-export { parseEventStream, ViewReplica, type MazeEvent, type MovesEvent, type ParsedEvent, type StateEvent } from './view/view-protocol.ts'
+export { EPISODE_VIEW_DEFAULTS, EpisodeView, type EpisodeViewOptions, type EpisodeViewStats } from './view/episode-view.ts'
+export {
+  parseEventStream,
+  ViewReplica,
+  type EpisodeStatusName,
+  type EpisodeSummary,
+  type EpisodesEvent,
+  type MazeEvent,
+  type MovesEvent,
+  type ParsedEvent,
+  type StateEvent,
+} from './view/view-protocol.ts'
 export {
   DEFAULT_EPISODE_LIMITS,
   EPISODE_LIMIT_ENV_VARS,

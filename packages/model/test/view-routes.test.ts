@@ -43,7 +43,8 @@ describe('the live view routes', () => {
     // The original's greeting and link stay on the page.
     expect(response.body).toContain('<p>Hello, Maze!</p>')
     expect(response.body).toContain('href="/openapi.json"')
-    expect(response.body).toContain("new EventSource('/view/events')")
+    expect(response.body).toContain("openSource('/view/events')")
+    expect(response.body).toContain("new EventSource('/view/episodes/events')")
   })
 
   test('GET /view/stats', async () => {

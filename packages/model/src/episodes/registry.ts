@@ -134,6 +134,17 @@ export interface RegistryStats {
 const ID_PATTERN = /^[A-Za-z0-9_-]{16}$/
 
 /**
+ * Told about every change of the hosted episodes (the live view sets one while someone watches).
+ * Called synchronously on the request path: implementations must be O(1) and must not throw.
+ */
+export interface EpisodeListener {
+  /** Created, its maze became ready, it ended (any way) or it was freed. */
+  changed(entry: EpisodeEntry): void
+  /** `result` was applied (called before the episode's end, when these moves end it). */
+  moved(entry: EpisodeEntry, result: MoveResult): void
+}
+
+/**
  * The episodes the model hosts: live ones (generating or running) within `maxLive` and
  * `maxLiveCells`, ended ones kept within `maxEnded` and `maxEndedCells` for GET and the replay.
  * A running episode without moves for `idleMs` is abandoned by a sweep (an unref'd timer, at most
@@ -153,6 +164,11 @@ export class EpisodeRegistry {
   #endedCells = 0
   #timer: NodeJS.Timeout | undefined
   #closed = false
+  /**
+   * Set while something watches (the live view, only while it has viewers): with none, a move
+   * costs one comparison more and allocates nothing.
+   */
+  listener: EpisodeListener | undefined = undefined
 
   constructor(options: EpisodeRegistryOptions) {
     this.limits = options.limits
@@ -192,6 +208,7 @@ export class EpisodeRegistry {
     const entry = new EpisodeEntry(newId(), params, this.#now())
     this.#live.set(entry.id, entry)
     this.#liveCells += area
+    this.listener?.changed(entry)
     const cached = this.#cache.peek(params.seed, params.width, params.height)
     if (cached !== undefined) {
       this.#attach(entry, cached)
@@ -253,6 +270,7 @@ export class EpisodeRegistry {
     }
     const result = episode.move(directions)
     this.#touch(entry)
+    this.listener?.moved(entry, result)
     if (episode.done) this.#finish(entry)
     return result
   }
@@ -260,7 +278,10 @@ export class EpisodeRegistry {
   /** DELETE: a live episode is abandoned (its result written) and freed; a kept ended one is freed. */
   delete(entry: EpisodeEntry): void {
     this.#abandon(entry)
-    if (this.#ended.delete(entry.id)) this.#endedCells -= entry.area
+    if (this.#ended.delete(entry.id)) {
+      this.#endedCells -= entry.area
+      this.listener?.changed(entry)
+    }
   }
 
   /** Live and kept ended episodes, newest first, at most `limit`. */
@@ -310,6 +331,7 @@ export class EpisodeRegistry {
     if (entry.ended) return // abandoned while generating
     entry.episode = new Episode({ maze: ready.maze, maxSteps: entry.maxSteps, optimalSteps: ready.optimalSteps })
     this.#touch(entry)
+    this.listener?.changed(entry)
   }
 
   #touch(entry: EpisodeEntry): void {
@@ -335,6 +357,7 @@ export class EpisodeRegistry {
     } catch (error) {
       this.#logger?.error({ err: error, episode: entry.id }, 'could not write the episode result')
     }
+    this.listener?.changed(entry)
     const { maxEnded, maxEndedCells } = this.limits
     if (maxEnded === 0 || entry.area > maxEndedCells) return
     this.#ended.set(entry.id, entry)

@@ -125,6 +125,9 @@ const SEALED_VIEWS: Readonly<Record<string, string>> = {
   '/maze/map': 'the map',
   '/maze/meta': 'the seed and optimal length (/maze/meta)',
   '/view/events': 'the live view',
+  '/view/episodes/events': 'the live list of episodes',
+  '/view/episodes/:id/events': 'the live view of an episode',
+  '/view/episodes/:id/maze': 'the maze of an episode',
 }
 
 export interface SealedViewsOptions {

@@ -1,10 +1,13 @@
 import { readFileSync } from 'node:fs'
-import type { FastifyReply } from 'fastify'
+import type { FastifyReply, FastifyRequest } from 'fastify'
 import { Type } from 'typebox'
 import { HttpError, ModelErrorCode } from '../errors.ts'
+import type { EpisodeRegistry } from '../episodes/registry.ts'
 import type { ModelPlugin } from '../plugin.ts'
 import { errorResponse, textContent } from '../schemas.ts'
-import type { LiveView } from '../view/live-view.ts'
+import type { EpisodeView } from '../view/episode-view.ts'
+import type { LiveView, ViewerSink } from '../view/live-view.ts'
+import { IdParams, episodeErrors, sealedErrors } from './episodes-schemas.ts'
 
 /** The page: one static file, HTML + CSS + a small script, no framework and no build step. */
 const PAGE = readFileSync(new URL('../view/page.html', import.meta.url))
@@ -26,9 +29,70 @@ export const ViewStats = Type.Object(
     steps: Count('moves of the current run'),
     done: Type.Boolean({ description: 'POST /maze/map was received in the current run' }),
     drawable: Type.Union([Type.Boolean(), Type.Null()], { description: 'whether the maze is small enough to draw; null until generated' }),
+    episodes: Type.Object(
+      {
+        viewers: Count('viewers of the episode list and of followed episodes, now'),
+        followed: Count('episodes followed by at least one viewer, now'),
+        dropped: Count('episode viewers disconnected for staying over the buffer limit, since start'),
+        maxBufferedBytes: Count('the most unsent bytes any episode viewer had right after a write, since start'),
+        largestWriteBytes: Count('the largest single write to an episode viewer, since start'),
+        bytesSent: Count('bytes handed to episode viewers, since start'),
+      },
+      { description: 'the episodes streams (GET /view/episodes/...)', additionalProperties: false },
+    ),
   },
   { description: 'the live view and its viewers', additionalProperties: false },
 )
+
+const MazeEventSchema = Type.Object(
+  {
+    width: Type.Integer({ minimum: 1 }),
+    height: Type.Integer({ minimum: 1 }),
+    seed: Type.Integer({ minimum: 0 }),
+    optimalSteps: Type.Integer({ minimum: 0 }),
+    start: Type.Array(Type.Integer(), { minItems: 2, maxItems: 2, description: '[x, y]' }),
+    key: Type.Array(Type.Integer(), { minItems: 2, maxItems: 2, description: '[x, y]' }),
+    exit: Type.Array(Type.Integer(), { minItems: 2, maxItems: 2, description: '[x, y]' }),
+    drawable: Type.Boolean({ description: 'small enough to draw: walls is set' }),
+    maxDrawableCells: Type.Integer(),
+    maxDrawableSide: Type.Integer(),
+    walls: Type.Union([Type.String(), Type.Null()], {
+      description: 'base64 of the wall bits, two cells per byte, low nibble first; bit d = wall on side d (up, right, down, left)',
+    }),
+    episode: Type.Object({
+      id: Type.String(),
+      agent: Type.Union([Type.String(), Type.Null()]),
+      maxSteps: Type.Integer({ minimum: 1 }),
+    }),
+  },
+  { description: "an episode's maze, as the `maze` event of the streams" },
+)
+
+const STREAM_HEADERS = {
+  'content-type': 'text/event-stream; charset=utf-8',
+  'cache-control': 'no-cache, no-transform',
+  // nginx and similar proxies would otherwise buffer the stream.
+  'x-accel-buffering': 'no',
+} as const
+
+/**
+ * Answers an event-stream request: HEAD gets the headers; GET becomes the stream, handed to `add`.
+ * Fastify neither serializes nor ends a hijacked reply.
+ */
+function openStream(request: FastifyRequest, reply: FastifyReply, add: (sink: ViewerSink) => void): void {
+  // HEAD (which Fastify routes here too) gets the headers, not an endless stream without a body.
+  if (request.method === 'HEAD') {
+    reply.headers(STREAM_HEADERS).send()
+    return
+  }
+  reply.hijack()
+  const response = reply.raw
+  response.writeHead(200, STREAM_HEADERS)
+  // A write racing a dropped connection must not become an unhandled 'error'; 'close' removes the viewer.
+  response.on('error', () => {})
+  request.raw.socket.setNoDelay(true)
+  add(response)
+}
 
 export const tooManyViewers = (max: number): HttpError =>
   new HttpError(503, ModelErrorCode.TooManyViewers, `${max} viewers are connected already, the most allowed; retry later`, {
@@ -38,16 +102,21 @@ export const tooManyViewers = (max: number): HttpError =>
 export interface ViewRoutesOptions {
   /** The live view these routes serve; its streams are ended when the app closes. */
   live: LiveView
+  /** The episodes' live view (the list and the followed episodes); its streams are ended on close too. */
+  episodeView: EpisodeView
+  /** The hosted episodes, to find the one a viewer follows. */
+  registry: EpisodeRegistry
 }
 
 /**
  * The live view: the page at `GET /` (it keeps the original greeting), its event stream at
  * `GET /view/events` and `GET /view/stats`. A named plugin, so spans name the scope.
  */
-export const viewRoutes: ModelPlugin<ViewRoutesOptions> = async function viewRoutes(view, { live }) {
+export const viewRoutes: ModelPlugin<ViewRoutesOptions> = async function viewRoutes(view, { live, episodeView, registry }) {
   // Event streams never finish on their own: end them on close, so their connections close as idle ones.
   view.addHook('preClose', (done) => {
     live.close()
+    episodeView.close()
     done()
   })
 
@@ -84,26 +153,88 @@ export const viewRoutes: ModelPlugin<ViewRoutesOptions> = async function viewRou
       },
     },
     (request, reply) => {
-      const headers = {
-        'content-type': 'text/event-stream; charset=utf-8',
-        'cache-control': 'no-cache, no-transform',
-        // nginx and similar proxies would otherwise buffer the stream.
-        'x-accel-buffering': 'no',
+      if (request.method !== 'HEAD' && !live.hasRoom) throw tooManyViewers(live.options.maxViewers)
+      openStream(request, reply as FastifyReply, (sink) => live.addViewer(sink))
+    },
+  )
+
+  const tooManyEpisodeViewers = errorResponse('MAZE_ERR_TOO_MANY_VIEWERS: the most episode viewers allowed are connected (Retry-After)')
+
+  view.get(
+    '/view/episodes/events',
+    {
+      schema: {
+        summary: 'Extension: the live and recently ended episodes as server-sent events (`episodes`)',
+        description:
+          "`episodes`: `{episodes: [record, ...], live, maxLive}`, the referee's records newest first (at most 50), on connecting " +
+          'and at most every 250 ms while an episode is created, moves or ends. Slow viewers skip updates and get the list ' +
+          'when they catch up. In sealed mode it needs the viewer token.',
+        tags: ['extensions'],
+        response: { 200: textContent('text/event-stream', 'an endless event stream'), 503: tooManyEpisodeViewers, ...sealedErrors },
+      },
+    },
+    (request, reply) => {
+      if (request.method !== 'HEAD' && !episodeView.hasRoom) throw tooManyViewers(episodeView.options.maxViewers)
+      openStream(request, reply as FastifyReply, (sink) => episodeView.addListViewer(sink))
+    },
+  )
+
+  view.get(
+    '/view/episodes/:id/events',
+    {
+      schema: {
+        summary: 'Extension: one episode live, as the classic stream (maze, state, moves)',
+        description:
+          'The same events as GET /view/events, for the episode: `maze` (walls, start, key, exit, seed, optimalSteps, and ' +
+          '`episode`: id, agent, maxSteps) once its maze is ready, `state` snapshots and `moves` batches, both with the ' +
+          "referee's `status` and `bumps`. An ended episode gets its final state. In sealed mode it needs the viewer token.",
+        tags: ['extensions'],
+        params: IdParams,
+        response: {
+          200: textContent('text/event-stream', 'an endless event stream'),
+          404: episodeErrors[404],
+          503: tooManyEpisodeViewers,
+          ...sealedErrors,
+        },
+      },
+    },
+    (request, reply) => {
+      const entry = registry.get(request.params.id)
+      if (request.method !== 'HEAD' && !episodeView.hasRoom) throw tooManyViewers(episodeView.options.maxViewers)
+      openStream(request, reply as FastifyReply, (sink) => episodeView.addFollower(entry, sink))
+    },
+  )
+
+  view.get(
+    '/view/episodes/:id/maze',
+    {
+      schema: {
+        summary: "Extension: an episode's maze, as the `maze` event (to replay it with GET /episodes/:id/replay)",
+        description: 'In sealed mode it needs the viewer token.',
+        tags: ['extensions'],
+        params: IdParams,
+        response: {
+          200: MazeEventSchema,
+          404: episodeErrors[404],
+          409: errorResponse('MAZE_ERR_EPISODE_GENERATING: its maze is not ready yet (Retry-After)'),
+          ...sealedErrors,
+        },
+      },
+    },
+    (request, reply) => {
+      const entry = registry.get(request.params.id)
+      const maze = episodeView.mazeOf(entry)
+      if (maze === undefined) {
+        throw new HttpError(
+          409,
+          ModelErrorCode.EpisodeGenerating,
+          'the maze of this episode is still being generated; retry after Retry-After',
+          {
+            headers: { 'retry-after': '1' },
+          },
+        )
       }
-      // HEAD (which Fastify routes here too) gets the headers, not an endless stream without a body.
-      if (request.method === 'HEAD') {
-        ;(reply as FastifyReply).headers(headers).send()
-        return
-      }
-      if (!live.hasRoom) throw tooManyViewers(live.options.maxViewers)
-      // From here on the response is the stream: Fastify neither serializes nor ends it.
-      reply.hijack()
-      const response = reply.raw
-      response.writeHead(200, headers)
-      // A write racing a dropped connection must not become an unhandled 'error'; 'close' removes the viewer.
-      response.on('error', () => {})
-      request.raw.socket.setNoDelay(true)
-      live.addViewer(response)
+      reply.send(maze)
     },
   )
 
@@ -111,7 +242,7 @@ export const viewRoutes: ModelPlugin<ViewRoutesOptions> = async function viewRou
     '/view/stats',
     { schema: { summary: 'Extension: the live view and its viewers, in numbers', tags: ['extensions'], response: { 200: ViewStats } } },
     (_request, reply) => {
-      reply.send(live.stats())
+      reply.send({ ...live.stats(), episodes: episodeView.stats() })
     },
   )
 }

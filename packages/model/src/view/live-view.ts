@@ -1,4 +1,5 @@
 import type { Maze } from '@maze-sim/maze'
+import type { MazeEvent } from './view-protocol.ts'
 
 /**
  * The live view's state and its viewers: what the model learns from the agent's requests, kept
@@ -164,21 +165,7 @@ export class LiveView {
     const keyIndex = maze.index(key.x, key.y)
     this.#keyIndex = keyIndex === this.#startIndex || keyIndex === this.#exitIndex ? -2 : keyIndex
     this.#counts = drawable ? new Uint8Array(width * height) : undefined
-    const info = {
-      width,
-      height,
-      seed: maze.seed,
-      optimalSteps,
-      start: [start.x, start.y],
-      key: [key.x, key.y],
-      exit: [exit.x, exit.y],
-      drawable,
-      maxDrawableCells: this.options.maxDrawableCells,
-      maxDrawableSide: this.options.maxDrawableSide,
-      // Wall bits of two cells per byte (bit d set = wall on side d: 0 up, 1 right, 2 down, 3 left).
-      walls: drawable ? Buffer.from(packNibbles(maze.walls)).toString('base64') : null,
-    }
-    this.#mazeMessage = event('maze', JSON.stringify(info))
+    this.#mazeMessage = event('maze', JSON.stringify(mazeEventOf(maze, optimalSteps, this.options)))
     this.#resetRun(1)
     this.#needsSnapshot = false
     this.#dirty = false
@@ -314,14 +301,16 @@ export class LiveView {
       visited: this.#visited,
       tail,
       // Base64 of one byte per cell; omitted while nothing is visited (a new run).
-      counts: counts !== undefined && this.#visited > 0 ? Buffer.from(counts.buffer, counts.byteOffset, counts.length).toString('base64') : null,
+      counts:
+        counts !== undefined && this.#visited > 0 ? Buffer.from(counts.buffer, counts.byteOffset, counts.length).toString('base64') : null,
     }
     return event('state', JSON.stringify(state))
   }
 
   /** The moves since the last flush: `path` holds the cells of steps `steps - path.length + 1 .. steps`. */
   #moves(): Buffer {
-    const path = this.#counts !== undefined ? this.#pending.subarray(0, this.#pendingLength).join(',') : this.#pos >= 0 ? String(this.#pos) : ''
+    const path =
+      this.#counts !== undefined ? this.#pending.subarray(0, this.#pendingLength).join(',') : this.#pos >= 0 ? String(this.#pos) : ''
     return event(
       'moves',
       `{"run":${this.#run},"steps":${this.#steps},"path":[${path}],"keyStep":${orNull(this.#keyStep)},"exitStep":${orNull(this.#exitStep)},"done":${this.#done},"visited":${this.#visited}}`,
@@ -386,6 +375,31 @@ export class LiveView {
       this.#timer = undefined
       this.#pendingLength = 0
     }
+  }
+}
+
+/** The `maze` event of a maze: size, seed, S, K, E and, when small enough to draw, the walls. */
+export function mazeEventOf(
+  maze: Maze,
+  optimalSteps: number,
+  options: Pick<LiveViewOptions, 'maxDrawableCells' | 'maxDrawableSide'>,
+): MazeEvent {
+  const { width, height, start, key, exit } = maze
+  const { maxDrawableCells, maxDrawableSide } = options
+  const drawable = width <= maxDrawableSide && height <= maxDrawableSide && width * height <= maxDrawableCells
+  return {
+    width,
+    height,
+    seed: maze.seed,
+    optimalSteps,
+    start: [start.x, start.y],
+    key: [key.x, key.y],
+    exit: [exit.x, exit.y],
+    drawable,
+    maxDrawableCells,
+    maxDrawableSide,
+    // Wall bits of two cells per byte (bit d set = wall on side d: 0 up, 1 right, 2 down, 3 left).
+    walls: drawable ? Buffer.from(packNibbles(maze.walls)).toString('base64') : null,
   }
 }
 

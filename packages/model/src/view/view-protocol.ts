@@ -1,5 +1,6 @@
 /**
- * The live view's event stream (`GET /view/events`), as types, plus a reference client that applies
+ * The live view's event streams (`GET /view/events`, and for episodes `GET /view/episodes/events`
+ * and `GET /view/episodes/:id/events`), as types, plus a reference client that applies
  * it the way the page does. Tests use the client to check what a viewer ends up seeing; tools can use
  * it to follow a run without a browser.
  */
@@ -19,6 +20,8 @@ export interface MazeEvent {
   maxDrawableSide: number
   /** Base64 of the wall bits, two cells per byte (low nibble first; bit d = wall on side d: up, right, down, left). */
   walls: string | null
+  /** Following an episode (`GET /view/episodes/:id/events`, `GET /view/episodes/:id/maze`): which one. */
+  episode?: { id: string; agent: string | null; maxSteps: number }
 }
 
 /** `event: state`: a snapshot of the run; replaces what the viewer knew. */
@@ -36,6 +39,42 @@ export interface StateEvent {
   tail: number[]
   /** Base64 of one visit count per cell (saturating at 255); null when none is visited or the maze is not drawable. */
   counts: string | null
+  /** Episodes only: the referee's status and bumps (the classic run has neither). */
+  status?: EpisodeStatusName
+  bumps?: number
+}
+
+/** An episode's status, as in its record. */
+export type EpisodeStatusName = 'generating' | 'running' | 'solved' | 'unsolved' | 'abandoned'
+
+/** One row of `event: episodes`: the referee's record (seed and optimalSteps always shown: only viewers get it). */
+export interface EpisodeSummary {
+  id: string
+  seed: number | null
+  width: number
+  height: number
+  agent: string | null
+  status: EpisodeStatusName
+  x: number | null
+  y: number | null
+  steps: number
+  keyStep: number | null
+  bumps: number
+  maxSteps: number
+  optimalSteps: number | null
+  startedAt: string
+  endedAt: string | null
+}
+
+/**
+ * `event: episodes` (`GET /view/episodes/events`): the live and kept ended episodes, newest first
+ * (at most `listLimit`), whole each time; sent on connecting and at most every `listIntervalMs`
+ * while something changes.
+ */
+export interface EpisodesEvent {
+  episodes: EpisodeSummary[]
+  live: number
+  maxLive: number
 }
 
 /** `event: moves`: the steps since the previous batch; `path[k]` is the cell of step `steps - path.length + 1 + k`. */
@@ -47,6 +86,9 @@ export interface MovesEvent {
   exitStep: number | null
   done: boolean
   visited: number
+  /** Episodes only. */
+  status?: EpisodeStatusName
+  bumps?: number
 }
 
 export interface ParsedEvent {
@@ -82,6 +124,11 @@ export class ViewReplica {
   exitStep: number | null = null
   done = false
   visited = 0
+  /** Following an episode: its status and bumps (undefined for the classic run). */
+  status: EpisodeStatusName | undefined = undefined
+  bumps: number | undefined = undefined
+  /** The last `episodes` list received (the list stream). */
+  episodes: EpisodesEvent | undefined = undefined
   /** Events applied, by name. */
   readonly seen: Record<string, number> = {}
   #applied = -1
@@ -101,7 +148,16 @@ export class ViewReplica {
       this.counts = this.maze.drawable ? new Uint8Array(this.maze.width * this.maze.height) : undefined
     } else if (event === 'state') {
       const s = data as StateEvent
-      ;({ run: this.run, steps: this.steps, pos: this.pos, keyStep: this.keyStep, exitStep: this.exitStep, done: this.done, visited: this.visited } = s)
+      ;({
+        run: this.run,
+        steps: this.steps,
+        pos: this.pos,
+        keyStep: this.keyStep,
+        exitStep: this.exitStep,
+        done: this.done,
+        visited: this.visited,
+      } = s)
+      ;({ status: this.status, bumps: this.bumps } = s)
       this.#applied = s.pos === null ? -1 : s.steps
       if (this.counts !== undefined) {
         if (s.counts === null) this.counts.fill(0)
@@ -120,6 +176,9 @@ export class ViewReplica {
         this.pos = m.path.at(-1)!
       }
       ;({ steps: this.steps, keyStep: this.keyStep, exitStep: this.exitStep, done: this.done, visited: this.visited } = m)
+      ;({ status: this.status, bumps: this.bumps } = m)
+    } else if (event === 'episodes') {
+      this.episodes = data as EpisodesEvent
     }
   }
 
