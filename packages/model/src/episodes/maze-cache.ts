@@ -22,6 +22,8 @@ export interface MazeCacheOptions {
   generate: GenerateMaze
   /** Sealed mode's secret, mixed into the generation seed; undefined: the seed as it is. */
   secret?: string | undefined
+  /** Called once by close(), e.g. to stop the generator's worker threads. */
+  dispose?: () => void
 }
 
 /** What the cache holds now, for tests and GET /episodes. */
@@ -97,6 +99,7 @@ export class MazeCache {
     for (const wake of this.#waiting.splice(0)) wake()
     this.#entries.clear()
     this.#cells = 0
+    this.#options.dispose?.()
   }
 
   async #generate(seed: number, width: number, height: number): Promise<ReadyMaze> {

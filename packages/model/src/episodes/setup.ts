@@ -1,5 +1,5 @@
 import type { FastifyBaseLogger } from 'fastify'
-import { generateInWorker } from '../generate-in-worker.ts'
+import { GenerationPool } from '../generation-pool.ts'
 import { type EpisodeLimits, validateEpisodeLimits } from './limits.ts'
 import { type GenerateMaze, MazeCache } from './maze-cache.ts'
 import { type LineWriter, stdoutLineWriter } from './referee-log.ts'
@@ -18,7 +18,7 @@ export interface EpisodesOptions {
   now?: () => number
   /** Run the idle sweep on its own timer (default true; tests may call `registry.sweep()` instead). */
   sweepTimer?: boolean
-  /** The maze generator (default: generateInWorker, off the event loop). */
+  /** The maze generator (default: a pool of `maxGenerating` worker threads, off the event loop). */
   generate?: GenerateMaze
 }
 
@@ -29,12 +29,14 @@ export function createEpisodeRegistry(
   logger: FastifyBaseLogger,
 ): EpisodeRegistry {
   const limits = validateEpisodeLimits(options.limits)
+  const pool = options.generate === undefined ? new GenerationPool(limits.maxGenerating) : undefined
   const cache = new MazeCache({
     maxMazes: limits.maxCachedMazes,
     maxCells: limits.maxCachedCells,
     maxGenerating: limits.maxGenerating,
-    generate: options.generate ?? generateInWorker,
+    generate: options.generate ?? pool!.generate,
     secret: sealed?.secret,
+    ...(pool !== undefined ? { dispose: () => void pool.close() } : {}),
   })
   return new EpisodeRegistry({
     limits,
