@@ -1,8 +1,24 @@
-import { boolean, ConfigProblems, duration, help, helpFlag, integer, read, string, url, type Values } from '@maze-sim/config'
-import { MAX_SEED } from '@maze-sim/maze'
+import {
+  boolean,
+  ConfigProblems,
+  duration,
+  help,
+  helpFlag,
+  integer,
+  list,
+  oneOf,
+  readDetailed,
+  REFUSED,
+  string,
+  url,
+  type Reading,
+  type Rule,
+} from '@maze-sim/config'
+import { MAX_SEED, MAX_SIDE, SIZE_RULE, sizeProblem } from '@maze-sim/maze'
 import { AgentError, AgentErrorCode } from './errors.ts'
 import { DEFAULT_REQUEST_TIMEOUT_MS, DEFAULT_STARTUP_TIMEOUT_MS } from './http-transport.ts'
 import { DEFAULT_STRATEGY, STRATEGY_NAMES } from './registry.ts'
+import type { RunProtocol } from './runner.ts'
 
 export { ExitCode } from './exit-code.ts'
 
@@ -12,6 +28,15 @@ export interface AgentConfig {
   readonly url: string
   /** AGENT_STRATEGY / --strategy: a built-in name or a module specifier. */
   readonly strategy: string
+  /** AGENT_PROTOCOL / --protocol: `auto` (episodes when the model offers them, else the classic routes), `classic` or `episodes`. */
+  readonly protocol: RunProtocol
+  /** AGENT_EPISODES / --episodes: that many runs, one episode each, on seeds the model picks; null = not this mode. */
+  readonly episodes: number | null
+  /** AGENT_SEEDS / --seeds: one run per seed, in the order given (single seeds and ranges); null = not this mode. */
+  readonly seeds: readonly SeedSpan[] | null
+  /** AGENT_WIDTH, AGENT_HEIGHT / --width, --height: the episodes' size (many runs only); null = the model's size. */
+  readonly width: number | null
+  readonly height: number | null
   /** AGENT_MAX_STEPS / --max-steps; null = derived from the maze's area once the size is known. */
   readonly maxSteps: number | null
   /** AGENT_SEED / --seed; null = the maze seed when the model tells it, else random. */
@@ -22,7 +47,7 @@ export interface AgentConfig {
   readonly requestTimeoutMs: number
   /** AGENT_DECISION_TIMEOUT_MS / --decision-timeout-ms: the strategy's budget per move (and to start). */
   readonly decisionTimeoutMs: number
-  /** AGENT_DEADLINE_MS / --deadline-ms: the whole run's budget; null = none. */
+  /** AGENT_DEADLINE_MS / --deadline-ms: the whole program's budget (one run or many); null = none. */
   readonly deadlineMs: number | null
   /** --quiet: no progress on stderr. */
   readonly quiet: boolean
@@ -32,11 +57,36 @@ export interface AgentConfig {
   readonly debug: boolean
 }
 
+/** Seeds `from` to `to`, both included: `7` is `{ from: 7, to: 7 }`. */
+export interface SeedSpan {
+  readonly from: number
+  readonly to: number
+}
+
+/** `7` or `100-299` (from <= to, both within 0..MAX_SEED): one item of AGENT_SEEDS. */
+function parseSeedSpan(raw: string): SeedSpan | typeof REFUSED {
+  const m = /^([0-9]+)(?:-([0-9]+))?$/.exec(raw)
+  if (m === null) return REFUSED
+  const from = Number(m[1])
+  const to = m[2] === undefined ? from : Number(m[2])
+  return from <= to && to <= MAX_SEED ? { from, to } : REFUSED
+}
+
+/** The seeds of the spans, in order (lazily: a range of millions is not an array of millions). */
+export function* seedsOf(spans: readonly SeedSpan[]): Generator<number, void, undefined> {
+  for (const { from, to } of spans) for (let seed = from; seed <= to; seed++) yield seed
+}
+
+/** How many runs the spans make. */
+export const seedCount = (spans: readonly SeedSpan[]): number => spans.reduce((n, { from, to }) => n + (to - from + 1), 0)
+
 export const DEFAULT_URL = 'http://127.0.0.1:5555'
 /** The strategy's time budget per decision: generous for a move, short enough to stop a runaway one. */
 export const DEFAULT_DECISION_TIMEOUT_MS = 5_000
 
 const DAY = 86_400_000
+/** The most episodes one program plays: as many as there are seeds. */
+const MAX_EPISODES = MAX_SEED + 1
 
 /** Every setting of the agent, flag and variable, in the order `--help` prints them: the one table of its defaults. */
 export const AGENT_OPTIONS = {
@@ -48,6 +98,51 @@ export const AGENT_OPTIONS = {
     placeholder: '<name|module>',
     allowed: `${STRATEGY_NAMES.join(', ')}, a package name, a file path or a file: URL`,
     description: 'the strategy that explores the maze',
+  }),
+  protocol: oneOf(['auto', 'classic', 'episodes'] as const satisfies readonly RunProtocol[], {
+    env: 'AGENT_PROTOCOL',
+    flag: 'protocol',
+    default: 'auto',
+    description: 'the routes to play on: auto = episodes when the model offers them (the model referees), else the classic routes',
+  }),
+  episodes: integer({
+    env: 'AGENT_EPISODES',
+    flag: 'episodes',
+    min: 1,
+    max: MAX_EPISODES,
+    default: null,
+    defaultText: '(one run)',
+    description: 'play this many episodes, one after another, on seeds the model picks: one result line each, no maps',
+  }),
+  seeds: list({
+    env: 'AGENT_SEEDS',
+    flag: 'seeds',
+    default: null,
+    defaultText: '(one run)',
+    placeholder: '<1,5,9|100-299>',
+    allowed: `seeds from 0 to ${MAX_SEED} and ranges FROM-TO (FROM <= TO), comma-separated, e.g. 1,5,9 or 100-299 or 1,5,100-299`,
+    of: { allowed: 'a seed or a range FROM-TO', parse: parseSeedSpan },
+    description: 'play one episode per seed, in this order: one result line each, no maps (not with --episodes)',
+  }),
+  width: integer({
+    env: 'AGENT_WIDTH',
+    flag: 'width',
+    min: 1,
+    max: MAX_SIDE,
+    default: null,
+    defaultText: "the model's size",
+    allowed: SIZE_RULE,
+    description: "the episodes' width (with --episodes or --seeds, and --height)",
+  }),
+  height: integer({
+    env: 'AGENT_HEIGHT',
+    flag: 'height',
+    min: 1,
+    max: MAX_SIDE,
+    default: null,
+    defaultText: "the model's size",
+    allowed: SIZE_RULE,
+    description: "the episodes' height (with --episodes or --seeds, and --width)",
   }),
   maxSteps: integer({
     env: 'AGENT_MAX_STEPS',
@@ -98,7 +193,7 @@ export const AGENT_OPTIONS = {
     max: 30 * DAY,
     default: 0,
     defaultText: '0 (none)',
-    description: "the whole run's time budget, 0 for none; over it: not solved, exit 1",
+    description: "the whole program's time budget (one run or many), 0 for none; over it: not solved, exit 1",
   }),
   quiet: boolean({ flag: 'quiet', short: 'q', description: 'no progress on stderr' }),
   help: helpFlag(),
@@ -107,14 +202,27 @@ export const AGENT_OPTIONS = {
 
 export const USAGE = `Usage: maze-agent [options]
 
-Explores a maze served by a maze model over HTTP: finds the key, then the exit.
-Prints the model's map of the walk, then one line of JSON (the result) as the last line of stdout;
-every exit but --help prints the result line, a failed run's with "error" (the code) and "message".
+Explores a maze served by a maze model over HTTP: finds the key, then the exit. Against a model that
+offers episodes the model moves the agent and keeps the score (the result carries its figures).
+
+One run (the default): prints the model's map of the walk (when the maze is the model's own), then
+one line of JSON (the result) as the last line of stdout; every exit but --help prints the result
+line, a failed run's with "error" (the code) and "message".
+
+Many runs (--episodes N or --seeds LIST): one episode per run, one after another on one connection;
+prints ONE result line per run on stdout as it ends, and no maps. The number of lines is the number
+of runs attempted: a run that failed has its line with "error" (a signal's or the deadline's included,
+for the run in flight); runs never started after an error that would stop the next run as well
+(bad configuration, model unreachable or contradicting itself, a signal, the deadline) print nothing.
+A failure before the first run (e.g. the strategy does not load) is the first run's line.
+Progress goes to stderr: one line per episode as it ends, and every few seconds.
+
 The strategy runs in a worker thread: it cannot hang the agent or keep it from stopping on a signal.
 
 Options (each flag overrides its environment variable; an empty variable counts as unset):
 ${help(AGENT_OPTIONS)}
-Exit codes:
+Exit codes (many runs: 0 when every run was solved, else the highest code of the runs; a signal's code
+when stopped by one):
   0    solved
   1    not solved (step limit reached, the strategy gave up, or the deadline passed: AGENT_ERR_DEADLINE)
   2    bad configuration or strategy load failure (AGENT_ERR_CONFIG, AGENT_ERR_STRATEGY_LOAD)
@@ -122,23 +230,69 @@ Exit codes:
   4    strategy bug: illegal move, exception, exit, or over its decision budget
        (AGENT_ERR_ILLEGAL_MOVE, AGENT_ERR_STRATEGY_FAILED, AGENT_ERR_DECISION_TIMEOUT)
   130  interrupted (SIGINT); 143 terminated (SIGTERM) (AGENT_ERR_ABORTED)
+
+Example (20 refereed runs, one result line each): pnpm agent -- --seeds 1-20 --strategy random-dfs
 `
+
+/** The maze's one size rule on the episodes' size, when both sides are given (each side alone is checked by its option). */
+const SIZE_TOGETHER: Rule<typeof AGENT_OPTIONS> = {
+  keys: ['width', 'height'],
+  problem: ({ width, height }) => (width === null || height === null ? null : sizeProblem(width, height)),
+}
+
+/** How a problem names an option: where its value came from (`--seeds`, `AGENT_SEEDS`). */
+const named = (reading: Reading<typeof AGENT_OPTIONS>, key: keyof typeof AGENT_OPTIONS): string => reading.sources[key] ?? key
+
+/** The choices that do not go together (each option was read without a problem). */
+function modeProblems(reading: Reading<typeof AGENT_OPTIONS>): string[] {
+  const { episodes, seeds, width, height, protocol } = reading.values
+  const name = (key: keyof typeof AGENT_OPTIONS): string => named(reading, key)
+  const problems: string[] = []
+  if (episodes !== null && seeds !== null) {
+    problems.push(
+      `${name('episodes')} and ${name('seeds')} are not allowed together: give the number of episodes (the model picks the seeds) or the seeds, not both`,
+    )
+  }
+  const many = episodes !== null || seeds !== null
+  if ((width === null) !== (height === null)) {
+    const given = width !== null ? 'width' : 'height'
+    problems.push(
+      `${name(given)} needs ${given === 'width' ? '--height (AGENT_HEIGHT)' : '--width (AGENT_WIDTH)'} too: give both sides of the episodes' size, or neither (the model's size)`,
+    )
+  } else if (width !== null && !many) {
+    problems.push(
+      `${name('width')} and ${name('height')} set the episodes' size: they need --episodes or --seeds (one run plays the model's own maze)`,
+    )
+  }
+  if (many && protocol === 'classic') {
+    problems.push(
+      `${name(episodes !== null ? 'episodes' : 'seeds')} needs the episodes routes: not allowed with ${name('protocol')}=classic`,
+    )
+  }
+  return problems
+}
 
 /**
  * Reads and validates the configuration; nothing else in the program reads `process.env` or argv.
  * Throws AGENT_ERR_CONFIG naming every bad variable or flag and what is allowed (@maze-sim/config's
- * rules: the flag wins, an empty variable is unset, a blank one or a number with a sign is refused).
+ * rules: the flag wins, an empty variable is unset, a blank one or a number with a sign is refused),
+ * and choices that do not go together (--episodes with --seeds, one side of the size, ...).
  * With --help nothing else is validated: help works whatever the environment holds.
  */
 export function readConfig(env: NodeJS.ProcessEnv = process.env, argv: readonly string[] = process.argv.slice(2)): AgentConfig {
-  let values: Values<typeof AGENT_OPTIONS>
+  // `pnpm agent -- --seeds 1-20` hands the script its `--` (npm drops it): the agent takes no
+  // arguments besides flags, so a leading `--` can only be that one, and is dropped.
+  const args = argv[0] === '--' ? argv.slice(1) : argv
+  let reading: Reading<typeof AGENT_OPTIONS>
   try {
-    values = read(AGENT_OPTIONS, { env, argv })
+    reading = readDetailed(AGENT_OPTIONS, { env, argv: args }, [SIZE_TOGETHER])
   } catch (err) {
     if (!(err instanceof ConfigProblems)) throw err
     const message = err.commandLine ? `bad command line: ${err.problems.join('; ')}; see --help` : err.problems.join('; ')
     throw new AgentError(AgentErrorCode.Config, message, { cause: err })
   }
-  const { deadlineMs, debug, ...rest } = values
+  const problems = reading.help ? [] : modeProblems(reading)
+  if (problems.length > 0) throw new AgentError(AgentErrorCode.Config, `${problems.join('; ')}; see --help`)
+  const { deadlineMs, debug, ...rest } = reading.values
   return { ...rest, deadlineMs: deadlineMs === 0 ? null : deadlineMs, debug: debug !== undefined }
 }

@@ -67,5 +67,14 @@ export { DEFAULT_STRATEGY, isStrategyName, STRATEGY_NAMES, strategies, type Stra
 export { aStar } from './strategies/astar/astar.ts'
 export { randomDfs } from './strategies/random-dfs.ts'
 export { isStrategy, loadStrategy, type LoadStrategyOptions } from './load-strategy.ts'
-export { AGENT_OPTIONS, readConfig, DEFAULT_DECISION_TIMEOUT_MS, DEFAULT_URL, ExitCode, USAGE, type AgentConfig } from './config.ts'
+export {
+  AGENT_OPTIONS,
+  readConfig,
+  DEFAULT_DECISION_TIMEOUT_MS,
+  DEFAULT_URL,
+  ExitCode,
+  USAGE,
+  type AgentConfig,
+  type SeedSpan,
+} from './config.ts'
 export { AgentTelemetry } from './telemetry.ts'

@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // The agent program: reads its config, loads a strategy (in a worker thread, see
-// isolated-strategy.ts), runs it against the model over HTTP, prints the map and the result line.
-// Every exit but --help prints exactly one result line, last on stdout: a failed run's has `error`
-// and `message` (result.ts). Exit codes are listed in USAGE (config.ts) and the README.
+// isolated-strategy.ts), runs it against the model over HTTP: one run (the map and the result line)
+// or many (--episodes, --seeds: many-runs.ts, one result line per run). Every exit but --help prints
+// a result line for the run in flight, last on stdout: a failed run's has `error` and `message`
+// (result.ts, result-ledger.ts). Exit codes are listed in USAGE (config.ts) and the README.
 // Telemetry, when preloaded (instrument.ts), is flushed before every exit, within a bound.
 import { shutdownTelemetry } from '@maze-sim/telemetry/shutdown'
 import { readConfig, USAGE, type AgentConfig } from './config.ts'
@@ -10,51 +11,15 @@ import { AgentError, AgentErrorCode, describeError } from './errors.ts'
 import { ExitCode, exitCodeOf, exitCodeOfSignal } from './exit-code.ts'
 import { createHttpTransport, type HttpTransport } from './http-transport.ts'
 import { loadIsolatedStrategy, type IsolatedStrategy } from './isolated-strategy.ts'
-import type { AgentFailedResult, AgentResultLine } from './result.ts'
+import { playMany } from './many-runs.ts'
+import { exitedEarly, ResultLedger } from './result-ledger.ts'
 import { runAgent } from './runner.ts'
 
 const PROGRESS_EVERY_MS = 3_000
 /** After a signal, the longest wait for the run to wind down before the program exits anyway. */
 const SIGNAL_GRACE_MS = 5_000
 
-const startedAt = performance.now()
-
-/** What is known of the run so far: the failed run's result line is made of it. */
-const known: {
-  strategy: string | null
-  width: number | null
-  height: number | null
-  seed: number | null
-  steps: number
-  keyStep: number | null
-  optimalSteps: number | null
-  transport: HttpTransport | undefined
-} = { strategy: null, width: null, height: null, seed: null, steps: 0, keyStep: null, optimalSteps: null, transport: undefined }
-
-let printed = false
-/** Prints the result line, once: the last line of stdout (stdout is a pipe or a file: written at once). */
-function printResult(line: AgentResultLine): void {
-  if (printed) return
-  printed = true
-  process.stdout.write(`${JSON.stringify(line)}\n`)
-}
-
-function failedResult(err: unknown): AgentFailedResult {
-  return {
-    strategy: known.strategy,
-    width: known.width,
-    height: known.height,
-    seed: known.seed,
-    solved: false,
-    steps: known.steps,
-    keyStep: known.keyStep,
-    requests: known.transport?.requests ?? 0,
-    elapsedMs: Math.round(performance.now() - startedAt),
-    optimalSteps: known.optimalSteps,
-    error: err instanceof AgentError ? err.code : 'AGENT_ERR_UNEXPECTED',
-    message: err instanceof AgentError ? err.message : describeError(err),
-  }
-}
+const ledger = new ResultLedger(performance.now())
 
 function report(err: unknown, debug: boolean): void {
   const code = err instanceof AgentError ? err.code : 'AGENT_ERR_UNEXPECTED'
@@ -68,11 +33,8 @@ function report(err: unknown, debug: boolean): void {
   }
 }
 
-let help = false
-// The last resort: any way out that did not print the result line (an exit from deep inside) prints one.
-process.on('exit', (code) => {
-  if (!help) printResult(failedResult(new AgentError(AgentErrorCode.Aborted, `the agent exited (code ${code}) before the run ended`)))
-})
+// The last resort: any way out that did not print the line of the run in flight (an exit from deep inside) prints one.
+process.on('exit', (code) => ledger.fail(exitedEarly(code)))
 
 async function main(): Promise<number> {
   let config: AgentConfig
@@ -80,19 +42,22 @@ async function main(): Promise<number> {
     config = readConfig()
   } catch (err) {
     report(err, false)
-    printResult(failedResult(err))
+    ledger.fail(err)
     return exitCodeOf(err)
   }
   if (config.help) {
-    help = true
+    ledger.settle()
     process.stdout.write(USAGE)
     return ExitCode.Solved
   }
-  known.strategy = config.strategy
+  ledger.strategy = config.strategy
+  const many = config.episodes !== null || config.seeds !== null
+  if (config.seeds !== null) ledger.expectSeed(config.seeds[0]!.from)
 
   const log = (line: string): void => {
     if (!config.quiet) process.stderr.write(`maze-agent: ${line}\n`)
   }
+  const warn = (line: string): void => void process.stderr.write(`maze-agent: ${line}\n`)
   const abort = new AbortController()
   let signalName: 'SIGINT' | 'SIGTERM' | null = null
   const stopped = (): AgentError => new AgentError(AgentErrorCode.Aborted, `stopped by ${signalName}`)
@@ -100,83 +65,103 @@ async function main(): Promise<number> {
     const first = signalName === null
     if (first) signalName = name === 'SIGINT' ? 'SIGINT' : 'SIGTERM'
     const exitNow = (): never => {
-      printResult(failedResult(stopped()))
+      ledger.fail(stopped())
       process.exit(exitCodeOfSignal(signalName!))
     }
     if (!first) exitNow()
     log(`${name}: stopping`)
     abort.abort(stopped())
     // The run winds down at once (the strategy runs in a worker, requests are aborted); if anything
-    // holds it up, the program still ends within the bound, with its result line.
+    // holds it up, the program still ends within the bound, with the line of the run in flight.
     setTimeout(exitNow, SIGNAL_GRACE_MS).unref()
   }
   process.on('SIGINT', onSignal)
   process.on('SIGTERM', onSignal)
 
-  // The whole run's budget is an abort with a reason of its own: requests, the strategy's pending
-  // decision and the runner all stop on it.
+  // The whole program's budget (one run or many) is an abort with a reason of its own: requests,
+  // the strategy's pending decision and the runner all stop on it.
   const deadline = new AbortController()
+  const over = `the ${many ? 'runs' : 'run'} took longer than ${many ? 'their' : 'its'} budget of ${config.deadlineMs} ms (AGENT_DEADLINE_MS)`
   const deadlineTimer =
     config.deadlineMs === null
       ? undefined
-      : setTimeout(() => deadline.abort(new AgentError(AgentErrorCode.Deadline, `the run took longer than its budget of ${config.deadlineMs} ms (AGENT_DEADLINE_MS)`)), config.deadlineMs)
+      : setTimeout(() => deadline.abort(new AgentError(AgentErrorCode.Deadline, over)), config.deadlineMs)
   deadlineTimer?.unref()
   const signal = AbortSignal.any([abort.signal, deadline.signal])
 
   let strategy: IsolatedStrategy | undefined
+  let transport: HttpTransport | undefined
   try {
     strategy = await loadIsolatedStrategy(config.strategy, { decisionTimeoutMs: config.decisionTimeoutMs, signal })
-    known.strategy = strategy.name
-    known.transport = createHttpTransport({
+    ledger.strategy = strategy.name
+    transport = createHttpTransport({
       url: config.url,
       startupTimeoutMs: config.startupTimeoutMs,
       requestTimeoutMs: config.requestTimeoutMs,
       signal,
     })
-    const t = known.transport
-    log(`strategy ${strategy.name}, model ${t.url}`)
-    let lastProgress = Date.now()
-    const run = await runAgent({
-      transport: t,
-      strategy,
-      maxSteps: config.maxSteps,
-      seed: config.seed,
-      signal,
-      onStart: (info) => {
-        Object.assign(known, { width: info.width, height: info.height, seed: info.seed, optimalSteps: info.optimalSteps })
-        log(
-          `maze ${info.width}x${info.height} from (${info.start.x}, ${info.start.y}), ` +
-            `maze seed ${info.seed ?? 'unknown'}, rng seed ${info.rngSeed}, step limit ${info.maxSteps}`,
-        )
-      },
-      onStep: (event) => {
-        known.steps = event.steps
-        if (known.keyStep === null && event.observation.hasKey) known.keyStep = event.observation.steps
-        const now = Date.now()
-        if (now - lastProgress < PROGRESS_EVERY_MS) return
-        lastProgress = now
-        log(`${event.steps} steps, ${t.requests} requests, ${event.observation.hasKey ? 'has the key' : 'looking for the key'}`)
-      },
-    })
-    log(`${run.outcome}: ${run.result.steps} steps, ${run.result.requests} requests, ${run.result.elapsedMs} ms`)
-    // The map is a nicety: without it the run's outcome and exit code stand (see the README).
-    if (run.map !== null) process.stdout.write(run.map.endsWith('\n') ? run.map : `${run.map}\n`)
-    else process.stderr.write(`maze-agent: no map: ${run.mapError?.code ?? AgentErrorCode.BadResponse}: ${run.mapError?.message ?? 'POST /maze/map failed'}\n`)
-    printResult(run.result)
-    return run.result.solved ? ExitCode.Solved : ExitCode.NotSolved
+    ledger.transport = transport
+    if (many) {
+      const code = await playMany({ config, strategy, transport, signal, ledger, log, warn, progressEveryMs: PROGRESS_EVERY_MS })
+      if (signalName !== null) process.stderr.write(`maze-agent: ${AgentErrorCode.Aborted}: stopped by ${signalName}\n`)
+      return signalName !== null ? exitCodeOfSignal(signalName) : code
+    }
+    return await playOne(config, strategy, transport, signal, log)
   } catch (err) {
     const failure = signalName !== null ? stopped() : err
     if (signalName !== null) process.stderr.write(`maze-agent: ${AgentErrorCode.Aborted}: stopped by ${signalName}\n`)
     else report(err, config.debug)
-    printResult(failedResult(failure))
+    ledger.fail(failure)
     return signalName !== null ? exitCodeOfSignal(signalName) : exitCodeOf(err)
   } finally {
     clearTimeout(deadlineTimer)
     await strategy?.close().catch(() => {})
-    await known.transport?.close().catch(() => {})
+    await transport?.close().catch(() => {})
     process.off('SIGINT', onSignal)
     process.off('SIGTERM', onSignal)
   }
+}
+
+/** One run: the model's map of the walk (when the maze is the model's own), then its result line. */
+async function playOne(
+  config: AgentConfig,
+  strategy: IsolatedStrategy,
+  t: HttpTransport,
+  signal: AbortSignal,
+  log: (line: string) => void,
+): Promise<number> {
+  log(`strategy ${strategy.name}, model ${t.url}`)
+  let lastProgress = Date.now()
+  const run = await runAgent({
+    transport: t,
+    strategy,
+    protocol: config.protocol,
+    maxSteps: config.maxSteps,
+    seed: config.seed,
+    signal,
+    onStart: (info) => {
+      ledger.started(info)
+      log(
+        `maze ${info.width}x${info.height} from (${info.start.x}, ${info.start.y}), ` +
+          `maze seed ${info.seed ?? 'unknown'}, rng seed ${info.rngSeed}, step limit ${info.maxSteps}, ` +
+          (info.episodeId !== null ? `episode ${info.episodeId}` : 'classic routes'),
+      )
+    },
+    onStep: (event) => {
+      ledger.step(event)
+      const now = Date.now()
+      if (now - lastProgress < PROGRESS_EVERY_MS) return
+      lastProgress = now
+      log(`${event.steps} steps, ${t.requests} requests, ${event.observation.hasKey ? 'has the key' : 'looking for the key'}`)
+    },
+  })
+  log(`${run.outcome}: ${run.result.steps} steps, ${run.result.requests} requests, ${run.result.elapsedMs} ms`)
+  // The map is a nicety: without it the run's outcome and exit code stand (see the README). No map
+  // and no error: the episode was not the model's own maze, so there is no map to draw.
+  if (run.map !== null) process.stdout.write(run.map.endsWith('\n') ? run.map : `${run.map}\n`)
+  else if (run.mapError !== null) process.stderr.write(`maze-agent: no map: ${run.mapError.code}: ${run.mapError.message}\n`)
+  ledger.print(run.result, false)
+  return run.result.solved ? ExitCode.Solved : ExitCode.NotSolved
 }
 
 process.exitCode = await main()

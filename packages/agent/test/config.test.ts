@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest'
-import { readConfig, USAGE } from '../src/config.ts'
+import { readConfig, seedCount, seedsOf, USAGE } from '../src/config.ts'
 import { AgentErrorCode } from '../src/errors.ts'
 
 describe('readConfig', () => {
@@ -7,6 +7,11 @@ describe('readConfig', () => {
     expect(readConfig({}, [])).toEqual({
       url: 'http://127.0.0.1:5555',
       strategy: 'astar',
+      protocol: 'auto',
+      episodes: null,
+      seeds: null,
+      width: null,
+      height: null,
       maxSteps: null,
       seed: null,
       startupTimeoutMs: 60_000,
@@ -44,7 +49,16 @@ describe('readConfig', () => {
   })
 
   test('flags override the environment', () => {
-    const config = readConfig({ MAZE_URL: 'http://a:1', AGENT_SEED: '1' }, ['--url', 'http://b:2', '--seed=2', '--strategy', './mine.js', '--max-steps', '9', '-q'])
+    const config = readConfig({ MAZE_URL: 'http://a:1', AGENT_SEED: '1' }, [
+      '--url',
+      'http://b:2',
+      '--seed=2',
+      '--strategy',
+      './mine.js',
+      '--max-steps',
+      '9',
+      '-q',
+    ])
     expect(config).toMatchObject({ url: 'http://b:2', seed: 2, strategy: './mine.js', maxSteps: 9, quiet: true })
   })
 
@@ -63,17 +77,26 @@ describe('readConfig', () => {
     [{}, ['--strategy', '  '], '--strategy'],
     [{ AGENT_MAX_STEPS: ' ' }, [], 'AGENT_MAX_STEPS'],
   ] as const)('a blank (whitespace-only) value %j %j is refused, not read as unset', (env, argv, name) => {
-    expect(() => readConfig(env, argv)).toThrow(expect.objectContaining({ code: AgentErrorCode.Config, message: expect.stringContaining(name) }))
+    expect(() => readConfig(env, argv)).toThrow(
+      expect.objectContaining({ code: AgentErrorCode.Config, message: expect.stringContaining(name) }),
+    )
   })
 
   test('time budgets: per decision and for the whole run (0 = none)', () => {
-    expect(readConfig({ AGENT_DECISION_TIMEOUT_MS: '250', AGENT_DEADLINE_MS: '60000' }, [])).toMatchObject({ decisionTimeoutMs: 250, deadlineMs: 60_000 })
+    expect(readConfig({ AGENT_DECISION_TIMEOUT_MS: '250', AGENT_DEADLINE_MS: '60000' }, [])).toMatchObject({
+      decisionTimeoutMs: 250,
+      deadlineMs: 60_000,
+    })
     expect(readConfig({ AGENT_DEADLINE_MS: '1' }, ['--deadline-ms', '0', '--decision-timeout-ms', '1000'])).toMatchObject({
       decisionTimeoutMs: 1000,
       deadlineMs: null,
     })
-    expect(() => readConfig({ AGENT_DECISION_TIMEOUT_MS: '0' }, [])).toThrow(expect.objectContaining({ message: expect.stringContaining('AGENT_DECISION_TIMEOUT_MS') }))
-    expect(() => readConfig({}, ['--deadline-ms', 'soon'])).toThrow(expect.objectContaining({ message: expect.stringContaining('--deadline-ms') }))
+    expect(() => readConfig({ AGENT_DECISION_TIMEOUT_MS: '0' }, [])).toThrow(
+      expect.objectContaining({ message: expect.stringContaining('AGENT_DECISION_TIMEOUT_MS') }),
+    )
+    expect(() => readConfig({}, ['--deadline-ms', 'soon'])).toThrow(
+      expect.objectContaining({ message: expect.stringContaining('--deadline-ms') }),
+    )
     expect(USAGE).toContain('AGENT_DECISION_TIMEOUT_MS')
     expect(USAGE).toContain('AGENT_DEADLINE_MS')
   })
@@ -93,11 +116,137 @@ describe('readConfig', () => {
     [{}, ['--nope'], '--nope'],
     [{}, ['extra'], 'extra'],
   ] as const)('%j %j is rejected with AGENT_ERR_CONFIG naming %s', (env, argv, name) => {
-    expect(() => readConfig(env, argv)).toThrow(expect.objectContaining({ code: AgentErrorCode.Config, message: expect.stringContaining(name) }))
+    expect(() => readConfig(env, argv)).toThrow(
+      expect.objectContaining({ code: AgentErrorCode.Config, message: expect.stringContaining(name) }),
+    )
   })
 
   test('--help works whatever the environment holds', () => {
     expect(readConfig({ AGENT_SEED: 'bad' }, ['--help']).help).toBe(true)
     expect(USAGE).toContain('Exit codes')
+  })
+})
+
+describe('readConfig: protocol and many runs', () => {
+  test('--protocol / AGENT_PROTOCOL: auto (default), classic or episodes', () => {
+    expect(readConfig({ AGENT_PROTOCOL: 'classic' }, []).protocol).toBe('classic')
+    expect(readConfig({ AGENT_PROTOCOL: 'classic' }, ['--protocol', 'episodes']).protocol).toBe('episodes')
+    expect(readConfig({ AGENT_PROTOCOL: '' }, []).protocol).toBe('auto')
+    expect(() => readConfig({ AGENT_PROTOCOL: 'Auto' }, [])).toThrow(
+      expect.objectContaining({ code: AgentErrorCode.Config, message: expect.stringContaining('AGENT_PROTOCOL') }),
+    )
+  })
+
+  test('--episodes / AGENT_EPISODES: N >= 1 runs on seeds the model picks', () => {
+    expect(readConfig({ AGENT_EPISODES: '3' }, [])).toMatchObject({ episodes: 3, seeds: null })
+    expect(readConfig({ AGENT_EPISODES: '3' }, ['--episodes', '50']).episodes).toBe(50)
+    for (const bad of ['0', '-1', '1.5', 'many', ' 3']) {
+      expect(() => readConfig({ AGENT_EPISODES: bad }, [])).toThrow(
+        expect.objectContaining({ code: AgentErrorCode.Config, message: expect.stringContaining('AGENT_EPISODES') }),
+      )
+    }
+    expect(() => readConfig({}, ['--episodes', '0'])).toThrow(expect.objectContaining({ message: expect.stringContaining('--episodes') }))
+  })
+
+  test('--seeds / AGENT_SEEDS: single seeds and ranges, mixed, in the order given', () => {
+    const { seeds } = readConfig({}, ['--seeds', '1,5,9'])
+    expect(seeds).toEqual([
+      { from: 1, to: 1 },
+      { from: 5, to: 5 },
+      { from: 9, to: 9 },
+    ])
+    const mixed = readConfig({ AGENT_SEEDS: '7, 100-103 ,2,4294967295' }, []).seeds!
+    expect([...seedsOf(mixed)]).toEqual([7, 100, 101, 102, 103, 2, 4294967295])
+    expect(seedCount(mixed)).toBe(7)
+    expect(seedCount(readConfig({}, ['--seeds', '0-4294967295']).seeds!)).toBe(4294967296)
+    expect(readConfig({}, ['--seeds', '5-5']).seeds).toEqual([{ from: 5, to: 5 }])
+  })
+
+  test.each([
+    ['--seeds', '5-1'],
+    ['--seeds', '1,,2'],
+    ['--seeds', '1,'],
+    ['--seeds', '1-'],
+    ['--seeds', '-3'],
+    ['--seeds', '1-2-3'],
+    ['--seeds', '4294967296'],
+    ['--seeds', '0-4294967296'],
+    ['--seeds', '0x10'],
+    ['--seeds', '1.5'],
+  ])('%s %s is refused, naming the flag', (flag, value) => {
+    expect(() => readConfig({}, [flag, value])).toThrow(
+      expect.objectContaining({ code: AgentErrorCode.Config, message: expect.stringContaining('--seeds') }),
+    )
+  })
+
+  test('--episodes and --seeds together are refused (either source), naming both', () => {
+    for (const [env, argv, names] of [
+      [{}, ['--episodes', '3', '--seeds', '1-3'], ['--episodes', '--seeds']],
+      [{ AGENT_EPISODES: '3', AGENT_SEEDS: '1' }, [], ['AGENT_EPISODES', 'AGENT_SEEDS']],
+      [{ AGENT_SEEDS: '1' }, ['--episodes', '2'], ['--episodes', 'AGENT_SEEDS']],
+    ] as const) {
+      let message = ''
+      try {
+        readConfig(env, argv)
+      } catch (err) {
+        expect(err).toMatchObject({ code: AgentErrorCode.Config })
+        message = (err as Error).message
+      }
+      for (const name of names) expect(message).toContain(name)
+      expect(message).toContain('not allowed together')
+    }
+    // --help is still help.
+    expect(readConfig({}, ['--help', '--episodes', '3', '--seeds', '1']).help).toBe(true)
+  })
+
+  test("--width/--height: the episodes' size, both or neither, under the one size rule, only with many runs", () => {
+    expect(readConfig({ AGENT_WIDTH: '30', AGENT_HEIGHT: '8' }, ['--episodes', '2'])).toMatchObject({ width: 30, height: 8 })
+    expect(readConfig({}, ['--seeds', '1', '--width', '100000', '--height', '1000'])).toMatchObject({ width: 100_000, height: 1000 })
+    const refused = (env: Record<string, string>, argv: string[], text: string): void => {
+      expect(() => readConfig(env, argv)).toThrow(
+        expect.objectContaining({ code: AgentErrorCode.Config, message: expect.stringContaining(text) }),
+      )
+    }
+    refused({}, ['--episodes', '2', '--width', '30'], '--width needs --height')
+    refused({ AGENT_HEIGHT: '8' }, ['--episodes', '2'], 'AGENT_HEIGHT needs --width')
+    refused({}, ['--episodes', '2', '--width', '100000', '--height', '1001'], 'at most 100,000,000 cells')
+    refused({}, ['--episodes', '2', '--width', '1', '--height', '2'], 'at least 3 cells')
+    refused({}, ['--episodes', '2', '--width', '0', '--height', '8'], '--width="0" is not allowed')
+    refused({}, ['--episodes', '2', '--width', '100001', '--height', '8'], '--width="100001" is not allowed')
+    refused({}, ['--width', '30', '--height', '8'], 'they need --episodes or --seeds')
+  })
+
+  test('many runs need the episodes routes: not with --protocol classic', () => {
+    expect(() => readConfig({ AGENT_PROTOCOL: 'classic' }, ['--seeds', '1-3'])).toThrow(
+      expect.objectContaining({ code: AgentErrorCode.Config, message: expect.stringContaining('AGENT_PROTOCOL=classic') }),
+    )
+    expect(readConfig({ AGENT_PROTOCOL: 'episodes' }, ['--seeds', '1-3']).protocol).toBe('episodes')
+  })
+
+  test('a leading `--` (what `pnpm agent -- --seeds 1-20` passes on) is dropped; a later one is a stray argument', () => {
+    expect(readConfig({}, ['--', '--seeds', '1-20', '--strategy', 'random-dfs'])).toMatchObject({
+      seeds: [{ from: 1, to: 20 }],
+      strategy: 'random-dfs',
+    })
+    expect(() => readConfig({}, ['--seeds', '1', '--', '--quiet'])).toThrow(expect.objectContaining({ code: AgentErrorCode.Config }))
+  })
+
+  test('--help lists the new options and says many runs print no maps', () => {
+    for (const text of [
+      '--protocol',
+      'AGENT_PROTOCOL',
+      '--episodes',
+      'AGENT_EPISODES',
+      '--seeds',
+      'AGENT_SEEDS',
+      '--width',
+      'AGENT_WIDTH',
+      '--height',
+      'AGENT_HEIGHT',
+      'no maps',
+      '--seeds 1-20 --strategy random-dfs',
+    ]) {
+      expect(USAGE).toContain(text)
+    }
   })
 })
