@@ -7,8 +7,17 @@ import { join } from 'node:path'
 import { generateMaze } from '@maze-sim/maze'
 import { AGENT_RESULT_ERROR_KEYS, AGENT_RESULT_KEYS } from '@maze-sim/agent'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { startFixtureServer, type FixtureServer } from '../../packages/agent/test/fixtures/maze-server.ts'
-import { agentEntry, agentInstrument, freePort, repoRoot, simEntry, startNode, startNodeWithPreload, type Running } from '../support/processes.ts'
+import { startFixtureServer, type FixtureServer } from '@maze-sim/agent/testing/maze-server'
+import {
+  agentEntry,
+  agentInstrument,
+  freePort,
+  repoRoot,
+  simEntry,
+  startNode,
+  startNodeWithPreload,
+  type Running,
+} from '../support/processes.ts'
 
 const strategyFixture = (name: string): string => join(repoRoot, 'packages/agent/test/fixtures/strategies', name)
 const maze = generateMaze({ width: 9, height: 6, seed: 12 })
@@ -62,7 +71,15 @@ describe('agent program: a strategy cannot hang it', () => {
     await stderrContains(r, 'rng seed') // the run started; the strategy is in its endless loop
     r.child.kill('SIGTERM')
     expect(await r.exited).toBe(143)
-    expect(resultLine(r)).toMatchObject({ strategy: 'fixture-forever', width: 9, height: 6, seed: 12, solved: false, steps: 0, error: 'AGENT_ERR_ABORTED' })
+    expect(resultLine(r)).toMatchObject({
+      strategy: 'fixture-forever',
+      width: 9,
+      height: 6,
+      seed: 12,
+      solved: false,
+      steps: 0,
+      error: 'AGENT_ERR_ABORTED',
+    })
     expect(r.stderr()).toContain('stopped by SIGTERM')
   })
 
@@ -77,7 +94,12 @@ describe('agent program: a strategy cannot hang it', () => {
   test('a decision over its budget: exit 4, AGENT_ERR_DECISION_TIMEOUT', async () => {
     const r = agent({ MAZE_URL: server.url, AGENT_STRATEGY: strategyFixture('forever.mjs') }, ['--decision-timeout-ms', '300'])
     expect(await r.exited).toBe(4)
-    expect(resultLine(r)).toMatchObject({ strategy: 'fixture-forever', width: 9, error: 'AGENT_ERR_DECISION_TIMEOUT', message: expect.stringContaining('300 ms') })
+    expect(resultLine(r)).toMatchObject({
+      strategy: 'fixture-forever',
+      width: 9,
+      error: 'AGENT_ERR_DECISION_TIMEOUT',
+      message: expect.stringContaining('300 ms'),
+    })
   })
 
   test('the whole-run deadline: exit 1 (not solved), AGENT_ERR_DEADLINE', async () => {
@@ -89,7 +111,11 @@ describe('agent program: a strategy cannot hang it', () => {
   test('a strategy calling process.exit(): only its worker ends; exit 4 with a result line', async () => {
     const r = agent({ MAZE_URL: server.url, AGENT_STRATEGY: strategyFixture('exits.mjs') })
     expect(await r.exited).toBe(4)
-    expect(resultLine(r)).toMatchObject({ strategy: 'fixture-exits', error: 'AGENT_ERR_STRATEGY_FAILED', message: expect.stringContaining('process.exit()') })
+    expect(resultLine(r)).toMatchObject({
+      strategy: 'fixture-exits',
+      error: 'AGENT_ERR_STRATEGY_FAILED',
+      message: expect.stringContaining('process.exit()'),
+    })
   })
 
   test('a strategy that throws (and prints): exit 4; what it printed went to stderr, not stdout', async () => {
@@ -115,7 +141,10 @@ describe('agent program: a result line on every exit', () => {
   })
 
   test('POST /maze/map fails after a solved run: still solved with its steps, exit 0, no map, a warning', async () => {
-    const noMap = await startFixtureServer({ maze, override: (method, path) => (method === 'POST' && path === '/maze/map' ? { status: 500, body: 'no' } : undefined) })
+    const noMap = await startFixtureServer({
+      maze,
+      override: (method, path) => (method === 'POST' && path === '/maze/map' ? { status: 500, body: 'no' } : undefined),
+    })
     try {
       const r = agent({ MAZE_URL: noMap.url, AGENT_STRATEGY: 'random-dfs' })
       expect(await r.exited).toBe(0)
@@ -133,7 +162,15 @@ describe('agent program: a result line on every exit', () => {
   test('bad configuration: exit 2 (a blank AGENT_STRATEGY is not "unset")', async () => {
     const r = agent({ MAZE_URL: server.url, AGENT_STRATEGY: ' ' })
     expect(await r.exited).toBe(2)
-    expect(resultLine(r)).toMatchObject({ strategy: null, width: null, height: null, solved: false, steps: 0, requests: 0, error: 'AGENT_ERR_CONFIG' })
+    expect(resultLine(r)).toMatchObject({
+      strategy: null,
+      width: null,
+      height: null,
+      solved: false,
+      steps: 0,
+      requests: 0,
+      error: 'AGENT_ERR_CONFIG',
+    })
   })
 
   test('a strategy that does not load: exit 2, the specifier as the strategy', async () => {
@@ -151,11 +188,19 @@ describe('agent program: a result line on every exit', () => {
 
   test('a model that contradicts itself: exit 3 (the model’s fault, not the strategy’s), AGENT_ERR_BAD_RESPONSE', async () => {
     // Every second visit of a cell answers all four sides open.
-    const liar = await startFixtureServer({ maze, cell: (x, y, cell, visit) => (visit === 1 ? cell : { ...cell, up: 0, right: 0, down: 0, left: 0 }) })
+    const liar = await startFixtureServer({
+      maze,
+      cell: (x, y, cell, visit) => (visit === 1 ? cell : { ...cell, up: 0, right: 0, down: 0, left: 0 }),
+    })
     try {
       const r = agent({ MAZE_URL: liar.url, AGENT_STRATEGY: 'random-dfs' })
       expect(await r.exited).toBe(3)
-      expect(resultLine(r)).toMatchObject({ width: 9, height: 6, error: 'AGENT_ERR_BAD_RESPONSE', message: expect.stringContaining('contradicts itself') })
+      expect(resultLine(r)).toMatchObject({
+        width: 9,
+        height: 6,
+        error: 'AGENT_ERR_BAD_RESPONSE',
+        message: expect.stringContaining('contradicts itself'),
+      })
     } finally {
       await liar.close()
     }
@@ -171,7 +216,11 @@ describe('agent program: a result line on every exit', () => {
 
 describe('npm start uses the agent’s exit codes', () => {
   test('a strategy bug is exit 4 (as the agent), not 3', async () => {
-    const r = startNode(simEntry, ['--width', '6', '--height', '4', '--seed', '1', '--port', '0', '-q', '--strategy', strategyFixture('through-wall.mjs')], BASE_ENV)
+    const r = startNode(
+      simEntry,
+      ['--width', '6', '--height', '4', '--seed', '1', '--port', '0', '-q', '--strategy', strategyFixture('through-wall.mjs')],
+      BASE_ENV,
+    )
     running.push(r)
     expect(await r.exited).toBe(4)
     expect(r.stderr()).toContain('AGENT_ERR_ILLEGAL_MOVE')

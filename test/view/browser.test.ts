@@ -16,7 +16,6 @@ const artifacts = join(repoRoot, 'test/artifacts')
 /** UPDATE_DOCS_SCREENSHOT=1 also refreshes the README's screenshot. */
 const docsScreenshot = process.env.UPDATE_DOCS_SCREENSHOT === '1' ? join(repoRoot, 'docs/live-view.png') : undefined
 
-
 const value = async (page: Page, id: string): Promise<string> => (await page.locator(`#${id}`).getAttribute('data-value')) ?? ''
 const number = async (page: Page, id: string): Promise<number> => Number(await value(page, id))
 const text = async (page: Page, id: string): Promise<string> => (await page.locator(`#${id}`).textContent()) ?? ''
@@ -100,10 +99,7 @@ describe.skipIf(chromiumPath === undefined)('the live view in headless Chromium'
       // must show it moving on, however long that takes on a loaded machine.
       await until(async () => (await number(page, 'steps')) >= 100, 'the first 100 steps on the page')
       gate.hold()
-      await Promise.race([
-        gate.held,
-        running.then(() => Promise.reject(new Error('the run ended before the agent could be held mid-run'))),
-      ])
+      await Promise.race([gate.held, running.then(() => Promise.reject(new Error('the run ended before the agent could be held mid-run')))])
       // Every step the agent took before it stopped has been answered by the model; the page gets
       // them with the next batch.
       const stepsBeforePause = model.view.stats().steps
@@ -135,7 +131,9 @@ describe.skipIf(chromiumPath === undefined)('the live view in headless Chromium'
       expect(await number(page, 'key')).toBe(result.keyStep)
       expect(await number(page, 'exit')).toBe(result.steps)
       expect(await text(page, 'status')).toBe('done')
-      expect(await text(page, 'result')).toContain(`Solved: the agent reached the exit holding the key in ${result.steps.toLocaleString('en')} steps`)
+      expect(await text(page, 'result')).toContain(
+        `Solved: the agent reached the exit holding the key in ${result.steps.toLocaleString('en')} steps`,
+      )
       await page.screenshot({ path: join(artifacts, 'view.png') })
 
       await until(async () => (await late.locator('#result').getAttribute('data-state')) === 'solved', 'the result on the late page')

@@ -50,7 +50,7 @@ test('three viewers from the start and a late joiner see the whole run of an age
     const { replica } = viewer
     expect(replica).toMatchObject({ run: 1, steps: result.steps, keyStep: result.keyStep, exitStep: result.steps, done: true })
     const sensed = new Set<number>()
-    replica.counts!.forEach((count, i) => count > 0 && sensed.add(i))
+    for (const [i, count] of replica.counts!.entries()) if (count > 0) sensed.add(i)
     expect(sensed).toEqual(walked)
     expect(replica.visited).toBe(walked.size)
     expect(replica.counts).toEqual(early[0]!.replica.counts)

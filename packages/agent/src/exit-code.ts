@@ -41,4 +41,5 @@ export function exitCodeOf(err: unknown): ExitCode {
 }
 
 /** The exit code after a signal: 128 + its number (SIGINT 130, SIGTERM 143). */
-export const exitCodeOfSignal = (signal: 'SIGINT' | 'SIGTERM'): ExitCode => (signal === 'SIGINT' ? ExitCode.Interrupted : ExitCode.Terminated)
+export const exitCodeOfSignal = (signal: 'SIGINT' | 'SIGTERM'): ExitCode =>
+  signal === 'SIGINT' ? ExitCode.Interrupted : ExitCode.Terminated

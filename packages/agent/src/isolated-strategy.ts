@@ -175,7 +175,9 @@ function reply(host: Host, ms: number, signal: AbortSignal | undefined, onTimeou
 }
 
 const abortReason = (signal: AbortSignal): AgentError =>
-  signal.reason instanceof AgentError ? signal.reason : new AgentError(AgentErrorCode.Aborted, 'the run was aborted', { cause: signal.reason })
+  signal.reason instanceof AgentError
+    ? signal.reason
+    : new AgentError(AgentErrorCode.Aborted, 'the run was aborted', { cause: signal.reason })
 
 /**
  * Loads a strategy (a built-in name or a module specifier, as {@link loadStrategy} takes) in a
@@ -194,7 +196,11 @@ export async function loadIsolatedStrategy(specifier: string, options: IsolatedS
         host,
         loadTimeoutMs,
         signal,
-        () => new AgentError(AgentErrorCode.StrategyLoad, `cannot load strategy ${JSON.stringify(specifier)}: it did not load within ${loadTimeoutMs} ms`),
+        () =>
+          new AgentError(
+            AgentErrorCode.StrategyLoad,
+            `cannot load strategy ${JSON.stringify(specifier)}: it did not load within ${loadTimeoutMs} ms`,
+          ),
       )
       if (loaded.type === 'load-error') throw new AgentError(AgentErrorCode.StrategyLoad, loaded.message)
       if (loaded.type !== 'loaded') throw new Error(`unexpected ${loaded.type} from the strategy worker`)
@@ -202,7 +208,9 @@ export async function loadIsolatedStrategy(specifier: string, options: IsolatedS
     } catch (err) {
       await host.worker.terminate()
       if (err instanceof AgentError) throw err
-      throw new AgentError(AgentErrorCode.StrategyLoad, `cannot load strategy ${JSON.stringify(specifier)}: ${(err as Error).message}`, { cause: err })
+      throw new AgentError(AgentErrorCode.StrategyLoad, `cannot load strategy ${JSON.stringify(specifier)}: ${(err as Error).message}`, {
+        cause: err,
+      })
     }
   }
 
@@ -231,11 +239,24 @@ export async function loadIsolatedStrategy(specifier: string, options: IsolatedS
   }
 }
 
-async function openExplorer(host: Host, name: string, context: IsolatedContext, decisionTimeoutMs: number, signal: AbortSignal | undefined): Promise<IsolatedExplorer> {
+async function openExplorer(
+  host: Host,
+  name: string,
+  context: IsolatedContext,
+  decisionTimeoutMs: number,
+  signal: AbortSignal | undefined,
+): Promise<IsolatedExplorer> {
   const { shared, bytes, steps, worker } = host
   const strategyFailed = (what: string): AgentError => new AgentError(AgentErrorCode.StrategyFailed, `strategy ${name} ${what}`)
-  const pending = reply(host, decisionTimeoutMs, signal, () =>
-    new AgentError(AgentErrorCode.DecisionTimeout, `strategy ${name} did not create its explorer within the decision budget of ${decisionTimeoutMs} ms`),
+  const pending = reply(
+    host,
+    decisionTimeoutMs,
+    signal,
+    () =>
+      new AgentError(
+        AgentErrorCode.DecisionTimeout,
+        `strategy ${name} did not create its explorer within the decision budget of ${decisionTimeoutMs} ms`,
+      ),
   )
   worker.postMessage({ type: 'create', context })
   let created: WorkerReply
@@ -285,7 +306,10 @@ async function openExplorer(host: Host, name: string, context: IsolatedContext, 
   const noAnswer = (o: Observation): never => {
     if (signal?.aborted) return fail(o, abortReason(signal))
     if (host.gone !== null) return fail(o, strategyFailed(`${host.gone} ${at(o)}`))
-    return fail(o, new AgentError(AgentErrorCode.DecisionTimeout, `strategy ${name} did not decide within ${decisionTimeoutMs} ms ${at(o)}`))
+    return fail(
+      o,
+      new AgentError(AgentErrorCode.DecisionTimeout, `strategy ${name} did not decide within ${decisionTimeoutMs} ms ${at(o)}`),
+    )
   }
 
   const wait = async (o: Observation, deadline: number): Promise<Direction | null> => {

@@ -95,7 +95,11 @@ export const AGENT_RESULT_SCHEMA = {
   additionalProperties: false,
   required: [...AGENT_RESULT_KEYS],
   properties: {
-    strategy: { type: ['string', 'null'], minLength: 1, description: 'The strategy’s stable name (null only in a failed run, before it is known).' },
+    strategy: {
+      type: ['string', 'null'],
+      minLength: 1,
+      description: 'The strategy’s stable name (null only in a failed run, before it is known).',
+    },
     width: { type: ['integer', 'null'], minimum: 1, description: 'Null only in a failed run, before the size is known.' },
     height: { type: ['integer', 'null'], minimum: 1, description: 'Null only in a failed run, before the size is known.' },
     seed: { ...nullableCount, description: 'The maze seed from /maze/meta, or null when the model lacks it.' },
@@ -105,12 +109,17 @@ export const AGENT_RESULT_SCHEMA = {
     requests: { ...count, description: 'Requests made to the model, the final map POST included.' },
     elapsedMs: { ...count, description: 'Wall-clock milliseconds of the run.' },
     optimalSteps: { ...nullableCount, description: 'Shortest S→K→E length from /maze/meta, or null.' },
-    error: { type: 'string', pattern: '^[A-Z][A-Z0-9_]*$', description: 'A failed run’s stable error code, e.g. AGENT_ERR_MODEL_UNREACHABLE.' },
+    error: {
+      type: 'string',
+      pattern: '^[A-Z][A-Z0-9_]*$',
+      description: 'A failed run’s stable error code, e.g. AGENT_ERR_MODEL_UNREACHABLE.',
+    },
     message: { type: 'string', description: 'A failed run’s error, in words.' },
   },
   dependentRequired: { error: ['message'], message: ['error'] },
   // A finished run knows its strategy and size; a failed one has not solved.
   if: { required: ['error'] },
+  // biome-ignore lint/suspicious/noThenProperty: JSON Schema's if/then/else keywords, not a promise
   then: { properties: { solved: { const: false } } },
   else: { properties: { strategy: { type: 'string' }, width: { type: 'integer' }, height: { type: 'integer' } } },
 } as const

@@ -125,14 +125,21 @@ export const observe = (x: number, y: number, view: CellView, hasKey: boolean, s
 const isDirection = (d: unknown): d is Direction => d === 0 || d === 1 || d === 2 || d === 3
 
 /** True for a promise (or any thenable): what an isolated explorer returns when it has to wait. */
-const isPending = (v: unknown): v is PromiseLike<Direction | null> => typeof v === 'object' && v !== null && typeof (v as PromiseLike<unknown>).then === 'function'
+const isPending = (v: unknown): v is PromiseLike<Direction | null> =>
+  typeof v === 'object' && v !== null && typeof (v as PromiseLike<unknown>).then === 'function'
 
 /**
  * Asks the explorer for its move on `observation` and checks it is legal (a direction, through an
  * open side, inside the grid): null to give up. A strategy's failure is AGENT_ERR_STRATEGY_FAILED,
  * an illegal move AGENT_ERR_ILLEGAL_MOVE.
  */
-export async function decide(explorer: AnyExplorer, name: string, observation: Observation, width: number, height: number): Promise<Direction | null> {
+export async function decide(
+  explorer: AnyExplorer,
+  name: string,
+  observation: Observation,
+  width: number,
+  height: number,
+): Promise<Direction | null> {
   const { x, y, steps } = observation
   let direction: Direction | null
   try {
@@ -141,9 +148,13 @@ export async function decide(explorer: AnyExplorer, name: string, observation: O
   } catch (err) {
     // An isolated explorer's failures (a timeout, a dead worker) already say what happened.
     if (err instanceof AgentError) throw err
-    throw new AgentError(AgentErrorCode.StrategyFailed, `strategy ${name} threw at (${x}, ${y}) after ${steps} steps: ${describeError(err)}`, {
-      cause: err,
-    })
+    throw new AgentError(
+      AgentErrorCode.StrategyFailed,
+      `strategy ${name} threw at (${x}, ${y}) after ${steps} steps: ${describeError(err)}`,
+      {
+        cause: err,
+      },
+    )
   }
   if (direction === null) return null
   if (!isDirection(direction)) {
@@ -159,7 +170,10 @@ export async function decide(explorer: AnyExplorer, name: string, observation: O
     throw new AgentError(AgentErrorCode.IllegalMove, `strategy ${name} moved ${side} from (${x}, ${y}) through a wall (step ${steps + 1})`)
   }
   if (nx < 0 || ny < 0 || nx >= width || ny >= height) {
-    throw new AgentError(AgentErrorCode.IllegalMove, `strategy ${name} moved ${side} from (${x}, ${y}) out of the ${width}x${height} grid (step ${steps + 1})`)
+    throw new AgentError(
+      AgentErrorCode.IllegalMove,
+      `strategy ${name} moved ${side} from (${x}, ${y}) out of the ${width}x${height} grid (step ${steps + 1})`,
+    )
   }
   return direction
 }
@@ -268,7 +282,17 @@ async function walk(options: RunAgentOptions, span: Span, startedAt: number, pro
     [AgentTelemetry.maxSteps]: maxSteps,
   })
   if (meta.seed !== null) span.setAttribute(AgentTelemetry.seed, meta.seed)
-  options.onStart?.({ strategy: strategy.name, width, height, start, seed: meta.seed, rngSeed, maxSteps, optimalSteps: meta.optimalSteps, episodeId: null })
+  options.onStart?.({
+    strategy: strategy.name,
+    width,
+    height,
+    start,
+    seed: meta.seed,
+    rngSeed,
+    maxSteps,
+    optimalSteps: meta.optimalSteps,
+    episodeId: null,
+  })
 
   return withExplorer(options, { width, height, start, rngSeed }, (explorer) =>
     walkFrom(options, span, startedAt, explorer, { width, height, start, meta: meta!, maxSteps }, progress, checkAborted),
@@ -294,7 +318,9 @@ export async function withExplorer<T>(
     try {
       explorer = strategy.create({ ...context, random: createRng(rngSeed) })
     } catch (err) {
-      throw new AgentError(AgentErrorCode.StrategyFailed, `strategy ${strategy.name} failed to start: ${describeError(err)}`, { cause: err })
+      throw new AgentError(AgentErrorCode.StrategyFailed, `strategy ${strategy.name} failed to start: ${describeError(err)}`, {
+        cause: err,
+      })
     }
   }
   try {
@@ -403,7 +429,10 @@ export async function drawMap(
     return { map: await transport.submitMap(path.cells), mapError: null }
   } catch (err) {
     checkAborted()
-    const mapError = err instanceof AgentError ? err : new AgentError(AgentErrorCode.BadResponse, `POST /maze/map failed: ${describeError(err)}`, { cause: err })
+    const mapError =
+      err instanceof AgentError
+        ? err
+        : new AgentError(AgentErrorCode.BadResponse, `POST /maze/map failed: ${describeError(err)}`, { cause: err })
     span.recordException(mapError)
     return { map: null, mapError }
   }

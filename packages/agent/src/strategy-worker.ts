@@ -7,7 +7,18 @@ import { createRng, type Label } from '@maze-sim/maze'
 import { describeError } from './errors.ts'
 import { loadStrategy } from './load-strategy.ts'
 import type { Explorer, Observation, Strategy } from './strategy.ts'
-import { ANSWER_INVALID, ANSWER_NULL, ANSWER_THREW, I32, LABELS, State, writeText, type CreateMessage, type WorkerReply, type WorkerRequest } from './worker-protocol.ts'
+import {
+  ANSWER_INVALID,
+  ANSWER_NULL,
+  ANSWER_THREW,
+  I32,
+  LABELS,
+  State,
+  writeText,
+  type CreateMessage,
+  type WorkerReply,
+  type WorkerRequest,
+} from './worker-protocol.ts'
 
 const { specifier, cwd, buffer } = workerData as WorkerRequest
 const port = parentPort!

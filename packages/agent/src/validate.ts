@@ -25,8 +25,7 @@ const show = (value: unknown): string => {
 const bad = (route: string, what: string, value: unknown): AgentError =>
   new AgentError(AgentErrorCode.BadResponse, `${route} answered ${show(value)}: ${what}`)
 
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value)
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value)
 
 const isInt = (value: unknown, min: number, max: number): value is number =>
   typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max
@@ -98,7 +97,12 @@ const nullableInt = (value: unknown, min: number, max: number): value is number 
 
 /** The contract's OBS, inside a `width` x `height` grid. */
 export function parseObservation(value: unknown, size: MazeSize, route: string): EpisodeObservation {
-  if (!isRecord(value)) throw bad(route, 'an observation must be an object {"x", "y", "here", "up", "right", "down", "left", "hasKey", "steps", "done", "solved"}', value)
+  if (!isRecord(value))
+    throw bad(
+      route,
+      'an observation must be an object {"x", "y", "here", "up", "right", "down", "left", "hasKey", "steps", "done", "solved"}',
+      value,
+    )
   const view = parseCellView(value, route)
   const { x, y, hasKey, steps, done, solved } = value
   if (!isInt(x, 0, size.width - 1) || !isInt(y, 0, size.height - 1)) {
@@ -113,13 +117,15 @@ export function parseObservation(value: unknown, size: MazeSize, route: string):
 
 /** `POST /episodes`' `201` answer. */
 export function parseEpisodeCreated(value: unknown, route = 'POST /episodes'): EpisodeCreated {
-  if (!isRecord(value)) throw bad(route, 'expected an object {"id", "seed", "width", "height", "maxSteps", "optimalSteps", "observation"}', value)
+  if (!isRecord(value))
+    throw bad(route, 'expected an object {"id", "seed", "width", "height", "maxSteps", "optimalSteps", "observation"}', value)
   const { id, seed, maxSteps, optimalSteps, observation } = value
   if (typeof id !== 'string' || !ID.test(id)) throw bad(route, '"id" must be a string of 1 to 128 URL-safe characters', value)
   const size = parseSize({ width: value.width, height: value.height }, route)
   if (!nullableInt(seed, 0, MAX_SEED)) throw bad(route, `"seed" must be null or an integer 0..${MAX_SEED}`, value)
   if (!isInt(maxSteps, 1, Number.MAX_SAFE_INTEGER)) throw bad(route, '"maxSteps" must be a positive integer', value)
-  if (!nullableInt(optimalSteps, 0, Number.MAX_SAFE_INTEGER)) throw bad(route, '"optimalSteps" must be null or a non-negative integer', value)
+  if (!nullableInt(optimalSteps, 0, Number.MAX_SAFE_INTEGER))
+    throw bad(route, '"optimalSteps" must be null or a non-negative integer', value)
   return { id, seed, ...size, maxSteps, optimalSteps, observation: parseObservation(observation, size, route) }
 }
 
@@ -129,7 +135,8 @@ export function parseEpisodeMoves(value: unknown, size: MazeSize, sent: number, 
   const { applied, bumped, observations } = value
   if (!isInt(applied, 0, sent)) throw bad(route, `"applied" must be an integer from 0 to the ${sent} moves sent`, value)
   if (typeof bumped !== 'boolean') throw bad(route, '"bumped" must be a boolean', value)
-  if (!Array.isArray(observations) || observations.length !== applied) throw bad(route, '"observations" must be a list of one observation per applied move', value)
+  if (!Array.isArray(observations) || observations.length !== applied)
+    throw bad(route, '"observations" must be a list of one observation per applied move', value)
   return { applied, bumped, observations: observations.map((o) => parseObservation(o, size, route)) }
 }
 
@@ -141,10 +148,12 @@ export function parseEpisodeRecord(value: unknown, route: string): EpisodeRecord
   const size = parseSize({ width: value.width, height: value.height }, route)
   if (typeof status !== 'string' || !STATUSES.has(status)) throw bad(route, `"status" must be one of ${[...STATUSES].join(', ')}`, value)
   if (!nullableInt(seed, 0, MAX_SEED)) throw bad(route, `"seed" must be null or an integer 0..${MAX_SEED}`, value)
-  if (!isInt(steps, 0, Number.MAX_SAFE_INTEGER) || !isInt(bumps, 0, Number.MAX_SAFE_INTEGER)) throw bad(route, '"steps" and "bumps" must be non-negative integers', value)
+  if (!isInt(steps, 0, Number.MAX_SAFE_INTEGER) || !isInt(bumps, 0, Number.MAX_SAFE_INTEGER))
+    throw bad(route, '"steps" and "bumps" must be non-negative integers', value)
   if (!nullableInt(keyStep, 0, steps)) throw bad(route, '"keyStep" must be null or an integer from 0 to "steps"', value)
   if (!isInt(maxSteps, 1, Number.MAX_SAFE_INTEGER)) throw bad(route, '"maxSteps" must be a positive integer', value)
-  if (!nullableInt(optimalSteps, 0, Number.MAX_SAFE_INTEGER)) throw bad(route, '"optimalSteps" must be null or a non-negative integer', value)
+  if (!nullableInt(optimalSteps, 0, Number.MAX_SAFE_INTEGER))
+    throw bad(route, '"optimalSteps" must be null or a non-negative integer', value)
   return { id, seed, ...size, status: status as EpisodeStatusName, steps, keyStep, bumps, maxSteps, optimalSteps }
 }
 

@@ -100,7 +100,7 @@ describe('astar internals', () => {
     const rng = createRng(5)
     const heap = new MinHeap()
     const keys = Array.from({ length: 500 }, () => rng.int(100) + rng.float())
-    keys.forEach((k, cell) => heap.push(cell, k))
+    for (const [cell, k] of keys.entries()) heap.push(cell, k)
     const popped: number[] = []
     while (heap.size > 0) {
       const key = heap.peekKey()

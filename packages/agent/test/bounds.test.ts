@@ -44,7 +44,10 @@ describe('HTTP transport: a total deadline per request', () => {
       maze,
       raw: (method, path, res) => {
         if (!path.startsWith('/maze/pos/')) return false
-        if (!trickling) return (trickling = true), false
+        if (!trickling) {
+          trickling = true
+          return false
+        }
         trickle(res, 50)
         return true
       },
@@ -58,7 +61,10 @@ describe('HTTP transport: a size limit per response', () => {
   test('an endless body on a small route fails with AGENT_ERR_BAD_RESPONSE at the limit', async () => {
     const server = await serve({ maze, raw: (method, path, res) => path === '/maze/size' && (endless(res), true) })
     const transport = connect({ url: server.url })
-    await expect(transport.size()).rejects.toMatchObject({ code: AgentErrorCode.BadResponse, message: expect.stringContaining('over the limit') })
+    await expect(transport.size()).rejects.toMatchObject({
+      code: AgentErrorCode.BadResponse,
+      message: expect.stringContaining('over the limit'),
+    })
   })
 
   test('an endless map answer fails with AGENT_ERR_BAD_RESPONSE at the limit the maze size gives', async () => {
@@ -82,7 +88,10 @@ describe('HTTP transport: a size limit per response', () => {
       },
     })
     const transport = connect({ url: server.url })
-    await expect(transport.start()).rejects.toMatchObject({ code: AgentErrorCode.BadResponse, message: expect.stringContaining('1073741824 bytes') })
+    await expect(transport.start()).rejects.toMatchObject({
+      code: AgentErrorCode.BadResponse,
+      message: expect.stringContaining('1073741824 bytes'),
+    })
   })
 
   test('the map of a large maze is within its limit', () => {
@@ -147,7 +156,10 @@ describe('runner: a model that contradicts itself is the model’s fault', () =>
 
 describe('runner: POST /maze/map failing after the walk', () => {
   test('a solved run stays solved with its steps; the map is null and mapError says why', async () => {
-    const server = await serve({ maze, override: (method, path) => (method === 'POST' && path === '/maze/map' ? { status: 500, body: 'oops' } : undefined) })
+    const server = await serve({
+      maze,
+      override: (method, path) => (method === 'POST' && path === '/maze/map' ? { status: 500, body: 'oops' } : undefined),
+    })
     const transport = connect({ url: server.url })
     const run = await runAgent({ transport, strategy: randomDfs, seed: 1 })
     expect(run.outcome).toBe('solved')

@@ -200,7 +200,10 @@ describe('HTTP transport validation', () => {
   test('GET /maze/start outside the grid fails with AGENT_ERR_BAD_RESPONSE', async () => {
     const transport = await broken('/maze/start', 200, '{"x": 14, "y": 0}')
     await transport.size()
-    await expect(transport.start()).rejects.toMatchObject({ code: AgentErrorCode.BadResponse, message: expect.stringMatching(/x must be an integer 0\.\.13/) })
+    await expect(transport.start()).rejects.toMatchObject({
+      code: AgentErrorCode.BadResponse,
+      message: expect.stringMatching(/x must be an integer 0\.\.13/),
+    })
   })
 
   test.each([

@@ -20,7 +20,11 @@ describe('loadIsolatedStrategy', () => {
   test.each(Object.keys(strategies))('%s: the same run as in process (same seed, same steps), its name kept', async (name) => {
     for (const seed of [1, 2, 3]) {
       const m = generateMaze({ width: 15, height: 10, seed })
-      const local = await runAgent({ transport: createInProcessTransport(m), strategy: strategies[name as keyof typeof strategies], seed: 9 })
+      const local = await runAgent({
+        transport: createInProcessTransport(m),
+        strategy: strategies[name as keyof typeof strategies],
+        seed: 9,
+      })
       const strategy = await isolated(name)
       const remote = await runAgent({ transport: createInProcessTransport(m), strategy, seed: 9 })
       expect(remote.result).toEqual({ ...local.result, elapsedMs: remote.result.elapsedMs })
@@ -29,7 +33,10 @@ describe('loadIsolatedStrategy', () => {
   })
 
   test('a module that does not load: AGENT_ERR_STRATEGY_LOAD naming it', async () => {
-    await expect(isolated('@acme/nope')).rejects.toMatchObject({ code: AgentErrorCode.StrategyLoad, message: expect.stringContaining('@acme/nope') })
+    await expect(isolated('@acme/nope')).rejects.toMatchObject({
+      code: AgentErrorCode.StrategyLoad,
+      message: expect.stringContaining('@acme/nope'),
+    })
   })
 
   test('a next() that never returns: AGENT_ERR_DECISION_TIMEOUT at the decision budget', async () => {
@@ -80,6 +87,8 @@ describe('loadIsolatedStrategy', () => {
 
   test('a move through a wall: AGENT_ERR_ILLEGAL_MOVE, as in process', async () => {
     const strategy = await isolated(fixture('through-wall.mjs'))
-    await expect(runAgent({ transport: createInProcessTransport(maze), strategy })).rejects.toMatchObject({ code: AgentErrorCode.IllegalMove })
+    await expect(runAgent({ transport: createInProcessTransport(maze), strategy })).rejects.toMatchObject({
+      code: AgentErrorCode.IllegalMove,
+    })
   })
 })

@@ -27,7 +27,9 @@ describe('loadStrategy', () => {
   test('a strategy without a description gets an empty one', async () => {
     const strategy = await loadStrategy(`${FIXTURES}no-description.mjs`)
     expect(strategy).toMatchObject({ name: 'fixture-no-description', description: '' })
-    expect(strategy.create({ width: 1, height: 3, start: { x: 0, y: 0 }, random: { nextUint32: () => 0, float: () => 0, int: () => 0 } }).next).toBeTypeOf('function')
+    expect(
+      strategy.create({ width: 1, height: 3, start: { x: 0, y: 0 }, random: { nextUint32: () => 0, float: () => 0, int: () => 0 } }).next,
+    ).toBeTypeOf('function')
   })
 
   test('a missing package fails with AGENT_ERR_STRATEGY_LOAD naming the specifier, with the cause', async () => {

@@ -9,7 +9,12 @@ describe('random-dfs', () => {
     const maze = generateMaze({ width: 25, height: 25, seed: 8 })
     const walk = async (seed: number) => {
       const path: string[] = []
-      await runAgent({ transport: createInProcessTransport(maze), strategy: randomDfs, seed, onStep: (e) => path.push(`${e.to.x},${e.to.y}`) })
+      await runAgent({
+        transport: createInProcessTransport(maze),
+        strategy: randomDfs,
+        seed,
+        onStep: (e) => path.push(`${e.to.x},${e.to.y}`),
+      })
       return path
     }
     expect(await walk(1)).toEqual(await walk(1))
@@ -30,7 +35,9 @@ describe('random-dfs', () => {
     const other = explorer.next({ x: 1, y: 0, here: 'S', open: open(true, true), hasKey: false, steps: 2 })
     expect(other).toBe(first === 1 ? 3 : 1)
     const otherX = other === 1 ? 2 : 0
-    expect(explorer.next({ x: otherX, y: 0, here: ' ', open: open(otherX === 2, otherX === 0), hasKey: false, steps: 3 })).toBe(other === 1 ? 3 : 1)
+    expect(explorer.next({ x: otherX, y: 0, here: ' ', open: open(otherX === 2, otherX === 0), hasKey: false, steps: 3 })).toBe(
+      other === 1 ? 3 : 1,
+    )
     // Everything visited, back at the root: gives up.
     expect(explorer.next({ x: 1, y: 0, here: 'S', open: open(true, true), hasKey: false, steps: 4 })).toBeNull()
   })

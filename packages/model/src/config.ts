@@ -14,7 +14,13 @@ import {
   type Values,
 } from '@maze-sim/config'
 import { MAX_SEED, MAX_SIDE, SIZE_RULE, sizeProblem } from '@maze-sim/maze'
-import { DEFAULT_EPISODE_LIMITS, EPISODE_LIMIT_ENV_VARS, EPISODE_LIMIT_RANGES, episodeLimitsProblems, type EpisodeLimits } from './episodes/limits.ts'
+import {
+  DEFAULT_EPISODE_LIMITS,
+  EPISODE_LIMIT_ENV_VARS,
+  EPISODE_LIMIT_RANGES,
+  episodeLimitsProblems,
+  type EpisodeLimits,
+} from './episodes/limits.ts'
 import { SEALED_ENV_VARS, sealedProblems, type SealedSettings } from './episodes/sealed.ts'
 import { ConfigError } from './errors.ts'
 
@@ -202,8 +208,22 @@ export function readModelConfig(env: Env = process.env, randomSeed: () => number
     if (error instanceof ConfigProblems) throw new ConfigError(error.problems)
     throw error
   }
-  const { seed, sealed, sealedSecret, viewerToken, port, host, width, height, logLevel, logRequests, shutdownTimeoutMs, requestTimeoutMs, idleTimeoutMs, ...episodeLimits } =
-    values
+  const {
+    seed,
+    sealed,
+    sealedSecret,
+    viewerToken,
+    port,
+    host,
+    width,
+    height,
+    logLevel,
+    logRequests,
+    shutdownTimeoutMs,
+    requestTimeoutMs,
+    idleTimeoutMs,
+    ...episodeLimits
+  } = values
   return {
     port,
     host,

@@ -113,7 +113,8 @@ export class MovesParser {
     return { visited: this.#visited, moves: this.#moves }
   }
 
-  #scan(chunk: Uint8Array): void {
+  // `undefined` rather than void: the scan ends by returning what #deviate returns.
+  #scan(chunk: Uint8Array): undefined {
     let state = this.#state
     const n = chunk.length
     for (let i = 0; i < n; i++) {
@@ -122,7 +123,8 @@ export class MovesParser {
         case S_IN_X:
         case S_IN_Y:
           if (isDigit(c)) {
-            if (this.#digits === 0) this.#leadingZero = c === 0x30 // the first digit after '-'
+            if (this.#digits === 0)
+              this.#leadingZero = c === 0x30 // the first digit after '-'
             else if (this.#leadingZero) return this.#deviate(i, state, c) // JSON has no leading zeros
             this.#digits++
             this.#value = this.#value * 10 + (c - 0x30)
@@ -205,7 +207,7 @@ export class MovesParser {
     return true
   }
 
-  #deviate(i: number, state: number, byte: number): void {
+  #deviate(i: number, state: number, byte: number): undefined {
     this.#state = state
     this.#deviation = { offset: this.#offset + i, state, byte }
   }
@@ -215,14 +217,7 @@ export class MovesParser {
     // -0 is 0 in JSON.parse too.
     const x = this.#xNegative ? -this.#x : this.#x
     const y = this.#negative ? -this.#value : this.#value
-    if (
-      this.#xDigits <= EXACT_DIGITS &&
-      this.#digits <= EXACT_DIGITS &&
-      x >= 0 &&
-      y >= 0 &&
-      x < this.#width &&
-      y < this.#height
-    ) {
+    if (this.#xDigits <= EXACT_DIGITS && this.#digits <= EXACT_DIGITS && x >= 0 && y >= 0 && x < this.#width && y < this.#height) {
       this.#visited[y * this.#width + x] = 1
     } else if (this.#outside === undefined) {
       this.#outside = { index, x, y }

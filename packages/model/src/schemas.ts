@@ -18,8 +18,7 @@ export const ErrorBody = Type.Object(
 export type ErrorBody = Static<typeof ErrorBody>
 
 /** The error body, described for one status of one route. */
-export const errorResponse = (description: string) =>
-  Type.Object(ErrorBody.properties, { description, additionalProperties: false })
+export const errorResponse = (description: string) => Type.Object(ErrorBody.properties, { description, additionalProperties: false })
 
 export const NotReadyResponse = errorResponse(
   'MAZE_ERR_NOT_READY: the maze is being generated; a Retry-After header (seconds) says when to retry',

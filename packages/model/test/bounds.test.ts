@@ -13,7 +13,10 @@ const IDLE_TIMEOUT_MS = 400
 const WAIT_MS = 10_000
 
 /** Writes `head` on a new loopback connection; reads until the server closes it or WAIT_MS runs out. */
-async function exchange(port: number, head: string): Promise<{ status: number; json: { error?: string } | undefined; text: string; closed: boolean; ms: number }> {
+async function exchange(
+  port: number,
+  head: string,
+): Promise<{ status: number; json: { error?: string } | undefined; text: string; closed: boolean; ms: number }> {
   const socket = connect(port, '127.0.0.1')
   const started = performance.now()
   let text = ''
@@ -41,14 +44,24 @@ describe('a listening model with small timeouts', () => {
   let model: RunningModel
   let port: number
   beforeAll(async () => {
-    model = await startModel({ port: 0, width: 13, height: 7, seed: 42, requestTimeoutMs: REQUEST_TIMEOUT_MS, idleTimeoutMs: IDLE_TIMEOUT_MS })
+    model = await startModel({
+      port: 0,
+      width: 13,
+      height: 7,
+      seed: 42,
+      requestTimeoutMs: REQUEST_TIMEOUT_MS,
+      idleTimeoutMs: IDLE_TIMEOUT_MS,
+    })
     await model.ready
     port = Number(new URL(model.url).port)
   })
   afterAll(() => model.close())
 
   test('a body that stalls after the headers is answered 408 MAZE_ERR_REQUEST_TIMEOUT and closed', async () => {
-    const answer = await exchange(port, 'POST /maze/map HTTP/1.1\r\nHost: a\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n[[0,')
+    const answer = await exchange(
+      port,
+      'POST /maze/map HTTP/1.1\r\nHost: a\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n[[0,',
+    )
     console.log(`stalled body: closed after ${answer.ms.toFixed(0)} ms`)
     expect(answer).toMatchObject({ status: 408, json: { error: 'MAZE_ERR_REQUEST_TIMEOUT' }, closed: true })
   })

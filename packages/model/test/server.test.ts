@@ -55,7 +55,14 @@ async function waitFor<T>(what: string, probe: () => Promise<T | undefined> | T 
 
 describe('node src/server.ts', () => {
   test('GET /health/ready turns 200; SIGTERM with a request in flight finishes it and exits 0', async () => {
-    const server = startServer({ PORT: '0', HOST: '127.0.0.1', MAZE_WIDTH: '300', MAZE_HEIGHT: '200', MAZE_SEED: '77', SHUTDOWN_TIMEOUT_MS: '20000' })
+    const server = startServer({
+      PORT: '0',
+      HOST: '127.0.0.1',
+      MAZE_WIDTH: '300',
+      MAZE_HEIGHT: '200',
+      MAZE_SEED: '77',
+      SHUTDOWN_TIMEOUT_MS: '20000',
+    })
     const url = await waitFor('the listening log line', () => {
       const line = logLines(server).find((l) => l.msg === 'generating maze')
       return line === undefined ? undefined : String(line.url)
@@ -83,7 +90,9 @@ describe('node src/server.ts', () => {
     request.write('[[0, 0], ')
     await new Promise((resolve) => setTimeout(resolve, 100))
     server.child.kill('SIGTERM')
-    await waitFor('the shutdown log line', () => (logLines(server).some((l) => l.msg === 'shutting down: finishing in-flight requests') ? true : undefined))
+    await waitFor('the shutdown log line', () =>
+      logLines(server).some((l) => l.msg === 'shutting down: finishing in-flight requests') ? true : undefined,
+    )
     expect(server.child.exitCode).toBe(null)
     request.end('[1, 0]]')
 
@@ -107,7 +116,10 @@ describe('node src/server.ts', () => {
 
   test('SIGINT while the maze is still generating exits 0', async () => {
     const server = startServer({ PORT: '0', HOST: '127.0.0.1', MAZE_WIDTH: '4000', MAZE_HEIGHT: '4000' })
-    const url = await waitFor('the listening log line', () => logLines(server).find((l) => l.msg === 'generating maze')?.url as string | undefined)
+    const url = await waitFor(
+      'the listening log line',
+      () => logLines(server).find((l) => l.msg === 'generating maze')?.url as string | undefined,
+    )
     expect(logLines(server).find((l) => l.msg === 'generating maze')).toMatchObject({ seedWasRandom: true, seed: expect.any(Number) })
     const response = await fetch(`${url}/maze/start`)
     expect(response.status).toBe(503)

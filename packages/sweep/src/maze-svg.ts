@@ -17,7 +17,15 @@ export interface MazeSvgOptions {
   readonly cell?: number
 }
 
-const COLORS = { wall: '#1f1f1f', toKey: '#2f6fde', toExit: '#e0701a', optimal: '#2a9d4b', S: '#2a9d4b', K: '#c99a00', E: '#c23b3b' } as const
+const COLORS = {
+  wall: '#1f1f1f',
+  toKey: '#2f6fde',
+  toExit: '#e0701a',
+  optimal: '#2a9d4b',
+  S: '#2a9d4b',
+  K: '#c99a00',
+  E: '#c23b3b',
+} as const
 
 /** The cells of the shortest S→K→E walk, start to exit (from breadth-first distances to the key). */
 export function optimalPath(maze: Maze): Point[] {
@@ -105,7 +113,10 @@ export function renderMazeSvg(maze: Maze, options: MazeSvgOptions = {}): string 
     const w = n(Math.max(1, c / 5))
     out.push(
       `<g id="walk" fill="none" stroke-linejoin="round" stroke-linecap="round" stroke-opacity="0.75" stroke-width="${w}">`,
-      `<polyline id="walk-to-key" points="${walk.slice(0, split + 1).map(center).join(' ')}" stroke="${COLORS.toKey}"/>`,
+      `<polyline id="walk-to-key" points="${walk
+        .slice(0, split + 1)
+        .map(center)
+        .join(' ')}" stroke="${COLORS.toKey}"/>`,
       `<polyline id="walk-to-exit" points="${walk.slice(split).map(center).join(' ')}" stroke="${COLORS.toExit}"/>`,
       `</g>`,
     )

@@ -23,7 +23,10 @@ describe('in-process transport ≡ HTTP against a real model', () => {
   test.each(all)('%s: same result fields and map on seeds 1..3', async (_name, load) => {
     const strategy = await load()
     for (const seed of SEEDS) {
-      const local = await runAgent({ transport: createInProcessTransport({ width: WIDTH, height: HEIGHT, seed }, { episodes: true }), strategy })
+      const local = await runAgent({
+        transport: createInProcessTransport({ width: WIDTH, height: HEIGHT, seed }, { episodes: true }),
+        strategy,
+      })
       const model = await startModel({ width: WIDTH, height: HEIGHT, seed, episodes: { writeResult: () => {} } })
       try {
         await model.ready
