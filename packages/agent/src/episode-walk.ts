@@ -26,7 +26,7 @@ import {
   type StepEvent,
 } from './runner.ts'
 import { AgentTelemetry } from './telemetry.ts'
-import type { EpisodeCreated, EpisodeObservation, EpisodeRequest, EpisodeRoutes, MazeMeta } from './transport.ts'
+import type { EpisodeCreated, EpisodeMoves, EpisodeObservation, EpisodeRequest, EpisodeRoutes, MazeMeta } from './transport.ts'
 
 /** What the runner hands over once it knows the model offers episodes. */
 export interface EpisodePlay {
@@ -117,50 +117,154 @@ async function walkEpisode(play: EpisodePlay, created: EpisodeCreated): Promise<
     optimalSteps: created.optimalSteps,
     episodeId: id,
   })
-  return withExplorer(options, { width, height, start, rngSeed }, (explorer) => walkWith(play, created, explorer))
+  return withExplorer(options, { width, height, start, rngSeed }, (explorer) => new EpisodeWalk(play, created, explorer).run())
 }
 
-async function walkWith(play: EpisodePlay, created: EpisodeCreated, explorer: AnyExplorer): Promise<AgentRun> {
-  const { options, routes, span, progress, checkAborted } = play
-  const { transport, strategy, onStep } = options
-  const { width, height, maxSteps, id } = created
-  const maxBatch = Math.max(1, options.maxBatch ?? DEFAULT_MAX_BATCH)
-  const route = `POST /episodes/${id}/moves`
-  const cells = new CellBook(width, height)
-  const path = new VisitedPath(width, height)
+/** What the model must say of a cell entered, once the runner knows it. */
+type Prediction = NonNullable<Pending['predicted']>
 
-  const first = created.observation
-  let x = first.x
-  let y = first.y
-  let steps = 0
-  let view: CellView = first
-  cells.record(x, y, first, 'POST /episodes')
-  path.visit(x, y)
-  // A hand-made maze may hide the key under the start: the model then says so at once.
-  let hasKey = first.hasKey
-  let keyStep: number | null = hasKey ? 0 : null
-  let outcome: RunOutcome
+/**
+ * One walk through a created episode: where the agent stands as the runner tracks it, the moves
+ * decided but not yet sent (a batch), and the cells the model has described so far.
+ */
+class EpisodeWalk {
+  readonly #play: EpisodePlay
+  readonly #created: EpisodeCreated
+  readonly #explorer: AnyExplorer
+  readonly #maxBatch: number
+  /** The route a batch goes to, for messages. */
+  readonly #route: string
+  readonly #cells: CellBook
+  readonly #path: VisitedPath
+  #x: number
+  #y: number
+  #steps = 0
+  #view: CellView
+  #hasKey: boolean
+  #keyStep: number | null
+  #pending: Pending[] = []
+
+  constructor(play: EpisodePlay, created: EpisodeCreated, explorer: AnyExplorer) {
+    const { width, height, id } = created
+    this.#play = play
+    this.#created = created
+    this.#explorer = explorer
+    this.#maxBatch = Math.max(1, play.options.maxBatch ?? DEFAULT_MAX_BATCH)
+    this.#route = `POST /episodes/${id}/moves`
+    this.#cells = new CellBook(width, height)
+    this.#path = new VisitedPath(width, height)
+    const first = created.observation
+    this.#x = first.x
+    this.#y = first.y
+    this.#view = first
+    this.#cells.record(first.x, first.y, first, 'POST /episodes')
+    this.#path.visit(first.x, first.y)
+    // A hand-made maze may hide the key under the start: the model then says so at once.
+    this.#hasKey = first.hasKey
+    this.#keyStep = first.hasKey ? 0 : null
+  }
+
+  /** Walks to the end (solved, step limit or given up), sends what is left, and checks the referee's record. */
+  async run(): Promise<AgentRun> {
+    const { checkAborted } = this.#play
+    const outcome = await this.#walk()
+    // Moves decided before the end (known ground) still go: the referee counts them.
+    checkAborted()
+    await this.#flush()
+    checkAborted()
+    return this.#finish(outcome)
+  }
+
+  /** Asks the explorer for moves until the run ends; returns how it ended. */
+  async #walk(): Promise<RunOutcome> {
+    const { checkAborted } = this.#play
+    const { strategy } = this.#play.options
+    const { width, height, maxSteps } = this.#created
+    for (;;) {
+      checkAborted()
+      if (this.#solvedHere()) return 'solved'
+      if (this.#steps >= maxSteps) return 'step-limit'
+      const observation = observe(this.#x, this.#y, this.#view, this.#hasKey, this.#steps)
+      const direction = await decide(this.#explorer, strategy.name, observation, width, height)
+      if (direction === null) return 'gave-up'
+      await this.#move(direction, observation)
+    }
+  }
+
+  /** Makes one move: onto known ground it joins the batch; into a cell never sensed it sends the batch. */
+  async #move(direction: Direction, observation: StepEvent['observation']): Promise<void> {
+    const from = { x: this.#x, y: this.#y }
+    this.#x += DX[direction]!
+    this.#y += DY[direction]!
+    this.#steps++
+    this.#path.visit(this.#x, this.#y)
+    const to = { x: this.#x, y: this.#y }
+    const steps = this.#steps
+    if (this.#cells.known(this.#x, this.#y)) {
+      // Known ground: the runner says what the model will answer, and the explorer moves on.
+      this.#view = this.#cells.view(this.#x, this.#y)
+      this.#pending.push({ from, direction, to, steps, observation, predicted: this.#predict() })
+      if (this.#pending.length >= this.#maxBatch) await this.#flush()
+      return
+    }
+    // A cell never sensed: the batch goes now, this move last; the model's answer is the cell's word.
+    this.#pending.push({ from, direction, to, steps, observation, predicted: null })
+    this.#play.checkAborted()
+    const last = (await this.#flush())!
+    this.#view = last
+    const want = this.#predict()
+    if (last.hasKey !== want.hasKey || last.done !== want.done || last.solved !== want.solved) {
+      throw contradiction(
+        this.#route,
+        this.#x,
+        this.#y,
+        `at step ${steps} it answered hasKey ${last.hasKey}, done ${last.done}, solved ${last.solved}; its answers mean hasKey ${want.hasKey}, done ${want.done}, solved ${want.solved}`,
+      )
+    }
+  }
+
+  /** Stands on the current cell (picking up the key there) and says what the model must answer of it. */
+  #predict(): Prediction {
+    this.#arrive()
+    const solved = this.#solvedHere()
+    return { view: this.#view, hasKey: this.#hasKey, solved, done: solved || this.#steps >= this.#created.maxSteps }
+  }
 
   // The rules of standing on a cell, as the model applies them: the key is picked up on its cell;
   // the run is solved on the exit with the key, else over at the step limit.
-  const arrive = (): void => {
-    if (view.here !== 'K' || hasKey) return
-    hasKey = true
-    keyStep = steps
-    span.addEvent(AgentTelemetry.keyEvent, { [AgentTelemetry.steps]: steps })
+  #arrive(): void {
+    if (this.#view.here !== 'K' || this.#hasKey) return
+    this.#hasKey = true
+    this.#keyStep = this.#steps
+    this.#play.span.addEvent(AgentTelemetry.keyEvent, { [AgentTelemetry.steps]: this.#steps })
   }
-  const solvedHere = (): boolean => view.here === 'E' && hasKey
 
-  let pending: Pending[] = []
+  #solvedHere(): boolean {
+    return this.#view.here === 'E' && this.#hasKey
+  }
+
   /** Sends the pending moves as one request and checks the answer; returns the last observation. */
-  const flush = async (): Promise<EpisodeObservation | null> => {
-    if (pending.length === 0) return null
-    const sent = pending
-    pending = []
-    const answer = await routes.move(
-      id,
+  async #flush(): Promise<EpisodeObservation | null> {
+    if (this.#pending.length === 0) return null
+    const sent = this.#pending
+    this.#pending = []
+    const answer = await this.#play.routes.move(
+      this.#created.id,
       sent.map((p) => p.direction),
     )
+    this.#checkBatch(sent, answer)
+    const { progress } = this.#play
+    const { onStep } = this.#play.options
+    for (const p of sent) {
+      progress(p.steps)
+      onStep?.({ from: p.from, direction: p.direction, to: p.to, steps: p.steps, observation: p.observation })
+    }
+    return answer.observations[sent.length - 1]!
+  }
+
+  /** Checks the model's answer to a batch: every move made, to the cells and steps expected, as predicted. */
+  #checkBatch(sent: readonly Pending[], answer: EpisodeMoves): void {
+    const route = this.#route
     if (answer.bumped || answer.applied !== sent.length) {
       const p = sent[answer.applied]!
       throw new AgentError(
@@ -180,7 +284,7 @@ async function walkWith(play: EpisodePlay, created: EpisodeCreated, explorer: An
         )
       }
       // A cell seen before must be the same; a new one must agree with its known neighbours.
-      cells.record(o.x, o.y, o, route)
+      this.#cells.record(o.x, o.y, o, route)
       const want = p.predicted
       if (want !== null && (o.hasKey !== want.hasKey || o.done !== want.done || o.solved !== want.solved)) {
         throw contradiction(
@@ -191,96 +295,46 @@ async function walkWith(play: EpisodePlay, created: EpisodeCreated, explorer: An
         )
       }
     }
-    for (const p of sent) {
-      progress(p.steps)
-      onStep?.({ from: p.from, direction: p.direction, to: p.to, steps: p.steps, observation: p.observation })
-    }
-    return answer.observations[sent.length - 1]!
   }
 
-  for (;;) {
-    checkAborted()
-    if (solvedHere()) {
-      outcome = 'solved'
-      break
-    }
-    if (steps >= maxSteps) {
-      outcome = 'step-limit'
-      break
-    }
-    const observation = observe(x, y, view, hasKey, steps)
-    const direction = await decide(explorer, strategy.name, observation, width, height)
-    if (direction === null) {
-      outcome = 'gave-up'
-      break
-    }
-    const from = { x, y }
-    x += DX[direction as Direction]!
-    y += DY[direction as Direction]!
-    steps++
-    path.visit(x, y)
-    const to = { x, y }
-    if (cells.known(x, y)) {
-      // Known ground: the runner says what the model will answer, and the explorer moves on.
-      view = cells.view(x, y)
-      arrive()
-      const solved = solvedHere()
-      pending.push({ from, direction, to, steps, observation, predicted: { view, hasKey, solved, done: solved || steps >= maxSteps } })
-      if (pending.length >= maxBatch) await flush()
-      continue
-    }
-    // A cell never sensed: the batch goes now, this move last; the model's answer is the cell's word.
-    pending.push({ from, direction, to, steps, observation, predicted: null })
-    checkAborted()
-    const last = (await flush())!
-    view = last
-    arrive()
-    const solved = solvedHere()
-    const done = solved || steps >= maxSteps
-    if (last.hasKey !== hasKey || last.done !== done || last.solved !== solved) {
-      throw contradiction(
-        route,
-        x,
-        y,
-        `at step ${steps} it answered hasKey ${last.hasKey}, done ${last.done}, solved ${last.solved}; its answers mean hasKey ${hasKey}, done ${done}, solved ${solved}`,
+  /** Reads the referee's record, frees a run given up, checks the record against the walk, and draws the map. */
+  async #finish(outcome: RunOutcome): Promise<AgentRun> {
+    const { routes, span, checkAborted } = this.#play
+    const { transport, strategy } = this.#play.options
+    const { width, height, id } = this.#created
+    const steps = this.#steps
+    const keyStep = this.#keyStep
+    const record = await routes.record(id)
+    // A run the explorer gave up is still live on the model: free it.
+    if (record.status === 'running') await routes.abandon(id)
+    const status = outcome === 'solved' ? 'solved' : outcome === 'step-limit' ? 'unsolved' : 'running'
+    if (record.steps !== steps || record.keyStep !== keyStep || record.status !== status) {
+      throw new AgentError(
+        AgentErrorCode.BadResponse,
+        `GET /episodes/${id}: the referee's record (${record.status}, ${record.steps} steps, key at ${record.keyStep}) disagrees with its own answers ` +
+          `(${status}, ${steps} steps, key at ${keyStep}): the model contradicts itself`,
       )
     }
-  }
-  // Moves decided before the end (known ground) still go: the referee counts them.
-  checkAborted()
-  await flush()
-  checkAborted()
+    const seed = record.seed ?? this.#created.seed
+    const optimalSteps = record.optimalSteps ?? this.#created.optimalSteps
+    if (seed !== null) span.setAttribute(AgentTelemetry.seed, seed)
 
-  const record = await routes.record(id)
-  // A run the explorer gave up is still live on the model: free it.
-  if (record.status === 'running') await routes.abandon(id)
-  const status = outcome === 'solved' ? 'solved' : outcome === 'step-limit' ? 'unsolved' : 'running'
-  if (record.steps !== steps || record.keyStep !== keyStep || record.status !== status) {
-    throw new AgentError(
-      AgentErrorCode.BadResponse,
-      `GET /episodes/${id}: the referee's record (${record.status}, ${record.steps} steps, key at ${record.keyStep}) disagrees with its own answers ` +
-        `(${status}, ${steps} steps, key at ${keyStep}): the model contradicts itself`,
-    )
+    // The model draws maps of its own maze only: the episode's walk is drawn when it is that maze.
+    const meta = this.#play.meta
+    const onModelMaze = meta !== null && seed !== null && meta.seed === seed && meta.width === width && meta.height === height
+    const { map, mapError } = onModelMaze ? await drawMap(transport, this.#path, span, checkAborted) : { map: null, mapError: null }
+    const result: AgentResult = {
+      strategy: strategy.name,
+      width,
+      height,
+      seed,
+      solved: record.status === 'solved',
+      steps: record.steps,
+      keyStep: record.keyStep,
+      requests: transport.requests,
+      elapsedMs: Math.round(performance.now() - this.#play.startedAt),
+      optimalSteps,
+    }
+    return { result, map, mapError, outcome }
   }
-  const seed = record.seed ?? created.seed
-  const optimalSteps = record.optimalSteps ?? created.optimalSteps
-  if (seed !== null) span.setAttribute(AgentTelemetry.seed, seed)
-
-  // The model draws maps of its own maze only: the episode's walk is drawn when it is that maze.
-  const meta = play.meta
-  const onModelMaze = meta !== null && seed !== null && meta.seed === seed && meta.width === width && meta.height === height
-  const { map, mapError } = onModelMaze ? await drawMap(transport, path, span, checkAborted) : { map: null, mapError: null }
-  const result: AgentResult = {
-    strategy: strategy.name,
-    width,
-    height,
-    seed,
-    solved: record.status === 'solved',
-    steps: record.steps,
-    keyStep: record.keyStep,
-    requests: transport.requests,
-    elapsedMs: Math.round(performance.now() - play.startedAt),
-    optimalSteps,
-  }
-  return { result, map, mapError, outcome }
 }

@@ -92,7 +92,16 @@ const RETRY_CODES = [
  * request that must not be applied twice (`POST /episodes/:id/moves`): after a reset or a timeout
  * the model may have made the moves, and sending them again would make them twice.
  */
-const NOT_SENT_CODES = ['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETDOWN', 'ENETUNREACH', 'EHOSTDOWN', 'EHOSTUNREACH', 'UND_ERR_CONNECT_TIMEOUT']
+const NOT_SENT_CODES = [
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ENETDOWN',
+  'ENETUNREACH',
+  'EHOSTDOWN',
+  'EHOSTUNREACH',
+  'UND_ERR_CONNECT_TIMEOUT',
+]
 const BACKOFF_MIN_MS = 100
 const BACKOFF_MAX_MS = 1_000
 /** Longest Retry-After honoured once the model has answered: beyond it, the run fails. */
@@ -178,37 +187,47 @@ const bounds =
       if (!c.aborted) c.abort(err)
     }
     const tooBig = (size: number): AgentError =>
-      new AgentError(AgentErrorCode.BadResponse, `${route} answered a body of ${size} bytes or more, over the limit of ${limit} bytes for this route`)
-    return dispatch({ ...opts, headersTimeout: opts.headersTimeout ?? ms, bodyTimeout: opts.bodyTimeout ?? ms }, {
-      onRequestStart(c, context) {
-        handler.onRequestStart?.(c, context)
+      new AgentError(
+        AgentErrorCode.BadResponse,
+        `${route} answered a body of ${size} bytes or more, over the limit of ${limit} bytes for this route`,
+      )
+    return dispatch(
+      { ...opts, headersTimeout: opts.headersTimeout ?? ms, bodyTimeout: opts.bodyTimeout ?? ms },
+      {
+        onRequestStart(c, context) {
+          handler.onRequestStart?.(c, context)
+        },
+        onRequestUpgrade(c, status, headers, socket) {
+          handler.onRequestUpgrade?.(c, status, headers, socket)
+        },
+        onResponseStart(c, status, headers, message) {
+          const length = Number(headers['content-length'])
+          if (Number.isFinite(length) && length > limit) return abort(c, tooBig(length))
+          timer = setTimeout(
+            () =>
+              abort(
+                c,
+                new AgentError(AgentErrorCode.ModelUnreachable, `${route}: the body did not arrive in full within ${ms} ms of the headers`),
+              ),
+            ms,
+          )
+          handler.onResponseStart?.(c, status, headers, message)
+        },
+        onResponseData(c, chunk) {
+          bytes += chunk.length
+          if (bytes > limit) return abort(c, tooBig(bytes))
+          handler.onResponseData?.(c, chunk)
+        },
+        onResponseEnd(c, trailers) {
+          clearTimeout(timer)
+          handler.onResponseEnd?.(c, trailers)
+        },
+        onResponseError(c, err) {
+          clearTimeout(timer)
+          handler.onResponseError?.(c, err)
+        },
       },
-      onRequestUpgrade(c, status, headers, socket) {
-        handler.onRequestUpgrade?.(c, status, headers, socket)
-      },
-      onResponseStart(c, status, headers, message) {
-        const length = Number(headers['content-length'])
-        if (Number.isFinite(length) && length > limit) return abort(c, tooBig(length))
-        timer = setTimeout(
-          () => abort(c, new AgentError(AgentErrorCode.ModelUnreachable, `${route}: the body did not arrive in full within ${ms} ms of the headers`)),
-          ms,
-        )
-        handler.onResponseStart?.(c, status, headers, message)
-      },
-      onResponseData(c, chunk) {
-        bytes += chunk.length
-        if (bytes > limit) return abort(c, tooBig(bytes))
-        handler.onResponseData?.(c, chunk)
-      },
-      onResponseEnd(c, trailers) {
-        clearTimeout(timer)
-        handler.onResponseEnd?.(c, trailers)
-      },
-      onResponseError(c, err) {
-        clearTimeout(timer)
-        handler.onResponseError?.(c, err)
-      },
-    })
+    )
   }
 
 /** An interceptor that counts the requests put on the wire (retries included). */
@@ -243,50 +262,70 @@ const ABANDON_TIMEOUT_MS = 2_000
 /** Re-creations after a `202` before giving up (each waits for the maze, within the start-up wait). */
 const CREATE_ATTEMPTS = 3
 
-/** Creates the HTTP transport. Nothing connects until the first call. */
-export function createHttpTransport(options: HttpTransportOptions): HttpTransport {
+/** The model's base URL, checked: an http(s) URL, or AGENT_ERR_CONFIG. */
+function parseBaseUrl(raw: string): URL {
   let base: URL
   try {
-    base = new URL(options.url)
+    base = new URL(raw)
   } catch (err) {
-    throw new AgentError(AgentErrorCode.Config, `the maze URL ${JSON.stringify(options.url)} is not a URL`, { cause: err })
+    throw new AgentError(AgentErrorCode.Config, `the maze URL ${JSON.stringify(raw)} is not a URL`, { cause: err })
   }
   if (base.protocol !== 'http:' && base.protocol !== 'https:') {
-    throw new AgentError(AgentErrorCode.Config, `the maze URL must start with http:// or https://, got ${options.url}`)
+    throw new AgentError(AgentErrorCode.Config, `the maze URL must start with http:// or https://, got ${raw}`)
   }
-  const url = base.href.replace(/\/+$/, '')
-  const prefix = base.pathname.replace(/\/+$/, '')
-  const startupTimeoutMs = options.startupTimeoutMs ?? DEFAULT_STARTUP_TIMEOUT_MS
-  const requestTimeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS
-  const { signal } = options
+  return base
+}
 
-  const gate: Gate = { ready: false, deadline: null, lastError: undefined }
-  let requests = 0
-  let attempts = 0
-  let closed = false
-  let size: MazeSize | null = null
+/**
+ * The request machinery of one transport: the keep-alive client with its composed interceptors, the
+ * start-up gate, the counters, and the mapping of failures to AgentErrors.
+ */
+class HttpCaller {
+  /** The base URL requests go to, without a trailing slash. */
+  readonly url: string
+  readonly startupTimeoutMs: number
+  readonly requestTimeoutMs: number
+  readonly signal: AbortSignal | undefined
+  /** Calls made (each counted once, however many attempts it took). */
+  requests = 0
+  /** HTTP requests actually sent, retries included. */
+  attempts = 0
+  closed = false
+  readonly #prefix: string
+  readonly #gate: Gate = { ready: false, deadline: null, lastError: undefined }
+  readonly #client: Client
+  readonly #dispatcher: Dispatcher
 
-  const client = new Client(base.origin, {
-    connectTimeout: requestTimeoutMs,
-    keepAliveTimeout: 30_000,
-    pipelining: 1,
-  })
-  // Innermost first: every attempt is counted and bounded (time, size); the retry interceptor wraps them all.
-  const dispatcher = client.compose(
-    counting(() => attempts++),
-    bounds(requestTimeoutMs),
-    interceptors.retry({
-      retry: retryPolicy(gate, options.retries ?? 3),
-      // POST /maze/map only renders a map: repeating it is harmless; POST .../moves is marked not
-      // replayable (see NOT_SENT_CODES); a repeated DELETE finds the episode gone (404), harmless.
-      methods: ['GET', 'POST', 'DELETE'],
-      statusCodes: RETRY_STATUS,
-      errorCodes: RETRY_CODES,
-      throwOnError: true,
-    }),
-  )
+  constructor(base: URL, options: HttpTransportOptions) {
+    this.url = base.href.replace(/\/+$/, '')
+    this.#prefix = base.pathname.replace(/\/+$/, '')
+    this.startupTimeoutMs = options.startupTimeoutMs ?? DEFAULT_STARTUP_TIMEOUT_MS
+    this.requestTimeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS
+    this.signal = options.signal
+    this.#client = new Client(base.origin, {
+      connectTimeout: this.requestTimeoutMs,
+      keepAliveTimeout: 30_000,
+      pipelining: 1,
+    })
+    // Innermost first: every attempt is counted and bounded (time, size); the retry interceptor wraps them all.
+    this.#dispatcher = this.#client.compose(
+      counting(() => this.attempts++),
+      bounds(this.requestTimeoutMs),
+      interceptors.retry({
+        retry: retryPolicy(this.#gate, options.retries ?? 3),
+        // POST /maze/map only renders a map: repeating it is harmless; POST .../moves is marked not
+        // replayable (see NOT_SENT_CODES); a repeated DELETE finds the episode gone (404), harmless.
+        methods: ['GET', 'POST', 'DELETE'],
+        statusCodes: RETRY_STATUS,
+        errorCodes: RETRY_CODES,
+        throwOnError: true,
+      }),
+    )
+  }
 
-  const failure = (route: string, err: unknown, startedAt: number, deadlineHit: boolean): AgentError => {
+  /** The AgentError for a call that failed: aborted, cut off by the start-up wait, or no longer answered. */
+  failure(route: string, err: unknown, startedAt: number, deadlineHit: boolean): AgentError {
+    const { signal, url } = this
     if (err instanceof AgentError) return err
     if (signal?.aborted) {
       // A reason of our own (the run's deadline) says why better than "aborted".
@@ -294,161 +333,195 @@ export function createHttpTransport(options: HttpTransportOptions): HttpTranspor
       return new AgentError(AgentErrorCode.Aborted, `${route} to ${url} was aborted`, { cause: err })
     }
     // Cut off by the start-up deadline: report what kept failing rather than the cut-off itself.
-    if (deadlineHit && gate.lastError !== undefined) err = gate.lastError
+    if (deadlineHit && this.#gate.lastError !== undefined) err = this.#gate.lastError
     const status = (err as { statusCode?: unknown }).statusCode
     const last = typeof status === 'number' ? `it answered ${status}` : `last error: ${describeError(err)}`
     const waited = ((Date.now() - startedAt) / 1000).toFixed(1)
-    if (!gate.ready) {
+    if (!this.#gate.ready) {
       return new AgentError(
         AgentErrorCode.ModelUnreachable,
-        `the maze model at ${url} did not answer ${route} within the start-up wait of ${startupTimeoutMs / 1000} s ` +
+        `the maze model at ${url} did not answer ${route} within the start-up wait of ${this.startupTimeoutMs / 1000} s ` +
           `(waited ${waited} s; ${last}); is it running? Set MAZE_URL or AGENT_STARTUP_TIMEOUT_MS`,
         { cause: err },
       )
     }
-    return new AgentError(AgentErrorCode.ModelUnreachable, `the maze model at ${url} stopped answering ${route} (waited ${waited} s; ${last})`, {
-      cause: err,
-    })
+    return new AgentError(
+      AgentErrorCode.ModelUnreachable,
+      `the maze model at ${url} stopped answering ${route} (waited ${waited} s; ${last})`,
+      {
+        cause: err,
+      },
+    )
   }
 
-  const call = async (method: 'GET' | 'POST' | 'DELETE', path: string, how: CallOptions = {}): Promise<Answer> => {
+  /** Makes one call (retried by the interceptors) and reads its whole answer, whatever the status. */
+  async call(method: 'GET' | 'POST' | 'DELETE', path: string, how: CallOptions = {}): Promise<Answer> {
     const route = `${method} ${path}`
-    if (closed) throw new AgentError(AgentErrorCode.ModelUnreachable, `${route}: the HTTP transport to ${url} is closed`)
-    requests++
+    const gate = this.#gate
+    if (this.closed) throw new AgentError(AgentErrorCode.ModelUnreachable, `${route}: the HTTP transport to ${this.url} is closed`)
+    this.requests++
     const startedAt = Date.now()
-    gate.deadline ??= startedAt + startupTimeoutMs
+    gate.deadline ??= startedAt + this.startupTimeoutMs
     // Until the model has answered, the whole call (connects, timeouts, retries) is cut off at the
     // deadline, so a model that accepts connections but never answers cannot stretch the wait.
     const deadline = gate.ready ? undefined : AbortSignal.timeout(Math.max(0, gate.deadline - startedAt) + DEADLINE_GRACE_MS)
-    const signals = [how.signal ?? signal, deadline].filter((s) => s !== undefined)
+    const signals = [how.signal ?? this.signal, deadline].filter((s) => s !== undefined)
     const { body } = how
     try {
       const request: Dispatcher.RequestOptions & BoundedOptions = {
-        path: prefix + path,
+        path: this.#prefix + path,
         method,
         signal: signals.length > 1 ? AbortSignal.any(signals) : signals[0],
         maxResponseBytes: how.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
         ...(how.replayable === false ? { replayable: false } : {}),
         ...(body === undefined ? {} : { body, headers: { 'content-type': 'application/json' } }),
       }
-      const response = await dispatcher.request(request)
+      const response = await this.#dispatcher.request(request)
       const text = await response.body.text()
       if (response.statusCode < 500) gate.ready = true
       return { status: response.statusCode, text, retryAfterMs: retryAfterMs(response.headers) }
     } catch (err) {
-      throw failure(route, err, startedAt, deadline?.aborted ?? false)
+      throw this.failure(route, err, startedAt, deadline?.aborted ?? false)
     }
   }
 
-  const json = (route: string, answer: Answer): unknown => {
-    if (answer.status !== 200) {
-      throw new AgentError(AgentErrorCode.BadResponse, `${route} answered ${answer.status}: ${snippet(answer.text)}`)
-    }
-    try {
-      // The original model sends JSON as text/html: the content type is ignored on purpose.
-      return JSON.parse(answer.text)
-    } catch (err) {
-      throw new AgentError(AgentErrorCode.BadResponse, `${route} answered a body that is not JSON: ${snippet(answer.text)}`, { cause: err })
-    }
+  /** Closes the client once; later calls fail with AGENT_ERR_MODEL_UNREACHABLE. */
+  async close(): Promise<void> {
+    if (this.closed) return
+    this.closed = true
+    // After an abort, requests may still be queued: destroy rather than wait for them.
+    if (this.signal?.aborted) await this.#client.destroy()
+    else await this.#client.close()
   }
+}
 
-  /** The `{"error", "message"}` of an answer, for messages and decisions; null when it is not one. */
-  const errorOf = (answer: Answer): { error: string; message: string } | null => {
-    try {
-      const value = JSON.parse(answer.text) as { error?: unknown; message?: unknown }
-      if (typeof value?.error === 'string') return { error: value.error, message: typeof value.message === 'string' ? value.message : '' }
-    } catch {}
-    return null
+/** The JSON body of a `200` answer; any other status, or a body that is not JSON, is AGENT_ERR_BAD_RESPONSE. */
+function json(route: string, answer: Answer): unknown {
+  if (answer.status !== 200) {
+    throw new AgentError(AgentErrorCode.BadResponse, `${route} answered ${answer.status}: ${snippet(answer.text)}`)
   }
-  const unexpected = (route: string, answer: Answer): AgentError =>
-    new AgentError(AgentErrorCode.BadResponse, `${route} answered ${answer.status}: ${snippet(answer.text)}`)
+  try {
+    // The original model sends JSON as text/html: the content type is ignored on purpose.
+    return JSON.parse(answer.text)
+  } catch (err) {
+    throw new AgentError(AgentErrorCode.BadResponse, `${route} answered a body that is not JSON: ${snippet(answer.text)}`, { cause: err })
+  }
+}
 
+/** The `{"error", "message"}` of an answer, for messages and decisions; null when it is not one. */
+function errorOf(answer: Answer): { error: string; message: string } | null {
+  try {
+    const value = JSON.parse(answer.text) as { error?: unknown; message?: unknown }
+    if (typeof value?.error === 'string') return { error: value.error, message: typeof value.message === 'string' ? value.message : '' }
+  } catch {}
+  return null
+}
+
+const unexpected = (route: string, answer: Answer): AgentError =>
+  new AgentError(AgentErrorCode.BadResponse, `${route} answered ${answer.status}: ${snippet(answer.text)}`)
+
+/** The episodes routes (API.md, "Episodes") over one transport's calls. */
+class HttpEpisodeRoutes implements EpisodeRoutes {
+  readonly #caller: HttpCaller
   // The size of each episode this transport created (forgotten when abandoned): observations are checked against it.
-  const sizes = new Map<string, MazeSize>()
-  const sizeOf = (id: string): MazeSize => sizes.get(id) ?? { width: MAX_SIDE, height: MAX_SIDE }
+  readonly #sizes = new Map<string, MazeSize>()
 
-  // The episodes routes (API.md, "Episodes"). Which model offers them is asked once (`episodes()`).
-  const routes: EpisodeRoutes = {
-    async create(request: EpisodeRequest): Promise<EpisodeCreated> {
-      const route = 'POST /episodes'
-      let asked: EpisodeRequest = request
-      const placeholders: string[] = []
-      try {
-        for (let attempt = 1; ; attempt++) {
-          const answer = await call('POST', '/episodes', { body: JSON.stringify(asked) })
-          if (answer.status === 201) {
-            const created = parseEpisodeCreated(json(route, { ...answer, status: 200 }), route)
-            sizes.set(created.id, { width: created.width, height: created.height })
-            return created
-          }
-          if (answer.status !== 202) throw unexpected(route, answer)
-          // A large maze is being generated. The record never carries the start's walls, so once
-          // the maze is ready (and cached by the model) the same episode is asked for again, which
-          // then answers 201 with the first observation, and the placeholder is abandoned.
-          const id = (json(route, { ...answer, status: 200 }) as { id?: unknown }).id
-          if (typeof id !== 'string') throw unexpected(route, answer)
-          placeholders.push(id)
-          const ready = await waitReady(id, answer.retryAfterMs)
-          if (ready.seed === null) {
-            throw new AgentError(
-              AgentErrorCode.BadResponse,
-              `${route} answered 202 for a maze of the model's choice whose seed it withholds (sealed mode): it cannot be asked for again with its first observation; give a seed`,
-            )
-          }
-          if (attempt >= CREATE_ATTEMPTS) {
-            throw new AgentError(AgentErrorCode.BadResponse, `${route} answered 202 ${attempt} times for the same maze: the model does not keep it ready`)
-          }
-          asked = { ...request, seed: ready.seed, width: ready.width, height: ready.height, maxSteps: ready.maxSteps }
+  constructor(caller: HttpCaller) {
+    this.#caller = caller
+  }
+
+  async create(request: EpisodeRequest): Promise<EpisodeCreated> {
+    const route = 'POST /episodes'
+    let asked: EpisodeRequest = request
+    const placeholders: string[] = []
+    try {
+      for (let attempt = 1; ; attempt++) {
+        const answer = await this.#caller.call('POST', '/episodes', { body: JSON.stringify(asked) })
+        if (answer.status === 201) {
+          const created = parseEpisodeCreated(json(route, { ...answer, status: 200 }), route)
+          this.#sizes.set(created.id, { width: created.width, height: created.height })
+          return created
         }
-      } finally {
-        for (const id of placeholders) await routes.abandon(id)
+        if (answer.status !== 202) throw unexpected(route, answer)
+        // A large maze is being generated. The record never carries the start's walls, so once
+        // the maze is ready (and cached by the model) the same episode is asked for again, which
+        // then answers 201 with the first observation, and the placeholder is abandoned.
+        const id = (json(route, { ...answer, status: 200 }) as { id?: unknown }).id
+        if (typeof id !== 'string') throw unexpected(route, answer)
+        placeholders.push(id)
+        const ready = await this.#waitReady(id, answer.retryAfterMs)
+        if (ready.seed === null) {
+          throw new AgentError(
+            AgentErrorCode.BadResponse,
+            `${route} answered 202 for a maze of the model's choice whose seed it withholds (sealed mode): it cannot be asked for again with its first observation; give a seed`,
+          )
+        }
+        if (attempt >= CREATE_ATTEMPTS) {
+          throw new AgentError(
+            AgentErrorCode.BadResponse,
+            `${route} answered 202 ${attempt} times for the same maze: the model does not keep it ready`,
+          )
+        }
+        asked = { ...request, seed: ready.seed, width: ready.width, height: ready.height, maxSteps: ready.maxSteps }
       }
-    },
-    async move(id: string, moves: readonly Direction[]): Promise<EpisodeMoves> {
-      const path = `/episodes/${encodeURIComponent(id)}/moves`
-      const route = `POST ${path}`
-      const answer = await call('POST', path, {
-        body: JSON.stringify({ moves: moves.map((d) => DIRECTION_NAMES[d]) }),
-        maxResponseBytes: moves.length * OBSERVATION_BYTES + DEFAULT_MAX_RESPONSE_BYTES,
-        replayable: false,
+    } finally {
+      for (const id of placeholders) await this.abandon(id)
+    }
+  }
+
+  async move(id: string, moves: readonly Direction[]): Promise<EpisodeMoves> {
+    const path = `/episodes/${encodeURIComponent(id)}/moves`
+    const route = `POST ${path}`
+    const answer = await this.#caller.call('POST', path, {
+      body: JSON.stringify({ moves: moves.map((d) => DIRECTION_NAMES[d]) }),
+      maxResponseBytes: moves.length * OBSERVATION_BYTES + DEFAULT_MAX_RESPONSE_BYTES,
+      replayable: false,
+    })
+    if (answer.status === 200) return parseEpisodeMoves(json(route, answer), this.#sizeOf(id), moves.length, route)
+    // A model that takes fewer moves per request says how many: send them in pieces of that size.
+    const error = errorOf(answer)
+    const most = error?.error === 'MAZE_ERR_TOO_MANY_MOVES' ? Number(/at most (\d+)/.exec(error.message)?.[1]) : Number.NaN
+    if (answer.status === 400 && Number.isSafeInteger(most) && most >= 1 && most < moves.length) {
+      const observations: EpisodeObservation[] = []
+      for (let from = 0; from < moves.length; from += most) {
+        const piece = await this.move(id, moves.slice(from, from + most))
+        observations.push(...piece.observations)
+        if (piece.bumped || piece.applied < Math.min(most, moves.length - from)) {
+          return { applied: observations.length, bumped: piece.bumped, observations }
+        }
+      }
+      return { applied: observations.length, bumped: false, observations }
+    }
+    throw unexpected(route, answer)
+  }
+
+  async record(id: string): Promise<EpisodeRecord> {
+    const route = `GET /episodes/${encodeURIComponent(id)}`
+    const record = parseEpisodeRecord(json(route, await this.#caller.call('GET', `/episodes/${encodeURIComponent(id)}`)), route)
+    if (record.id !== id) throw new AgentError(AgentErrorCode.BadResponse, `${route} answered the record of another episode, ${record.id}`)
+    // An ended episode takes no more moves: its size is no longer needed.
+    if (record.status !== 'running' && record.status !== 'generating') this.#sizes.delete(id)
+    return record
+  }
+
+  async abandon(id: string): Promise<void> {
+    this.#sizes.delete(id)
+    if (this.#caller.closed) return
+    // Best effort, bounded, and sent even when the run was aborted (that is when it matters most).
+    try {
+      await this.#caller.call('DELETE', `/episodes/${encodeURIComponent(id)}`, {
+        signal: AbortSignal.timeout(Math.min(ABANDON_TIMEOUT_MS, this.#caller.requestTimeoutMs)),
       })
-      if (answer.status === 200) return parseEpisodeMoves(json(route, answer), sizeOf(id), moves.length, route)
-      // A model that takes fewer moves per request says how many: send them in pieces of that size.
-      const error = errorOf(answer)
-      const most = error?.error === 'MAZE_ERR_TOO_MANY_MOVES' ? Number(/at most (\d+)/.exec(error.message)?.[1]) : Number.NaN
-      if (answer.status === 400 && Number.isSafeInteger(most) && most >= 1 && most < moves.length) {
-        const observations: EpisodeObservation[] = []
-        for (let from = 0; from < moves.length; from += most) {
-          const piece = await routes.move(id, moves.slice(from, from + most))
-          observations.push(...piece.observations)
-          if (piece.bumped || piece.applied < Math.min(most, moves.length - from)) {
-            return { applied: observations.length, bumped: piece.bumped, observations }
-          }
-        }
-        return { applied: observations.length, bumped: false, observations }
-      }
-      throw unexpected(route, answer)
-    },
-    async record(id: string): Promise<EpisodeRecord> {
-      const route = `GET /episodes/${encodeURIComponent(id)}`
-      const record = parseEpisodeRecord(json(route, await call('GET', `/episodes/${encodeURIComponent(id)}`)), route)
-      if (record.id !== id) throw new AgentError(AgentErrorCode.BadResponse, `${route} answered the record of another episode, ${record.id}`)
-      // An ended episode takes no more moves: its size is no longer needed.
-      if (record.status !== 'running' && record.status !== 'generating') sizes.delete(id)
-      return record
-    },
-    async abandon(id: string): Promise<void> {
-      sizes.delete(id)
-      if (closed) return
-      // Best effort, bounded, and sent even when the run was aborted (that is when it matters most).
-      try {
-        await call('DELETE', `/episodes/${encodeURIComponent(id)}`, { signal: AbortSignal.timeout(Math.min(ABANDON_TIMEOUT_MS, requestTimeoutMs)) })
-      } catch {}
-    },
+    } catch {}
+  }
+
+  #sizeOf(id: string): MazeSize {
+    return this.#sizes.get(id) ?? { width: MAX_SIDE, height: MAX_SIDE }
   }
 
   /** Polls `GET /episodes/:id` until its maze is ready, honouring Retry-After, within the start-up wait. */
-  const waitReady = async (id: string, firstWaitMs: number | null): Promise<EpisodeRecord> => {
+  async #waitReady(id: string, firstWaitMs: number | null): Promise<EpisodeRecord> {
+    const { startupTimeoutMs, signal } = this.#caller
     const until = Date.now() + startupTimeoutMs
     let wait = firstWaitMs ?? 1_000
     for (;;) {
@@ -462,9 +535,9 @@ export function createHttpTransport(options: HttpTransportOptions): HttpTranspor
       try {
         await sleep(Math.min(wait, remaining, RETRY_AFTER_MAX_MS), undefined, signal ? { signal } : {})
       } catch (err) {
-        throw failure(`GET /episodes/${id}`, err, Date.now(), false)
+        throw this.#caller.failure(`GET /episodes/${id}`, err, Date.now(), false)
       }
-      const record = await routes.record(id)
+      const record = await this.record(id)
       if (record.status === 'running') return record
       if (record.status !== 'generating') {
         throw new AgentError(AgentErrorCode.BadResponse, `episode ${id} ended (${record.status}) before its maze was ready`)
@@ -472,7 +545,14 @@ export function createHttpTransport(options: HttpTransportOptions): HttpTranspor
       wait = 1_000
     }
   }
+}
 
+/** Creates the HTTP transport. Nothing connects until the first call. */
+export function createHttpTransport(options: HttpTransportOptions): HttpTransport {
+  const caller = new HttpCaller(parseBaseUrl(options.url), options)
+  const { url } = caller
+  const routes = new HttpEpisodeRoutes(caller)
+  let size: MazeSize | null = null
   let offered: Promise<EpisodeRoutes | null> | undefined
 
   return {
@@ -480,7 +560,7 @@ export function createHttpTransport(options: HttpTransportOptions): HttpTranspor
     episodes() {
       // Asked once per transport: `GET /episodes?limit=1` is the list on a model with episodes and a
       // 404 (or 405) on one without, such as the original. A failure to answer is not cached.
-      offered ??= call('GET', '/episodes?limit=1').then(
+      offered ??= caller.call('GET', '/episodes?limit=1').then(
         (answer) => {
           if (answer.status !== 200) return null
           try {
@@ -497,27 +577,27 @@ export function createHttpTransport(options: HttpTransportOptions): HttpTranspor
       return offered
     },
     get requests() {
-      return requests
+      return caller.requests
     },
     get attempts() {
-      return attempts
+      return caller.attempts
     },
     async size() {
       const route = 'GET /maze/size'
-      size = parseSize(json(route, await call('GET', '/maze/size')), route)
+      size = parseSize(json(route, await caller.call('GET', '/maze/size')), route)
       return size
     },
     async start() {
       const route = 'GET /maze/start'
-      return parseStart(json(route, await call('GET', '/maze/start')), size, route)
+      return parseStart(json(route, await caller.call('GET', '/maze/start')), size, route)
     },
     async sense(x, y) {
       const path = `/maze/pos/${y}/${x}`
-      return parseCellView(json(`GET ${path}`, await call('GET', path)), `GET ${path}`)
+      return parseCellView(json(`GET ${path}`, await caller.call('GET', path)), `GET ${path}`)
     },
     async submitMap(moves) {
       const route = 'POST /maze/map'
-      const answer = await call('POST', '/maze/map', { body: JSON.stringify(moves), maxResponseBytes: maxMapBytes(size) })
+      const answer = await caller.call('POST', '/maze/map', { body: JSON.stringify(moves), maxResponseBytes: maxMapBytes(size) })
       if (answer.status !== 200) {
         throw new AgentError(AgentErrorCode.BadResponse, `${route} answered ${answer.status}: ${snippet(answer.text)}`)
       }
@@ -525,7 +605,7 @@ export function createHttpTransport(options: HttpTransportOptions): HttpTranspor
     },
     async meta(): Promise<MazeMeta> {
       // An extension: a server without it answers 404 (or some non-JSON page): treat as absent.
-      const answer = await call('GET', '/maze/meta')
+      const answer = await caller.call('GET', '/maze/meta')
       if (answer.status !== 200) return NO_META
       try {
         return parseMeta(JSON.parse(answer.text))
@@ -533,13 +613,7 @@ export function createHttpTransport(options: HttpTransportOptions): HttpTranspor
         return NO_META
       }
     },
-    async close() {
-      if (closed) return
-      closed = true
-      // After an abort, requests may still be queued: destroy rather than wait for them.
-      if (signal?.aborted) await client.destroy()
-      else await client.close()
-    },
+    close: () => caller.close(),
   }
 }
 

@@ -109,7 +109,9 @@ describe('runAgent on episodes (in process)', () => {
     expect(open.result).toMatchObject({ seed: 12, solved: true })
     expect(sealed.result).toMatchObject({ seed: 12, solved: true, steps: open.result.steps, optimalSteps: open.result.optimalSteps })
   })
+})
 
+describe('runAgent on episodes (in process): a contradicting model', () => {
   test('a model that changes a known cell in a batch answer: AGENT_ERR_BAD_RESPONSE', async () => {
     let batches = 0
     const transport = withMoves(createInProcessTransport({ ...SIZE, seed: 3 }, { episodes: true }), (answer) => {
@@ -145,7 +147,9 @@ describe('runAgent on episodes (in process)', () => {
     }))
     await expect(runAgent({ transport, strategy: randomDfs, seed: 5 })).rejects.toMatchObject({ code: AgentErrorCode.BadResponse })
   })
+})
 
+describe('runAgent on episodes (in process): abandoned and ended runs', () => {
   test('an aborted run abandons its episode', async () => {
     const transport = createInProcessTransport({ ...SIZE, seed: 9 }, { episodes: true })
     const routes = (await transport.episodes!())!
@@ -181,7 +185,9 @@ describe('runAgent on episodes (in process)', () => {
     const run = await runAgent({ transport, strategy: randomDfs, maxSteps: 25, seed: 4 })
     expect(run).toMatchObject({ outcome: 'step-limit', result: { solved: false, steps: 25 } })
   })
+})
 
+describe('runAgent on episodes (in process): choosing the routes', () => {
   test('protocol classic keeps the classic routes; a chosen maze of a model without episodes is AGENT_ERR_CONFIG', async () => {
     const transport = createInProcessTransport({ ...SIZE, seed: 2 }, { episodes: true })
     const episodes = vi.spyOn(transport, 'episodes')

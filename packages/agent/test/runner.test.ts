@@ -95,7 +95,9 @@ describe('runAgent', () => {
     expect(outcome).toBe('gave-up')
     expect(result).toMatchObject({ solved: false, steps: 1 })
   })
+})
 
+describe('runAgent: illegal moves and failing explorers', () => {
   test('a move through a wall throws AGENT_ERR_ILLEGAL_MOVE naming the strategy, cell and direction', async () => {
     const maze = corridor({ x: 0, y: 0 }, { x: 2, y: 0 }, { x: 3, y: 0 })
     const run = runAgent({ transport: createInProcessTransport(maze), strategy: scripted([RIGHT, UP]) })
@@ -106,7 +108,10 @@ describe('runAgent', () => {
   test('a move out of the grid through the start opening throws AGENT_ERR_ILLEGAL_MOVE', async () => {
     const maze = corridor({ x: 0, y: 0 }, { x: 2, y: 0 }, { x: 3, y: 0 })
     const run = runAgent({ transport: createInProcessTransport(maze), strategy: scripted([LEFT]) })
-    await expect(run).rejects.toMatchObject({ code: AgentErrorCode.IllegalMove, message: expect.stringMatching(/left from \(0, 0\) out of the 4x1 grid/) })
+    await expect(run).rejects.toMatchObject({
+      code: AgentErrorCode.IllegalMove,
+      message: expect.stringMatching(/left from \(0, 0\) out of the 4x1 grid/),
+    })
   })
 
   test('a value that is not a direction throws AGENT_ERR_ILLEGAL_MOVE', async () => {
@@ -129,7 +134,9 @@ describe('runAgent', () => {
     const run = runAgent({ transport: createInProcessTransport({ width: 5, height: 5, seed: 1 }), strategy })
     await expect(run).rejects.toMatchObject({ code: AgentErrorCode.StrategyFailed, cause: boom })
   })
+})
 
+describe('runAgent: the result, seeds, step limit and abort', () => {
   test('result JSON has exactly the schema keys, in order, with the schema types', async () => {
     const { result } = await runAgent({ transport: createInProcessTransport({ width: 9, height: 6, seed: 3 }), strategy: randomDfs })
     const parsed = JSON.parse(JSON.stringify(result)) as Record<string, unknown>
@@ -158,7 +165,12 @@ describe('runAgent', () => {
     const maze = generateMaze({ width: 20, height: 20, seed: 11 })
     const starts: number[] = []
     const run = (seed?: number) =>
-      runAgent({ transport: createInProcessTransport(maze), strategy: randomDfs, seed: seed ?? null, onStart: (i) => starts.push(i.rngSeed) })
+      runAgent({
+        transport: createInProcessTransport(maze),
+        strategy: randomDfs,
+        seed: seed ?? null,
+        onStart: (i) => starts.push(i.rngSeed),
+      })
     const a = await run(123)
     const b = await run(123)
     const c = await run()

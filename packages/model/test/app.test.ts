@@ -58,19 +58,26 @@ describe('before the maze is set', () => {
   })
 })
 
-describe('with a maze', () => {
-  let model: ModelApp
-  let maze: Maze
-  beforeAll(async () => {
-    model = await buildApp()
-    maze = generateMaze({ width: 13, height: 7, seed: 42 })
-    expect(model.isReady).toBe(false)
-    model.setMaze(maze, solve(maze).optimalSteps)
-    expect(model.isReady).toBe(true)
-  })
-  afterAll(() => model.app.close())
+// The app with a 13 x 7 maze (seed 42), for the 'with a maze' blocks: each builds it before its tests
+// and closes it after them (withMaze), so the blocks share these names rather than a setup.
+let mazeModel: ModelApp
+let maze: Maze
+const inject = (options: InjectOptions) => mazeModel.app.inject(options)
 
-  const inject = (options: InjectOptions) => model.app.inject(options)
+/** Builds the app and sets the maze before the enclosing block's tests; closes it after them. */
+function withMaze(): void {
+  beforeAll(async () => {
+    mazeModel = await buildApp()
+    maze = generateMaze({ width: 13, height: 7, seed: 42 })
+    expect(mazeModel.isReady).toBe(false)
+    mazeModel.setMaze(maze, solve(maze).optimalSteps)
+    expect(mazeModel.isReady).toBe(true)
+  })
+  afterAll(() => mazeModel.app.close())
+}
+
+describe('with a maze', () => {
+  withMaze()
 
   test('GET /', async () => {
     const response = await inject({ url: '/' })
@@ -113,6 +120,10 @@ describe('with a maze', () => {
     expect(response.json()).toEqual({ width: 13, height: 7, seed: 42, optimalSteps: solve(maze).optimalSteps })
     expect(response.body).not.toMatch(/key|exit/i)
   })
+})
+
+describe('with a maze: GET /maze/pos', () => {
+  withMaze()
 
   test('GET /maze/pos/:y/:x agrees with Maze.cell on every cell', async () => {
     for (let y = 0; y < maze.height; y++) {
@@ -181,6 +192,10 @@ describe('with a maze', () => {
     const body = expectError(await inject({ url: `/maze/pos/${y}/${x}` }), 400, 'MAZE_ERR_OUT_OF_BOUNDS')
     expect(body.message).toContain('x must be 0..12 and y 0..6')
   })
+})
+
+describe('with a maze: GET and POST /maze/map', () => {
+  withMaze()
 
   test('GET /maze/map', async () => {
     const response = await inject({ url: '/maze/map' })
@@ -223,7 +238,12 @@ describe('with a maze', () => {
 
   test('POST /maze/map with numbers JSON allows but the fast path does not (1.0, 1e0, -0)', async () => {
     const payload = '[[1.0, 2], [1e0, 3], [-0, 4], [0.5e1, 1E0]]'
-    const response = await inject({ method: 'POST', url: '/maze/map', payload, headers: { 'content-type': 'application/json; charset=utf-8' } })
+    const response = await inject({
+      method: 'POST',
+      url: '/maze/map',
+      payload,
+      headers: { 'content-type': 'application/json; charset=utf-8' },
+    })
     expect(response.statusCode).toBe(200)
     expect(response.body).toBe(
       renderMap(maze, [
@@ -234,6 +254,10 @@ describe('with a maze', () => {
       ]),
     )
   })
+})
+
+describe('with a maze: POST /maze/map bodies', () => {
+  withMaze()
 
   test.each([
     ['[[1,2]', 'MAZE_ERR_BAD_JSON'],
@@ -280,12 +304,22 @@ describe('with a maze', () => {
   })
 
   test('POST /maze/map says where the body went wrong', async () => {
-    const response = await inject({ method: 'POST', url: '/maze/map', payload: '[[1,2],[3,4],["a",1]]', headers: { 'content-type': 'application/json' } })
+    const response = await inject({
+      method: 'POST',
+      url: '/maze/map',
+      payload: '[[1,2],[3,4],["a",1]]',
+      headers: { 'content-type': 'application/json' },
+    })
     expect(expectError(response, 400, 'MAZE_ERR_BAD_BODY').message).toContain('body[2][0]')
   })
 
   test('POST /maze/map names a number too large for JSON numbers instead of printing null', async () => {
-    const response = await inject({ method: 'POST', url: '/maze/map', payload: '[[1e400,2]]', headers: { 'content-type': 'application/json' } })
+    const response = await inject({
+      method: 'POST',
+      url: '/maze/map',
+      payload: '[[1e400,2]]',
+      headers: { 'content-type': 'application/json' },
+    })
     expect(expectError(response, 400, 'MAZE_ERR_BAD_BODY').message).toContain('a number too large to represent')
   })
 
@@ -323,6 +357,10 @@ describe('with a maze', () => {
       ]),
     )
   })
+})
+
+describe('with a maze: unknown routes, methods and the OpenAPI document', () => {
+  withMaze()
 
   test.each([
     ['GET', '/nope'],
@@ -332,7 +370,12 @@ describe('with a maze', () => {
     ['GET', '/MAZE/SIZE'],
     ['POST', '/nope'],
   ] as const)('%s %s is MAZE_ERR_NOT_FOUND', async (method, url) => {
-    const response = await inject({ method, url, payload: method === 'POST' ? '{not json' : undefined, headers: { 'content-type': 'application/json' } })
+    const response = await inject({
+      method,
+      url,
+      payload: method === 'POST' ? '{not json' : undefined,
+      headers: { 'content-type': 'application/json' },
+    })
     expectError(response, 404, 'MAZE_ERR_NOT_FOUND')
   })
 

@@ -107,7 +107,14 @@ describe('LiveView: viewers', () => {
     for (const sink of [...early, late]) {
       const replica = new ViewReplica()
       replica.write(sink.text)
-      expect(replica).toMatchObject({ run: 1, steps: optimal, pos: at(maze.exit), keyStep: toKey.length - 1, exitStep: optimal, done: true })
+      expect(replica).toMatchObject({
+        run: 1,
+        steps: optimal,
+        pos: at(maze.exit),
+        keyStep: toKey.length - 1,
+        exitStep: optimal,
+        done: true,
+      })
       expect(replica.counts).toEqual(expected)
       expect(replica.visited).toBe(expected.filter((c) => c > 0).length)
     }
@@ -131,7 +138,9 @@ describe('LiveView: viewers', () => {
     expect(replica.sensedCells).toBe(new Set(solution).size)
     view.close()
   })
+})
 
+describe('LiveView: slow viewers', () => {
   test('a viewer that stops reading is skipped, its buffer stays bounded, and it is dropped', async () => {
     const view = new LiveView({ bufferLimitBytes: 4096, staleViewerMs: 30, pendingCapacity: 64 })
     view.setMaze(maze, optimal)
@@ -181,7 +190,9 @@ describe('LiveView: viewers', () => {
     expect(view.stats().dropped).toBe(0)
     view.close()
   })
+})
 
+describe('LiveView: viewers and the maze', () => {
   test('no room: addViewer refuses and ends the sink', () => {
     const view = new LiveView({ maxViewers: 1 })
     expect(view.addViewer(new FakeSink())).toBe(true)

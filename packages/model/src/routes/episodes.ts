@@ -6,7 +6,7 @@ import { HttpError, ModelErrorCode } from '../errors.ts'
 import type { EpisodeLimits } from '../episodes/limits.ts'
 import type { CreateEpisode, EpisodeEntry, EpisodeRegistry } from '../episodes/registry.ts'
 import type { ViewerAccess } from '../episodes/sealed.ts'
-import type { ModelPlugin } from '../plugin.ts'
+import type { ModelFastify, ModelPlugin } from '../plugin.ts'
 import { DRAIN_LIMIT } from '../plugins/body-drain.ts'
 import { readBody } from '../read-body.ts'
 import { errorResponse, textContent } from '../schemas.ts'
@@ -44,13 +44,23 @@ export interface EpisodesRoutesOptions {
 }
 
 /** The /episodes routes. A named plugin: spans name the scope after it. */
-export const episodesRoutes: ModelPlugin<EpisodesRoutesOptions> = async function episodesRoutes(app, { registry, defaultSize, sealed }) {
-  const { limits } = registry
+export const episodesRoutes: ModelPlugin<EpisodesRoutesOptions> = async function episodesRoutes(app, options) {
+  const { registry } = options
   // On close: every live episode is abandoned (its result line written), generation stops.
   app.addHook('onClose', async () => registry.close())
-  // Only JSON bodies, within maxBodyBytes; a body of another type is 415 on POST and dropped elsewhere.
+  jsonBodiesOnly(app, registry.limits.maxBodyBytes)
+  createRoute(app, options)
+  movesRoute(app, options)
+  recordRoute(app, options)
+  replayRoute(app, options)
+  deleteRoute(app, options)
+  listRoute(app, options)
+}
+
+/** Only JSON bodies, within `maxBodyBytes`; a body of another type is 415 on POST and dropped elsewhere. */
+function jsonBodiesOnly(app: ModelFastify, maxBodyBytes: number): void {
   app.removeAllContentTypeParsers()
-  app.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit: limits.maxBodyBytes }, (_request, body, done) => {
+  app.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit: maxBodyBytes }, (_request, body, done) => {
     const text = body as string
     if (text.trim() === '') return done(null, undefined)
     try {
@@ -72,11 +82,15 @@ export const episodesRoutes: ModelPlugin<EpisodesRoutesOptions> = async function
     const tooLarge = () => new HttpError(413, ModelErrorCode.BodyTooLarge, `the request body is larger than ${DRAIN_LIMIT} bytes`)
     readBody(payload, { limit: DRAIN_LIMIT, tooLarge }, (error) => done(error, undefined))
   })
+}
 
-  // Seed and optimalSteps are shown once the episode has ended, or always outside sealed mode, or to a viewer.
-  const reveal = (entry: EpisodeEntry, request: Parameters<ViewerAccess['allows']>[0]): boolean =>
-    sealed === undefined || entry.ended || sealed.allows(request)
+/** Seed and optimalSteps are shown once the episode has ended, or always outside sealed mode, or to a viewer. */
+const reveal = (sealed: ViewerAccess | undefined, entry: EpisodeEntry, request: Parameters<ViewerAccess['allows']>[0]): boolean =>
+  sealed === undefined || entry.ended || sealed.allows(request)
 
+/** POST /episodes */
+function createRoute(app: ModelFastify, { registry, defaultSize, sealed }: EpisodesRoutesOptions): void {
+  const { limits } = registry
   app.post(
     '/episodes',
     {
@@ -126,7 +140,11 @@ export const episodesRoutes: ModelPlugin<EpisodesRoutesOptions> = async function
       })
     },
   )
+}
 
+/** POST /episodes/:id/moves */
+function movesRoute(app: ModelFastify, { registry }: EpisodesRoutesOptions): void {
+  const { limits } = registry
   app.post(
     '/episodes/:id/moves',
     {
@@ -150,7 +168,10 @@ export const episodesRoutes: ModelPlugin<EpisodesRoutesOptions> = async function
       reply.send(registry.move(entry, request.body as unknown as Direction[]))
     },
   )
+}
 
+/** GET /episodes/:id */
+function recordRoute(app: ModelFastify, { registry, sealed }: EpisodesRoutesOptions): void {
   app.get(
     '/episodes/:id',
     {
@@ -163,10 +184,13 @@ export const episodesRoutes: ModelPlugin<EpisodesRoutesOptions> = async function
     },
     (request, reply) => {
       const entry = registry.get(request.params.id)
-      reply.send(entry.record(reveal(entry, request)))
+      reply.send(entry.record(reveal(sealed, entry, request)))
     },
   )
+}
 
+/** GET /episodes/:id/replay */
+function replayRoute(app: ModelFastify, { registry, sealed }: EpisodesRoutesOptions): void {
   app.get(
     '/episodes/:id/replay',
     {
@@ -192,7 +216,10 @@ export const episodesRoutes: ModelPlugin<EpisodesRoutesOptions> = async function
       raw.send(Readable.from(replayPieces(entry.replay()), { objectMode: false }))
     },
   )
+}
 
+/** DELETE /episodes/:id */
+function deleteRoute(app: ModelFastify, { registry }: EpisodesRoutesOptions): void {
   app.delete(
     '/episodes/:id',
     {
@@ -208,7 +235,11 @@ export const episodesRoutes: ModelPlugin<EpisodesRoutesOptions> = async function
       ;(reply as FastifyReply).code(204).send()
     },
   )
+}
 
+/** GET /episodes */
+function listRoute(app: ModelFastify, { registry, sealed }: EpisodesRoutesOptions): void {
+  const { limits } = registry
   app.get(
     '/episodes',
     {
@@ -223,7 +254,7 @@ export const episodesRoutes: ModelPlugin<EpisodesRoutesOptions> = async function
     },
     (request, reply) => {
       const { limit } = request.query as { limit: number }
-      const episodes = registry.list(limit).map((entry) => entry.record(reveal(entry, request)))
+      const episodes = registry.list(limit).map((entry) => entry.record(reveal(sealed, entry, request)))
       reply.send({ episodes, live: registry.stats().live, maxLive: limits.maxLive })
     },
   )
