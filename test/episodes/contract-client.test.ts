@@ -131,6 +131,8 @@ describe('a bare HTTP client, from the contract only', () => {
     const text = await (await fetch(`${base}/episodes/${created.id}/replay`)).text()
     expect(text.split('\n').filter((l) => l !== '')).toHaveLength(30_000)
     expect((await fetch(`${base}/episodes/${created.id}`, { method: 'DELETE' })).status).toBe(204)
+    // The line goes out through the logger's buffered stream: it reaches the pipe soon after the answer.
+    for (let i = 0; i < 100 && !resultLines().some((r) => r.id === created.id); i++) await new Promise((r) => setTimeout(r, 50))
     expect(resultLines().filter((r) => r.id === created.id)).toMatchObject([{ status: 'abandoned', steps: 30_000 }])
   })
 })
