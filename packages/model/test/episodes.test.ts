@@ -600,3 +600,37 @@ describe('sealed mode in startModel', () => {
     }
   })
 })
+
+describe('the referee cannot be told the result', () => {
+  test('an agent that claims a result changes nothing: only moves count, checked one by one', async () => {
+    const h = await harness()
+    const body = await created(h)
+    const maze = generateMaze({ seed: 7, width: 12, height: 9 })
+    const walk = solution(maze)
+    // A few honest moves, then every way a client could try to claim more.
+    expect((await moves(h, body.id, walk.slice(0, 2))).statusCode).toBe(200)
+    const before = (await h.inject({ url: `/episodes/${body.id}` })).json()
+    const claims = [
+      h.inject({ method: 'POST', url: `/episodes/${body.id}/moves`, payload: { moves: ['up'], solved: true, steps: 1 } }),
+      h.inject({ method: 'POST', url: `/episodes/${body.id}/moves`, payload: { moves: [], status: 'solved' } }),
+      h.inject({ method: 'PATCH', url: `/episodes/${body.id}`, payload: { status: 'solved', steps: 1 } }),
+      h.inject({ method: 'PUT', url: `/episodes/${body.id}`, payload: { ...before, status: 'solved' } }),
+      h.inject({ method: 'POST', url: `/episodes/${body.id}`, payload: { status: 'solved' } }),
+      h.inject({ method: 'POST', url: '/episodes', payload: { seed: 7, width: 12, height: 9, status: 'solved', steps: 1 } }),
+    ]
+    for (const answer of await Promise.all(claims)) {
+      expect(answer.statusCode, answer.body).toBeGreaterThanOrEqual(400)
+      expect(answer.statusCode, answer.body).toBeLessThan(500)
+    }
+    // The record is what the referee saw: two steps, still running, no result line yet.
+    expect((await h.inject({ url: `/episodes/${body.id}` })).json()).toEqual(before)
+    expect(before).toMatchObject({ status: 'running', steps: 2, bumps: 0 })
+    expect(h.results()).toEqual([])
+    // A move through a wall is a bump, never a step, whatever the client believes.
+    const names = ['up', 'right', 'down', 'left'] as const
+    const wall = names.find((_name, d) => maze.side(before.x, before.y, d as 0 | 1 | 2 | 3) === 1)!
+    const bumped = (await moves(h, body.id, [wall])).json()
+    expect(bumped).toMatchObject({ applied: 0, bumped: true })
+    expect((await h.inject({ url: `/episodes/${body.id}` })).json()).toMatchObject({ steps: 2, bumps: 1, status: 'running' })
+  })
+})
