@@ -60,7 +60,10 @@ export async function startModel(options: StartModelOptions): Promise<RunningMod
   const secret = options.sealed?.secret
   const ready = generateInWorker({ width, height, seed: generationSeed(seed, secret) }, aborter.signal).then(
     ({ maze, optimalSteps, generationMs }) => {
-      setMaze(secret === undefined ? maze : new Maze({ ...maze.toData(), seed }), optimalSteps)
+      const served = secret === undefined ? maze : new Maze({ ...maze.toData(), seed })
+      setMaze(served, optimalSteps)
+      // An episode of MAZE_SEED's seed and size plays this very maze: no second generation.
+      episodes.cache.offer({ maze: served, optimalSteps })
       app.log.info({ width, height, seed, optimalSteps, generationMs: Math.round(generationMs) }, 'maze ready')
       span.setAttribute(ModelTelemetry.optimalSteps, optimalSteps)
       span.end()

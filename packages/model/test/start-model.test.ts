@@ -61,3 +61,22 @@ test('startModel: a failed generation rejects ready', async () => {
     await model.close()
   }
 })
+
+test('startModel: an episode of the classic seed and size plays the classic maze, without a second generation', async () => {
+  const model = await startModel({ port: 0, width: 30, height: 12, seed: 77, episodes: { writeResult: () => {} } })
+  try {
+    await model.ready
+    const created = await fetch(`${model.url}/episodes`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ seed: 77, width: 30, height: 12 }),
+    })
+    expect(created.status).toBe(201)
+    const body = (await created.json()) as { observation: { x: number; y: number } }
+    const maze = generateMaze({ width: 30, height: 12, seed: 77 })
+    expect({ x: body.observation.x, y: body.observation.y }).toEqual(maze.start)
+    expect(model.episodes.cache.stats().generated).toBe(0)
+  } finally {
+    await model.close()
+  }
+})

@@ -68,6 +68,13 @@ export class MazeCache {
     return hit
   }
 
+  /** Keeps a maze generated elsewhere (the classic routes' own), under the seed it says, unless one is kept already. */
+  offer(ready: ReadyMaze): void {
+    const { seed, width, height } = ready.maze
+    const key = keyOf(seed, width, height)
+    if (!this.#entries.has(key)) this.#keep(key, ready)
+  }
+
   /** The maze: cached, or the generation in flight, or a new one. Rejects with a GenerationError. */
   get(seed: number, width: number, height: number): Promise<ReadyMaze> {
     const hit = this.peek(seed, width, height)
