@@ -202,19 +202,12 @@ export class Episode {
 
   /** What the agent senses where it stands now. */
   observation(): EpisodeObservation {
-    const maze = this.#maze
     const x = this.#x
     const y = this.#y
-    const i = y * maze.width + x
-    const w = maze.walls[i]!
     return {
       x,
       y,
-      here: maze.labelAt(i),
-      up: (w & 1) as Side,
-      right: ((w >> 1) & 1) as Side,
-      down: ((w >> 2) & 1) as Side,
-      left: ((w >> 3) & 1) as Side,
+      ...this.#maze.cell(x, y),
       hasKey: this.#keyStep >= 0,
       steps: this.#steps,
       done: this.#status !== EpisodeStatus.Running,

@@ -4,6 +4,7 @@
  * it the way the page does. Tests use the client to check what a viewer ends up seeing; tools can use
  * it to follow a run without a browser.
  */
+import type { EpisodeRecordJson, EpisodeState } from '../episodes/registry.ts'
 
 /** `event: maze`: once the maze is ready (and again after each reconnection). */
 export interface MazeEvent {
@@ -45,26 +46,10 @@ export interface StateEvent {
 }
 
 /** An episode's status, as in its record. */
-export type EpisodeStatusName = 'generating' | 'running' | 'solved' | 'unsolved' | 'abandoned'
+export type EpisodeStatusName = EpisodeState
 
 /** One row of `event: episodes`: the referee's record (seed and optimalSteps always shown: only viewers get it). */
-export interface EpisodeSummary {
-  id: string
-  seed: number | null
-  width: number
-  height: number
-  agent: string | null
-  status: EpisodeStatusName
-  x: number | null
-  y: number | null
-  steps: number
-  keyStep: number | null
-  bumps: number
-  maxSteps: number
-  optimalSteps: number | null
-  startedAt: string
-  endedAt: string | null
-}
+export type EpisodeSummary = EpisodeRecordJson
 
 /**
  * `event: episodes` (`GET /view/episodes/events`): the live and kept ended episodes, newest first
