@@ -4,33 +4,16 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { afterAll, describe, expect, test } from 'vitest'
-import { joinNegativeValues, outputProblem, readConfig, runCli, writeOutput, type CliIo } from '../src/cli.ts'
+import { joinNegativeValues, outputProblem, readConfig, runCli, writeOutput, } from '../src/cli.ts'
 import { SweepErrorCode } from '../src/errors.ts'
 import { parseSizes } from '../src/plan.ts'
+import { captureIo, } from './capture-io.ts'
 
-const REPO = fileURLToPath(new URL('../../../', import.meta.url))
 const dir = mkdtempSync(join(tmpdir(), 'maze-sweep-bounds-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
-function io(): CliIo & { out: string; err: string } {
-  const captured = {
-    out: '',
-    err: '',
-    stdout: (text: string) => {
-      captured.out += text
-    },
-    stderr: {
-      write: (text: string) => {
-        captured.err += text
-      },
-      isTTY: false,
-    },
-    cwd: REPO,
-  }
-  return captured
-}
+const io = captureIo
 
 const lines = (file: string): string[] =>
   readFileSync(file, 'utf8')

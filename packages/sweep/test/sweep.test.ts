@@ -7,14 +7,14 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { test as base, describe, expect } from 'vitest'
-import { runCli, type CliIo } from '../src/cli.ts'
+import { runCli, } from '../src/cli.ts'
 import { buildLeaderboard, withoutTimings } from '../src/leaderboard.ts'
 import { expandPlan, runKey, type SweepPlan } from '../src/plan.ts'
 import { formatResultLine, parseResultLines, resultKey } from '../src/results.ts'
 import { runPool } from '../src/pool.ts'
 import { runSweep } from '../src/sweep.ts'
+import { captureIo, REPO } from './capture-io.ts'
 
-const REPO = fileURLToPath(new URL('../../../', import.meta.url))
 const TEAM = fileURLToPath(new URL('../../example-strategy/src/index.ts', import.meta.url))
 
 /** `test` with `dir`: a temporary directory of the test's own, removed after it. */
@@ -33,23 +33,7 @@ const plan: SweepPlan = {
   sizes: [{ width: 24, height: 8 }],
 }
 
-function io(): CliIo & { out: string; err: string } {
-  const captured = {
-    out: '',
-    err: '',
-    stdout: (text: string) => {
-      captured.out += text
-    },
-    stderr: {
-      write: (text: string) => {
-        captured.err += text
-      },
-      isTTY: false,
-    },
-    cwd: REPO,
-  }
-  return captured
-}
+const io = captureIo
 
 /** Runs the whole `plan` into `<dir>/all.jsonl` (36 runs of small mazes) and returns the file and the outcome. */
 async function completeSweep(dir: string) {
