@@ -5,10 +5,10 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, wri
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, test } from 'vitest'
-import { joinNegativeValues, outputProblem, readConfig, runCli, writeOutput, } from '../src/cli.ts'
+import { joinNegativeValues, outputProblem, readConfig, runCli, writeOutput } from '../src/cli.ts'
 import { SweepErrorCode } from '../src/errors.ts'
 import { parseSizes } from '../src/plan.ts'
-import { captureIo, } from './capture-io.ts'
+import { captureIo } from './capture-io.ts'
 
 const dir = mkdtempSync(join(tmpdir(), 'maze-sweep-bounds-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
