@@ -1,31 +1,20 @@
 // Every bound a misbehaving model can hit: a body that trickles, a body without end, answers that
 // contradict themselves. No wall-clock assertions: each test waits for the failure and checks it.
 import { generateMaze, type CellView } from '@maze-sim/maze'
-import { afterEach, describe, expect, test } from 'vitest'
+import { describe, expect, test } from 'vitest'
 import { AgentErrorCode } from '../src/errors.ts'
-import { createHttpTransport, maxMapBytes, type HttpTransport } from '../src/http-transport.ts'
+import { maxMapBytes } from '../src/http-transport.ts'
 import { createInProcessTransport } from '../src/in-process-transport.ts'
 import { runAgent } from '../src/runner.ts'
 import { randomDfs } from '../src/strategies/random-dfs.ts'
 import type { MazeTransport } from '../src/transport.ts'
-import { endless, startFixtureServer, trickle, type FixtureServer } from './fixtures/maze-server.ts'
+import { endless, trickle } from './fixtures/maze-server.ts'
+import { scopedHttp } from './fixtures/scoped.ts'
 
 const maze = generateMaze({ width: 14, height: 9, seed: 77 })
 
-const cleanups: Array<() => Promise<unknown>> = []
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup()
-})
-const serve = async (options: Parameters<typeof startFixtureServer>[0]): Promise<FixtureServer> => {
-  const server = await startFixtureServer(options)
-  cleanups.push(() => server.close())
-  return server
-}
-const connect = (options: Parameters<typeof createHttpTransport>[0]): HttpTransport => {
-  const transport = createHttpTransport(options)
-  cleanups.push(() => transport.close())
-  return transport
-}
+// Every server and transport a test opens is closed after it.
+const { serve, connect } = scopedHttp()
 
 describe('HTTP transport: a total deadline per request', () => {
   test('a body trickling one byte at a time (each within the idle timeout) fails at the total deadline', async () => {

@@ -1,30 +1,18 @@
 import { createServer } from 'node:http'
 import { generateMaze, solve } from '@maze-sim/maze'
-import { afterEach, describe, expect, test } from 'vitest'
+import { describe, expect, test } from 'vitest'
 import { AgentErrorCode } from '../src/errors.ts'
-import { createHttpTransport, retryAfterMs, type HttpTransport } from '../src/http-transport.ts'
+import { createHttpTransport, retryAfterMs } from '../src/http-transport.ts'
 import { createInProcessTransport } from '../src/in-process-transport.ts'
 import { runAgent } from '../src/runner.ts'
 import { randomDfs } from '../src/strategies/random-dfs.ts'
-import { freePort, startFixtureServer, type FixtureServer } from './fixtures/maze-server.ts'
+import { freePort, startFixtureServer } from './fixtures/maze-server.ts'
+import { scopedHttp } from './fixtures/scoped.ts'
 
 const maze = generateMaze({ width: 14, height: 9, seed: 77 })
 
 // Every server and transport a test opens is closed after it.
-const cleanups: Array<() => Promise<unknown>> = []
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup()
-})
-const serve = async (options: Parameters<typeof startFixtureServer>[0]): Promise<FixtureServer> => {
-  const server = await startFixtureServer(options)
-  cleanups.push(() => server.close())
-  return server
-}
-const connect = (options: Parameters<typeof createHttpTransport>[0]): HttpTransport => {
-  const transport = createHttpTransport(options)
-  cleanups.push(() => transport.close())
-  return transport
-}
+const { serve, connect, defer } = scopedHttp()
 /** Polls `check` every 10 ms until it holds; fails naming `what` after `timeoutMs` (a bound, not an assertion). */
 const until = async (check: () => boolean, what: string, timeoutMs = 20_000): Promise<void> => {
   const deadline = Date.now() + timeoutMs
@@ -71,7 +59,7 @@ describe('HTTP transport against the original contract', () => {
       })
     })
     await new Promise<void>((resolve) => inner.listen(0, '127.0.0.1', resolve))
-    cleanups.push(() => new Promise((resolve) => inner.close(resolve)))
+    defer(() => new Promise((resolve) => inner.close(resolve)))
     const { port } = inner.address() as { port: number }
     const transport = connect({ url: `http://127.0.0.1:${port}/prefix/` })
     expect(await transport.size()).toEqual({ width: 14, height: 9 })
