@@ -91,7 +91,8 @@ describe.skipIf(chromiumPath === undefined)('the episodes in the live view, in h
     const row = page.locator(`#episodes tr[data-id="${live.id}"]`)
     await until(() => row.isVisible(), 'the episode in the list')
     expect(await row.textContent()).toContain('team-blue/bfs')
-    expect(await row.getAttribute('data-status')).toBe('running')
+    // The row appears as the episode is created (generating) and turns running when its maze is.
+    await until(async () => (await row.getAttribute('data-status')) === 'running', 'the episode running in the list')
 
     // Nobody has picked anything and the classic run has not started: the page follows it by itself.
     await until(async () => (await value(page, 'following')) === `live:${live.id}`, 'the page to follow the new episode')
