@@ -10,6 +10,7 @@ import type { Span } from '@opentelemetry/api'
 import { DIRECTION_NAMES, DX, DY, type CellView, type Direction, type Point } from '@maze-sim/maze'
 import { CellBook, contradiction } from './cell-book.ts'
 import { AgentError, AgentErrorCode } from './errors.ts'
+import { agentLabel } from './referee.ts'
 import type { AgentResult } from './result.ts'
 import {
   DEFAULT_MAX_BATCH,
@@ -39,12 +40,6 @@ export interface EpisodePlay {
   readonly progress: (steps: number) => void
   readonly checkAborted: () => void
 }
-
-const AGENT_LABEL = /[^A-Za-z0-9._:@/+-]/g
-
-/** The `agent` label of the referee's record: the given one, else `maze-agent:<strategy>`, within the contract's characters and 64 of them. */
-export const agentLabel = (strategy: string, given?: string | null): string =>
-  (given ?? `maze-agent:${strategy}`).replace(AGENT_LABEL, '_').slice(0, 64) || 'maze-agent'
 
 /** `POST /episodes`' body for a choice: unset fields take the `/maze/meta` maze (seed and size together), else the model's defaults. */
 export function episodeRequest(

@@ -40,7 +40,17 @@ export {
   type RunStartInfo,
   type StepEvent,
 } from './runner.ts'
-export { agentLabel, episodeRequest } from './episode-walk.ts'
+export { episodeRequest } from './episode-walk.ts'
+export {
+  agentLabel,
+  describeDisagreement,
+  parseRefereeLine,
+  reconcile,
+  strategyOfLabel,
+  type Disagreement,
+  type Reconciled,
+  type RefereeLine,
+} from './referee.ts'
 export { exitCodeOfEpisodes, runEpisodes, seedRange, type EpisodeOutcome, type RunEpisodesOptions } from './run-episodes.ts'
 export {
   AGENT_RESULT_ERROR_KEYS,

@@ -3,7 +3,8 @@
 // episodes abandoned when a run fails, gives up or is aborted. Over HTTP: test/agent-episodes.
 import { generateMaze, type Direction } from '@maze-sim/maze'
 import { describe, expect, test, vi } from 'vitest'
-import { agentLabel, episodeRequest } from '../src/episode-walk.ts'
+import { episodeRequest } from '../src/episode-walk.ts'
+import { agentLabel } from '../src/referee.ts'
 import { AgentErrorCode } from '../src/errors.ts'
 import { createInProcessTransport } from '../src/in-process-transport.ts'
 import { strategies } from '../src/registry.ts'

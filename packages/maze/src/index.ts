@@ -38,4 +38,13 @@ export {
 export { mapByteLength, mapLineCount, mapLineLength, renderMap, renderMapBytes, renderMapLines, visitedMask, type Moves } from './render.ts'
 export { createRng, type Rng } from './rng.ts'
 export { distancesFrom, solve, type Solution } from './solve.ts'
-export { sweepPosition, type SweepPosition } from './sweep-order.ts'
+export { formatSeedList, parseSeedList } from './seed-list.ts'
+export {
+  childSlice,
+  packedChildCount,
+  seedsPerChild,
+  sweepPosition,
+  type ChildSlice,
+  type SweepPosition,
+  type SweepShape,
+} from './sweep-order.ts'

@@ -28,3 +28,68 @@ export function sweepPosition(index: number, strategies: number, seeds = Number.
   const j = Math.floor(index / strategies)
   return { strategy: index % strategies, seed: j % seeds, size: Math.floor(j / seeds) }
 }
+
+/** The shape of a sweep: how many strategies, seeds (per size) and sizes. */
+export interface SweepShape {
+  readonly strategies: number
+  readonly seeds: number
+  readonly sizes: number
+}
+
+/**
+ * One packed child's share of a sweep: seed positions `seedFrom` (included) to `seedTo` (excluded)
+ * at size position `size`, every strategy on each seed. In run indices (sweepPosition's order) it is
+ * the contiguous range `firstRun` .. `firstRun + runs - 1`.
+ */
+export interface ChildSlice {
+  readonly child: number
+  readonly size: number
+  readonly seedFrom: number
+  readonly seedTo: number
+  readonly firstRun: number
+  readonly runs: number
+}
+
+const checkShape = (shape: SweepShape): void => {
+  for (const key of ['strategies', 'seeds', 'sizes'] as const) {
+    const n = shape[key]
+    if (!Number.isSafeInteger(n) || n < 1) throw new RangeError(`a sweep has at least 1 of ${key}, got ${n}`)
+  }
+}
+
+/**
+ * The seeds each child plays when a sweep is packed `runsPerChild` runs to a child: whole seeds
+ * only (every strategy plays each of a child's seeds, so pairs share a machine), so
+ * floor(runsPerChild / strategies), and at least one.
+ */
+export function seedsPerChild(runsPerChild: number, strategies: number): number {
+  if (!Number.isSafeInteger(runsPerChild) || runsPerChild < 1)
+    throw new RangeError(`runs per child is a whole number from 1, got ${runsPerChild}`)
+  if (!Number.isSafeInteger(strategies) || strategies < 1) throw new RangeError(`a sweep has at least 1 strategy, got ${strategies}`)
+  return Math.max(1, Math.floor(runsPerChild / strategies))
+}
+
+/** How many children a packed sweep has: per size, ceil(seeds / perChild) (a child never spans two sizes). */
+export function packedChildCount(shape: SweepShape, perChild: number): number {
+  checkShape(shape)
+  if (!Number.isSafeInteger(perChild) || perChild < 1) throw new RangeError(`seeds per child is a whole number from 1, got ${perChild}`)
+  return shape.sizes * Math.ceil(shape.seeds / perChild)
+}
+
+/**
+ * What packed child `child` plays (an AWS Batch array index, or one agent process of an HTTP
+ * sweep): `perChild` consecutive seeds at one size, every strategy on each — the last child of a
+ * size may have fewer. The one definition of a child's slice: the Batch job preload derives the
+ * agent's seeds from it and the sweep planner cuts its HTTP runs with it.
+ */
+export function childSlice(child: number, shape: SweepShape, perChild: number): ChildSlice {
+  const count = packedChildCount(shape, perChild)
+  if (!Number.isSafeInteger(child) || child < 0 || child >= count)
+    throw new RangeError(`a child index is a whole number from 0 to ${count - 1}, got ${child}`)
+  const perSize = Math.ceil(shape.seeds / perChild)
+  const size = Math.floor(child / perSize)
+  const seedFrom = (child % perSize) * perChild
+  const seedTo = Math.min(shape.seeds, seedFrom + perChild)
+  const firstRun = (size * shape.seeds + seedFrom) * shape.strategies
+  return { child, size, seedFrom, seedTo, firstRun, runs: (seedTo - seedFrom) * shape.strategies }
+}
