@@ -41,10 +41,13 @@ export { distancesFrom, solve, type Solution } from './solve.ts'
 export { formatSeedList, parseSeedList } from './seed-list.ts'
 export {
   childSlice,
+  groupRuns,
   packedChildCount,
   seedsPerChild,
   sweepPosition,
   type ChildSlice,
+  type NamedRun,
+  type RunGroup,
   type SweepPosition,
   type SweepShape,
 } from './sweep-order.ts'

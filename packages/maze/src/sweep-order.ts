@@ -93,3 +93,54 @@ export function childSlice(child: number, shape: SweepShape, perChild: number): 
   const firstRun = (size * shape.seeds + seedFrom) * shape.strategies
   return { child, size, seedFrom, seedTo, firstRun, runs: (seedTo - seedFrom) * shape.strategies }
 }
+
+/** One run named by what it plays. */
+export interface NamedRun {
+  readonly strategy: string
+  readonly seed: number
+  readonly width: number
+  readonly height: number
+}
+
+/** Runs that are exactly every strategy of `strategies` on every seed of `seeds`, at one size. */
+export interface RunGroup {
+  readonly strategies: readonly string[]
+  readonly seeds: readonly number[]
+  readonly width: number
+  readonly height: number
+}
+
+/**
+ * Any set of runs (the runs a sweep or a Batch job is missing, say) as few cross products as the
+ * order allows: per size, consecutive seeds (in the order first met) played by the same strategies
+ * share a group. Each group is something a packed child can play (`--strategy a,b --seeds ...`), so
+ * replaying the groups plays exactly the runs given, each once.
+ */
+export function groupRuns(runs: Iterable<NamedRun>): RunGroup[] {
+  const strategyOrder = new Map<string, number>()
+  const bySize = new Map<string, { width: number; height: number; seeds: Map<number, Set<string>> }>()
+  for (const run of runs) {
+    if (!strategyOrder.has(run.strategy)) strategyOrder.set(run.strategy, strategyOrder.size)
+    const key = `${run.width}x${run.height}`
+    let size = bySize.get(key)
+    if (size === undefined) bySize.set(key, (size = { width: run.width, height: run.height, seeds: new Map() }))
+    let set = size.seeds.get(run.seed)
+    if (set === undefined) size.seeds.set(run.seed, (set = new Set()))
+    set.add(run.strategy)
+  }
+  const groups: RunGroup[] = []
+  for (const { width, height, seeds } of bySize.values()) {
+    let current: { strategies: string[]; seeds: number[]; key: string } | null = null
+    for (const [seed, set] of seeds) {
+      const strategies = [...set].sort((a, b) => strategyOrder.get(a)! - strategyOrder.get(b)!)
+      const key = strategies.join('\n')
+      if (current === null || current.key !== key) {
+        if (current !== null) groups.push({ strategies: current.strategies, seeds: current.seeds, width, height })
+        current = { strategies, seeds: [], key }
+      }
+      current.seeds.push(seed)
+    }
+    if (current !== null) groups.push({ strategies: current.strategies, seeds: current.seeds, width, height })
+  }
+  return groups
+}

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest'
-import { childSlice, formatSeedList, packedChildCount, parseSeedList, seedsPerChild, sweepPosition } from '../src/index.ts'
+import { childSlice, formatSeedList, groupRuns, packedChildCount, parseSeedList, seedsPerChild, sweepPosition } from '../src/index.ts'
 
 describe('packed children', () => {
   test('every run of a sweep is in exactly one child, and a child is a contiguous range of run indices', () => {
@@ -64,5 +64,28 @@ describe('seed lists', () => {
     expect(parseSeedList('1,,2')).toMatch(/not a seed/)
     expect(parseSeedList('4294967296')).toMatch(/0 to 4294967295/)
     expect(parseSeedList('0-4294967295')).toMatch(/more than/)
+  })
+})
+
+describe('groups of runs', () => {
+  test("a child's unfinished tail becomes the partial seed's strategies, then the whole seeds", () => {
+    const size = { width: 80, height: 20 }
+    const runs = [
+      { strategy: 'random-dfs', seed: 7, ...size },
+      ...[8, 9, 10].flatMap((seed) => ['astar', 'random-dfs'].map((strategy) => ({ strategy, seed, ...size }))),
+      { strategy: 'astar', seed: 40, ...size },
+      { strategy: 'astar', seed: 3, width: 30, height: 10 },
+    ]
+    expect(groupRuns(runs)).toEqual([
+      { strategies: ['random-dfs'], seeds: [7], ...size },
+      { strategies: ['astar', 'random-dfs'], seeds: [8, 9, 10], ...size },
+      { strategies: ['astar'], seeds: [40], ...size },
+      { strategies: ['astar'], seeds: [3], width: 30, height: 10 },
+    ])
+    const replayed = groupRuns(runs).flatMap((g) =>
+      g.seeds.flatMap((seed) => g.strategies.map((strategy) => `${strategy}/${seed}/${g.width}`)),
+    )
+    expect(replayed.sort()).toEqual(runs.map((r) => `${r.strategy}/${r.seed}/${r.width}`).sort())
+    expect(groupRuns([])).toEqual([])
   })
 })
