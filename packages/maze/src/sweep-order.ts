@@ -114,18 +114,19 @@ export interface RunGroup {
  * Any set of runs (the runs a sweep or a Batch job is missing, say) as few cross products as the
  * order allows: per size, consecutive seeds (in the order first met) played by the same strategies
  * share a group. Each group is something a packed child can play (`--strategy a,b --seeds ...`), so
- * replaying the groups plays exactly the runs given, each once.
+ * replaying the groups plays exactly the runs given, each once. A group lists its strategies in the
+ * order of `strategies` (the sweep's), then in the order first met.
  */
-export function groupRuns(runs: Iterable<NamedRun>): RunGroup[] {
-  const strategyOrder = new Map<string, number>()
+export function groupRuns(runs: Iterable<NamedRun>, strategies: readonly string[] = []): RunGroup[] {
+  const strategyOrder = new Map<string, number>(strategies.map((s, i) => [s, i]))
   const bySize = new Map<string, { width: number; height: number; seeds: Map<number, Set<string>> }>()
   for (const run of runs) {
     if (!strategyOrder.has(run.strategy)) strategyOrder.set(run.strategy, strategyOrder.size)
     const key = `${run.width}x${run.height}`
-    let size = bySize.get(key)
-    if (size === undefined) bySize.set(key, (size = { width: run.width, height: run.height, seeds: new Map() }))
-    let set = size.seeds.get(run.seed)
-    if (set === undefined) size.seeds.set(run.seed, (set = new Set()))
+    const size = bySize.get(key) ?? { width: run.width, height: run.height, seeds: new Map<number, Set<string>>() }
+    bySize.set(key, size)
+    const set = size.seeds.get(run.seed) ?? new Set<string>()
+    size.seeds.set(run.seed, set)
     set.add(run.strategy)
   }
   const groups: RunGroup[] = []

@@ -76,7 +76,7 @@ describe('groups of runs', () => {
       { strategy: 'astar', seed: 40, ...size },
       { strategy: 'astar', seed: 3, width: 30, height: 10 },
     ]
-    expect(groupRuns(runs)).toEqual([
+    expect(groupRuns(runs, ['astar', 'random-dfs'])).toEqual([
       { strategies: ['random-dfs'], seeds: [7], ...size },
       { strategies: ['astar', 'random-dfs'], seeds: [8, 9, 10], ...size },
       { strategies: ['astar'], seeds: [40], ...size },
