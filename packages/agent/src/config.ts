@@ -26,8 +26,10 @@ export { ExitCode } from './exit-code.ts'
 export interface AgentConfig {
   /** MAZE_URL / --url */
   readonly url: string
-  /** AGENT_STRATEGY / --strategy: a built-in name or a module specifier. */
+  /** AGENT_STRATEGY / --strategy as given: one strategy (a built-in name or a module specifier), or a comma-separated list of them. */
   readonly strategy: string
+  /** The strategies of `strategy`, trimmed, in order (one unless a list was given: then many-runs mode with --seeds). */
+  readonly strategies: readonly string[]
   /** AGENT_PROTOCOL / --protocol: `auto` (episodes when the model offers them, else the classic routes), `classic` or `episodes`. */
   readonly protocol: RunProtocol
   /** AGENT_EPISODES / --episodes: that many runs, one episode each, on seeds the model picks; null = not this mode. */
@@ -95,9 +97,9 @@ export const AGENT_OPTIONS = {
     env: 'AGENT_STRATEGY',
     flag: 'strategy',
     default: DEFAULT_STRATEGY,
-    placeholder: '<name|module>',
-    allowed: `${STRATEGY_NAMES.join(', ')}, a package name, a file path or a file: URL`,
-    description: 'the strategy that explores the maze',
+    placeholder: '<name|module>[,...]',
+    allowed: `${STRATEGY_NAMES.join(', ')}, a package name, a file path or a file: URL; with --seeds, several of them comma-separated (each seed is played by each, in the order given)`,
+    description: 'the strategy that explores the maze, or the strategies (with --seeds)',
   }),
   protocol: oneOf(['auto', 'classic', 'episodes'] as const satisfies readonly RunProtocol[], {
     env: 'AGENT_PROTOCOL',
@@ -217,6 +219,10 @@ for the run in flight); runs never started after an error that would stop the ne
 A failure before the first run (e.g. the strategy does not load) is the first run's line.
 Progress goes to stderr: one line per episode as it ends, and every few seconds.
 
+Several strategies (--seeds with --strategy a,b,...): every seed is played by each strategy in turn,
+in the order given (seed 1 with a, seed 1 with b, seed 2 with a, ...): one run, one result line each,
+its "strategy" the run's. Each strategy is loaded once, before the first run.
+
 The strategy runs in a worker thread: it cannot hang the agent or keep it from stopping on a signal.
 
 Options (each flag overrides its environment variable; an empty variable counts as unset):
@@ -232,6 +238,8 @@ when stopped by one):
   130  interrupted (SIGINT); 143 terminated (SIGTERM) (AGENT_ERR_ABORTED)
 
 Example (20 refereed runs, one result line each): pnpm agent -- --seeds 1-20 --strategy random-dfs
+Example (40 runs: seeds 1 to 20, each played by astar, then random-dfs):
+  pnpm agent -- --seeds 1-20 --strategy astar,random-dfs
 `
 
 /** The maze's one size rule on the episodes' size, when both sides are given (each side alone is checked by its option). */
@@ -243,11 +251,37 @@ const SIZE_TOGETHER: Rule<typeof AGENT_OPTIONS> = {
 /** How a problem names an option: where its value came from (`--seeds`, `AGENT_SEEDS`). */
 const named = (reading: Reading<typeof AGENT_OPTIONS>, key: keyof typeof AGENT_OPTIONS): string => reading.sources[key] ?? key
 
+/** The strategies of an AGENT_STRATEGY value: its comma-separated items, trimmed (one item: the value itself). */
+export const strategiesOf = (raw: string): string[] => raw.split(',').map((item) => item.trim())
+
+/** What is wrong with a list of strategies (an empty item, a strategy named twice), or null. */
+function strategyListProblem(raw: string, source: string): string | null {
+  const items = strategiesOf(raw)
+  const shown = `${source}=${JSON.stringify(raw)}`
+  if (items.includes(''))
+    return `${shown} has an empty item: expected one strategy, or several separated by single commas (e.g. astar,random-dfs)`
+  const twice = items.find((item, i) => items.indexOf(item) !== i)
+  if (twice !== undefined) return `${shown} names ${JSON.stringify(twice)} twice: each strategy plays each seed once, so name it once`
+  return null
+}
+
 /** The choices that do not go together (each option was read without a problem). */
 function modeProblems(reading: Reading<typeof AGENT_OPTIONS>): string[] {
-  const { episodes, seeds, width, height, protocol } = reading.values
+  const { episodes, seeds, width, height, protocol, strategy } = reading.values
   const name = (key: keyof typeof AGENT_OPTIONS): string => named(reading, key)
   const problems: string[] = []
+  const listProblem = strategyListProblem(strategy, name('strategy'))
+  const several = strategiesOf(strategy).length
+  if (listProblem !== null) problems.push(listProblem)
+  else if (several > 1 && episodes !== null) {
+    problems.push(
+      `${name('strategy')} names ${several} strategies: they need --seeds (AGENT_SEEDS), not ${name('episodes')}: every strategy plays the same seeds, and with ${name('episodes')} the model picks the seeds, so they could not be shared`,
+    )
+  } else if (several > 1 && seeds === null) {
+    problems.push(
+      `${name('strategy')} names ${several} strategies: several strategies need many-runs mode with --seeds (AGENT_SEEDS); one run plays one strategy`,
+    )
+  }
   if (episodes !== null && seeds !== null) {
     problems.push(
       `${name('episodes')} and ${name('seeds')} are not allowed together: give the number of episodes (the model picks the seeds) or the seeds, not both`,
@@ -294,5 +328,5 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env, argv: readonly 
   const problems = reading.help ? [] : modeProblems(reading)
   if (problems.length > 0) throw new AgentError(AgentErrorCode.Config, `${problems.join('; ')}; see --help`)
   const { deadlineMs, debug, ...rest } = reading.values
-  return { ...rest, deadlineMs: deadlineMs === 0 ? null : deadlineMs, debug: debug !== undefined }
+  return { ...rest, strategies: strategiesOf(rest.strategy), deadlineMs: deadlineMs === 0 ? null : deadlineMs, debug: debug !== undefined }
 }

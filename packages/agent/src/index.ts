@@ -51,7 +51,14 @@ export {
   type Reconciled,
   type RefereeLine,
 } from './referee.ts'
-export { exitCodeOfEpisodes, runEpisodes, seedRange, type EpisodeOutcome, type RunEpisodesOptions } from './run-episodes.ts'
+export {
+  exitCodeOfEpisodes,
+  runEpisodes,
+  seedRange,
+  type EpisodeOutcome,
+  type PlannedRun,
+  type RunEpisodesOptions,
+} from './run-episodes.ts'
 export {
   AGENT_RESULT_ERROR_KEYS,
   AGENT_RESULT_KEYS,

@@ -5,12 +5,13 @@
 import { startTelemetry } from '@maze-sim/telemetry'
 import { readConfig } from './config.ts'
 
-// The strategy the job was started with, as a resource attribute (a sweep's runs differ by it).
+// The strategy the job was started with, as a resource attribute (a sweep's runs differ by it):
+// with several (--strategy a,b) their list, `a,b`; each run's span names its own.
 // Read through the program's one config reader; a bad configuration is main.ts's to report.
 let strategy: string | undefined
 try {
   const config = readConfig()
-  if (!config.help) strategy = config.strategy
+  if (!config.help) strategy = config.strategies.join(',')
 } catch {
   strategy = undefined
 }

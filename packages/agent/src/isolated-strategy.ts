@@ -239,6 +239,44 @@ export async function loadIsolatedStrategy(specifier: string, options: IsolatedS
   }
 }
 
+/**
+ * Loads several strategies (the program's `--strategy a,b`), one after another in the order given,
+ * each in its own worker as {@link loadIsolatedStrategy} does. `loading` is told each specifier as
+ * its load begins, so a failure can name it. On a failure the strategies already loaded are closed
+ * and the failure is thrown. Two specifiers that load strategies of the same name are
+ * AGENT_ERR_CONFIG: their runs' result lines and referee labels could not be told apart.
+ */
+export async function loadIsolatedStrategies(
+  specifiers: readonly string[],
+  options: IsolatedStrategyOptions,
+  loading: (specifier: string) => void = () => {},
+): Promise<IsolatedStrategy[]> {
+  const loaded: IsolatedStrategy[] = []
+  try {
+    for (const specifier of specifiers) {
+      loading(specifier)
+      const strategy = await loadIsolatedStrategy(specifier, options)
+      loaded.push(strategy)
+      const same = loaded.findIndex((other) => other.name === strategy.name)
+      if (same !== loaded.length - 1) {
+        throw new AgentError(
+          AgentErrorCode.Config,
+          `strategies ${JSON.stringify(specifiers[same])} and ${JSON.stringify(specifier)} are both named ${JSON.stringify(strategy.name)}: give each strategy once (AGENT_STRATEGY, --strategy)`,
+        )
+      }
+    }
+    return loaded
+  } catch (err) {
+    await closeStrategies(loaded)
+    throw err
+  }
+}
+
+/** Closes every strategy (their spare workers), whatever fails: each close is best effort. */
+export async function closeStrategies(strategies: Iterable<IsolatedStrategy>): Promise<void> {
+  await Promise.all([...strategies].map((strategy) => strategy.close().catch(() => {})))
+}
+
 async function openExplorer(
   host: Host,
   name: string,

@@ -1,16 +1,17 @@
 #!/usr/bin/env node
-// The agent program: reads its config, loads a strategy (in a worker thread, see
-// isolated-strategy.ts), runs it against the model over HTTP: one run (the map and the result line)
-// or many (--episodes, --seeds: many-runs.ts, one result line per run). Every exit but --help prints
-// a result line for the run in flight, last on stdout: a failed run's has `error` and `message`
-// (result.ts, result-ledger.ts). Exit codes are listed in USAGE (config.ts) and the README.
+// The agent program: reads its config, loads its strategy (in a worker thread, see
+// isolated-strategy.ts; several with --seeds and --strategy a,b, each in its own), runs it against
+// the model over HTTP: one run (the map and the result line) or many (--episodes, --seeds:
+// many-runs.ts, one result line per run). Every exit but --help prints a result line for the run
+// in flight, last on stdout: a failed run's has `error` and `message` (result.ts, result-ledger.ts).
+// Exit codes are listed in USAGE (config.ts) and the README.
 // Telemetry, when preloaded (instrument.ts), is flushed before every exit, within a bound.
 import { shutdownTelemetry } from '@maze-sim/telemetry/shutdown'
 import { readConfig, USAGE, type AgentConfig } from './config.ts'
 import { AgentError, AgentErrorCode, describeError } from './errors.ts'
 import { ExitCode, exitCodeOf, exitCodeOfSignal } from './exit-code.ts'
 import { createHttpTransport, type HttpTransport } from './http-transport.ts'
-import { loadIsolatedStrategy, type IsolatedStrategy } from './isolated-strategy.ts'
+import { closeStrategies, loadIsolatedStrategies, type IsolatedStrategy } from './isolated-strategy.ts'
 import { playMany } from './many-runs.ts'
 import { exitedEarly, ResultLedger } from './result-ledger.ts'
 import { runAgent } from './runner.ts'
@@ -50,7 +51,8 @@ async function main(): Promise<number> {
     process.stdout.write(USAGE)
     return ExitCode.Solved
   }
-  ledger.strategy = config.strategy
+  // Before the strategies load, the run in flight is the first run: the first strategy's, as configured.
+  ledger.strategy = config.strategies[0]!
   const many = config.episodes !== null || config.seeds !== null
   if (config.seeds !== null) ledger.expectSeed(config.seeds[0]!.from)
 
@@ -89,11 +91,15 @@ async function main(): Promise<number> {
   deadlineTimer?.unref()
   const signal = AbortSignal.any([abort.signal, deadline.signal])
 
-  let strategy: IsolatedStrategy | undefined
+  let strategies: IsolatedStrategy[] = []
   let transport: HttpTransport | undefined
   try {
-    strategy = await loadIsolatedStrategy(config.strategy, { decisionTimeoutMs: config.decisionTimeoutMs, signal })
-    ledger.strategy = strategy.name
+    // Every strategy is loaded before the first run. A failure to load is the first seed's line,
+    // naming the strategy that did not load (it could play none of its runs).
+    strategies = await loadIsolatedStrategies(config.strategies, { decisionTimeoutMs: config.decisionTimeoutMs, signal }, (specifier) => {
+      ledger.strategy = specifier
+    })
+    ledger.strategy = strategies[0]!.name
     transport = createHttpTransport({
       url: config.url,
       startupTimeoutMs: config.startupTimeoutMs,
@@ -102,11 +108,12 @@ async function main(): Promise<number> {
     })
     ledger.transport = transport
     if (many) {
-      const code = await playMany({ config, strategy, transport, signal, ledger, log, warn, progressEveryMs: PROGRESS_EVERY_MS })
+      const code = await playMany({ config, strategies, transport, signal, ledger, log, warn, progressEveryMs: PROGRESS_EVERY_MS })
       if (signalName !== null) process.stderr.write(`maze-agent: ${AgentErrorCode.Aborted}: stopped by ${signalName}\n`)
       return signalName !== null ? exitCodeOfSignal(signalName) : code
     }
-    return await playOne(config, strategy, transport, signal, log)
+    // One run plays one strategy (readConfig refuses a list without --seeds).
+    return await playOne(config, strategies[0]!, transport, signal, log)
   } catch (err) {
     const failure = signalName !== null ? stopped() : err
     if (signalName !== null) process.stderr.write(`maze-agent: ${AgentErrorCode.Aborted}: stopped by ${signalName}\n`)
@@ -115,7 +122,7 @@ async function main(): Promise<number> {
     return signalName !== null ? exitCodeOfSignal(signalName) : exitCodeOf(err)
   } finally {
     clearTimeout(deadlineTimer)
-    await strategy?.close().catch(() => {})
+    await closeStrategies(strategies)
     await transport?.close().catch(() => {})
     process.off('SIGINT', onSignal)
     process.off('SIGTERM', onSignal)

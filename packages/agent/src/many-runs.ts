@@ -1,6 +1,7 @@
 // The program's many-runs mode (--episodes N, --seeds LIST): runEpisodes on the program's one
-// transport and strategy, one result line per run on stdout as it ends (no maps), one progress line
-// per run on stderr (and every few seconds on a long run). See USAGE and the README.
+// transport and its strategies (several with --strategy a,b: each seed played by each in turn), one
+// result line per run on stdout as it ends (no maps), one progress line per run on stderr (and every
+// few seconds on a long run). See USAGE and the README.
 import { type AgentConfig, seedCount, seedsOf } from './config.ts'
 import type { HttpTransport } from './http-transport.ts'
 import type { IsolatedStrategy } from './isolated-strategy.ts'
@@ -9,7 +10,8 @@ import { exitCodeOfEpisodes, type EpisodeOutcome, runEpisodes } from './run-epis
 
 export interface ManyRuns {
   readonly config: AgentConfig
-  readonly strategy: IsolatedStrategy
+  /** The strategies, loaded, in the order given (more than one only with --seeds). */
+  readonly strategies: readonly IsolatedStrategy[]
   readonly transport: HttpTransport
   readonly signal: AbortSignal
   readonly ledger: ResultLedger
@@ -21,20 +23,17 @@ export interface ManyRuns {
 }
 
 /** Plays the runs; returns the program's exit code by {@link exitCodeOfEpisodes} (the caller turns a signal into its own). */
-export async function playMany({ config, strategy, transport, signal, ledger, log, warn, progressEveryMs }: ManyRuns): Promise<number> {
-  const total = config.seeds !== null ? seedCount(config.seeds) : config.episodes!
-  // The seed a run asks for is known before its episode exists: the in-flight line carries it.
-  const seeds = config.seeds === null ? null : watched(seedsOf(config.seeds), (seed) => ledger.expectSeed(seed))
-  const size = config.width !== null ? `${config.width}x${config.height}` : "the model's size"
-  log(
-    `${total} episode${total === 1 ? '' : 's'} (${seeds === null ? 'seeds picked by the model' : 'seeds given'}, ${size}), strategy ${strategy.name}, model ${transport.url}`,
-  )
+export async function playMany({ config, strategies, transport, signal, ledger, log, warn, progressEveryMs }: ManyRuns): Promise<number> {
+  const seeds = config.seeds === null ? null : seedsOf(config.seeds)
+  const total = config.seeds !== null ? seedCount(config.seeds) * strategies.length : config.episodes!
+  const several = strategies.length > 1
+  log(header(config, strategies, total, transport.url))
 
   const codes: number[] = []
   let lastProgress = Date.now()
   for await (const outcome of runEpisodes({
     transport,
-    strategy,
+    strategy: strategies,
     seeds,
     count: config.episodes,
     width: config.width,
@@ -42,13 +41,19 @@ export async function playMany({ config, strategy, transport, signal, ledger, lo
     maxSteps: config.maxSteps,
     seed: config.seed,
     signal,
+    // What a run plays is known before its episode exists: the in-flight line carries it.
+    onRun: ({ seed, strategy }) => {
+      ledger.strategy = strategy.name
+      ledger.expectSeed(seed)
+    },
     onStart: (info) => ledger.started(info),
     onStep: (event, index) => {
       ledger.step(event)
       const now = Date.now()
       if (now - lastProgress < progressEveryMs) return
       lastProgress = now
-      log(`episode ${index + 1}/${total}: ${event.steps} steps, ${event.observation.hasKey ? 'has the key' : 'looking for the key'}`)
+      const which = `episode ${index + 1}/${total}${several ? ` (${ledger.strategy})` : ''}`
+      log(`${which}: ${event.steps} steps, ${event.observation.hasKey ? 'has the key' : 'looking for the key'}`)
     },
   })) {
     codes.push(outcome.exitCode)
@@ -58,24 +63,30 @@ export async function playMany({ config, strategy, transport, signal, ledger, lo
     // signal or the deadline between two runs fails the next at once: its line has the error.
     ledger.print(outcome.line, outcome.index + 1 < total)
     const say = outcome.error === null ? log : warn
-    say(describe(outcome, total, episodeId))
+    say(describe(outcome, total, episodeId, several))
   }
   ledger.settle()
   return exitCodeOfEpisodes(codes)
 }
 
-/** One stderr line per run: which, and how it ended. */
-function describe({ index, line, error }: EpisodeOutcome, total: number, episodeId: string | null): string {
-  const which = `episode ${index + 1}/${total}${episodeId !== null ? ` (${episodeId})` : ''}, seed ${line.seed ?? 'unknown'}`
+/** The plan, on stderr: `50 runs (25 seeds x 2 strategies, seeds given, 80x20), strategies astar, random-dfs, model …`. */
+function header(config: AgentConfig, strategies: readonly IsolatedStrategy[], total: number, url: string): string {
+  const size = config.width !== null ? `${config.width}x${config.height}` : "the model's size"
+  const names = strategies.map((s) => s.name).join(', ')
+  if (strategies.length > 1) {
+    const seeds = total / strategies.length
+    return `${total} runs (${seeds} seed${seeds === 1 ? '' : 's'} x ${strategies.length} strategies, seeds given, ${size}), strategies ${names}, model ${url}`
+  }
+  const picked = config.seeds === null ? 'seeds picked by the model' : 'seeds given'
+  return `${total} episode${total === 1 ? '' : 's'} (${picked}, ${size}), strategy ${names}, model ${url}`
+}
+
+/** One stderr line per run: which (its strategy too when there are several), and how it ended. */
+function describe({ index, strategy, line, error }: EpisodeOutcome, total: number, episodeId: string | null, several: boolean): string {
+  const which =
+    `episode ${index + 1}/${total}${episodeId !== null ? ` (${episodeId})` : ''}, seed ${line.seed ?? 'unknown'}` +
+    (several ? `, strategy ${strategy}` : '')
   const figures = `${line.steps} steps, ${line.requests} requests, ${line.elapsedMs} ms`
   if (error !== null) return `${which}: ${error.code}: ${error.message} (${figures})`
   return `${which}: ${line.solved ? 'solved' : 'not solved'}, ${figures}${line.optimalSteps !== null ? `, optimal ${line.optimalSteps}` : ''}`
-}
-
-/** The items of `items`, calling `see` on each as it is taken. */
-function* watched<T>(items: Iterable<T>, see: (item: T) => void): Generator<T, void, undefined> {
-  for (const item of items) {
-    see(item)
-    yield item
-  }
 }

@@ -28,6 +28,9 @@ export interface RefereeLine {
   readonly elapsedMs: number
 }
 
+/** The `agent` of a record whose episode was created without a label. */
+export const UNLABELLED = '(unlabelled)'
+
 const ENDED = new Set(['solved', 'unsolved', 'abandoned'])
 const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0
 const isNullableCount = (v: unknown): boolean => v === null || isCount(v)
@@ -49,7 +52,9 @@ export function parseRefereeLine(input: unknown): RefereeLine | null {
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return null
   const v = value as Record<string, unknown>
-  if (typeof v.id !== 'string' || typeof v.agent !== 'string' || typeof v.status !== 'string' || !ENDED.has(v.status)) return null
+  // An episode created without a label has `agent: null` (another team's agent may not send one).
+  const agent = v.agent === null ? UNLABELLED : v.agent
+  if (typeof v.id !== 'string' || typeof agent !== 'string' || typeof v.status !== 'string' || !ENDED.has(v.status)) return null
   if (!isCount(v.width) || !isCount(v.height) || !isCount(v.steps) || !isCount(v.bumps) || !isCount(v.maxSteps)) return null
   if (!isNullableCount(v.seed) || !isNullableCount(v.keyStep) || !isNullableCount(v.optimalSteps) || !isCount(v.elapsedMs)) return null
   if (typeof v.startedAt !== 'string' || typeof v.endedAt !== 'string') return null
@@ -58,7 +63,7 @@ export function parseRefereeLine(input: unknown): RefereeLine | null {
     seed: v.seed as number | null,
     width: v.width,
     height: v.height,
-    agent: v.agent,
+    agent,
     status: v.status as RefereeLine['status'],
     steps: v.steps,
     keyStep: v.keyStep as number | null,
@@ -98,6 +103,12 @@ export interface Reconciled {
 
 const keyOf = (agent: string, seed: number | null, width: number, height: number): string => `${agent}\t${seed}\t${width}x${height}`
 
+/** An agent line's key, as its referee record's would be; null when it does not know its strategy or size. */
+const keyOfLine = (line: ParsedAgentResult): string | null =>
+  line.strategy === null || line.width === null || line.height === null
+    ? null
+    : keyOf(agentLabel(line.strategy), line.seed, line.width, line.height)
+
 /**
  * The runs as the referee saw them. Each ended (solved or unsolved) referee record is one result
  * line in the agent's schema: strategy from the matching agent line (else from the label), every
@@ -108,8 +119,8 @@ const keyOf = (agent: string, seed: number | null, width: number, height: number
 export function reconcile(referee: readonly RefereeLine[], agentLines: readonly ParsedAgentResult[]): Reconciled {
   const byKey = new Map<string, ParsedAgentResult>()
   for (const line of agentLines) {
-    if (line.strategy === null || line.width === null || line.height === null) continue
-    byKey.set(keyOf(agentLabel(line.strategy), line.seed, line.width, line.height), line)
+    const key = keyOfLine(line)
+    if (key !== null) byKey.set(key, line)
   }
   const ended = new Map<string, RefereeLine>()
   const abandoned: RefereeLine[] = []
@@ -145,7 +156,14 @@ export function reconcile(referee: readonly RefereeLine[], agentLines: readonly 
       fields.push(`optimalSteps: agent ${own.optimalSteps}, referee ${record.optimalSteps}`)
     if (fields.length > 0) disagreements.push({ strategy, seed: record.seed, width: record.width, height: record.height, fields })
   }
-  return { results, disagreements, unrefereed: [...byKey.values()], abandoned }
+  // In the order given: a line without a key (a failed run that did not know its strategy or size
+  // yet: the model unreachable, a strategy that did not load) cannot be a refereed run's, so it is
+  // unrefereed, not lost; of a key, the last line, unless a record matched it.
+  const unrefereed = agentLines.filter((line) => {
+    const key = keyOfLine(line)
+    return key === null || byKey.get(key) === line
+  })
+  return { results, disagreements, unrefereed, abandoned }
 }
 
 /** One line per disagreement, for stderr: `astar seed 7 80x20: steps: agent 120, referee 118 (the referee's figures count)`. */

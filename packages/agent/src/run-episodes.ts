@@ -1,11 +1,22 @@
-// Many runs in one process against one model: one episode each, one result line each.
+// Many runs in one process against one model: one episode each, one result line each; with several
+// strategies every seed is played by each in turn (strategies vary fastest: @maze-sim/maze's
+// sweepPosition order, so a child of a sweep plays its runs in the sweep's order).
 import { MAX_SEED } from '@maze-sim/maze'
 import { AgentError, AgentErrorCode, describeError } from './errors.ts'
 import { ExitCode, exitCodeOf } from './exit-code.ts'
 import type { AgentFailedResult, AgentResultLine } from './result.ts'
 import { runAgent, type AgentRun, type RunAgentOptions, type RunStartInfo, type StepEvent } from './runner.ts'
 
-export interface RunEpisodesOptions extends Omit<RunAgentOptions, 'episode' | 'protocol' | 'onStart' | 'onStep'> {
+/** A brain as runAgent takes it: in process, or isolated in a worker. */
+type AnyStrategy = RunAgentOptions['strategy']
+
+export interface RunEpisodesOptions extends Omit<RunAgentOptions, 'strategy' | 'episode' | 'protocol' | 'onStart' | 'onStep'> {
+  /**
+   * The brain, or several: each seed is then played by every strategy of the list in turn, in its
+   * order (seed 1 with the first, seed 1 with the second, seed 2 with the first, ...). A list of
+   * more than one needs `seeds` (on seeds the model picks, the strategies could not share them).
+   */
+  readonly strategy: AnyStrategy | readonly AnyStrategy[]
   /**
    * The maze seeds, one episode each, in order (a list, a {@link seedRange}, any iterable). Without
    * it, `count` episodes on seeds the model chooses.
@@ -16,10 +27,19 @@ export interface RunEpisodesOptions extends Omit<RunAgentOptions, 'episode' | 'p
   /** The mazes' size; default the model's configured size. */
   readonly width?: number | null
   readonly height?: number | null
-  /** The `agent` label of each record; default `maze-agent:<strategy name>`. */
+  /** The `agent` label of each record (every strategy's alike); default `maze-agent:<strategy name>` of the run's strategy. */
   readonly agent?: string | null
+  /** A run is about to begin, before any of its requests: which it is (a program's line for the run in flight is made of it). */
+  readonly onRun?: (run: PlannedRun) => void
   readonly onStart?: (info: RunStartInfo, index: number) => void
   readonly onStep?: (event: StepEvent, index: number) => void
+}
+
+/** One run of the plan: its place, the seed it asks for (null: the model chooses) and its strategy. */
+export interface PlannedRun {
+  readonly index: number
+  readonly seed: number | null
+  readonly strategy: AnyStrategy
 }
 
 /** One episode's outcome: its result line (a failed run's has `error`), its exit code as a single run's, and the run when it finished. */
@@ -27,6 +47,8 @@ export interface EpisodeOutcome {
   readonly index: number
   /** The seed asked for, or null when the model chose. */
   readonly seed: number | null
+  /** The run's strategy (its name). */
+  readonly strategy: string
   readonly line: AgentResultLine
   readonly exitCode: ExitCode
   readonly run: AgentRun | null
@@ -62,14 +84,22 @@ const STOPS: ReadonlySet<string> = new Set<AgentErrorCode>([
  * with AGENT_ERR_CONFIG. The transport is not closed here.
  */
 export async function* runEpisodes(options: RunEpisodesOptions): AsyncGenerator<EpisodeOutcome, void, undefined> {
-  const { seeds, count, width, height, agent, onStart, onStep, ...rest } = options
+  const { seeds, count, width, height, agent, onRun, onStart, onStep, strategy: given, ...rest } = options
+  const strategies = listOf(given)
+  if (strategies.length === 0) throw new AgentError(AgentErrorCode.Config, 'runEpisodes needs a strategy, got an empty list')
   if (seeds == null && (count == null || !Number.isSafeInteger(count) || count < 1)) {
     throw new AgentError(AgentErrorCode.Config, `runEpisodes needs seeds or a count of 1 or more episodes, got ${count}`)
   }
-  const plan: Iterable<number | null> = seeds ?? repeat(count!)
+  if (seeds == null && strategies.length > 1) {
+    throw new AgentError(
+      AgentErrorCode.Config,
+      `runEpisodes needs seeds to play ${strategies.length} strategies: on seeds the model picks they could not play the same mazes`,
+    )
+  }
   let index = 0
-  for (const seed of plan) {
+  for (const { seed, strategy } of planOf(seeds ?? repeat(count!), strategies)) {
     const i = index++
+    onRun?.({ index: i, seed, strategy })
     const startedAt = performance.now()
     let known: RunStartInfo | null = null
     let steps = 0
@@ -78,6 +108,7 @@ export async function* runEpisodes(options: RunEpisodesOptions): AsyncGenerator<
     try {
       const run = await runAgent({
         ...rest,
+        strategy,
         protocol: 'episodes',
         episode: { seed: seed ?? 'random', width: width ?? null, height: height ?? null, agent: agent ?? null },
         onStart: (info) => {
@@ -90,12 +121,20 @@ export async function* runEpisodes(options: RunEpisodesOptions): AsyncGenerator<
           onStep?.(event, i)
         },
       })
-      yield { index: i, seed, line: run.result, exitCode: run.result.solved ? ExitCode.Solved : ExitCode.NotSolved, run, error: null }
+      yield {
+        index: i,
+        seed,
+        strategy: strategy.name,
+        line: run.result,
+        exitCode: run.result.solved ? ExitCode.Solved : ExitCode.NotSolved,
+        run,
+        error: null,
+      }
     } catch (err) {
       const error = err instanceof AgentError ? err : new AgentError(AgentErrorCode.StrategyFailed, describeError(err), { cause: err })
       const info = known as RunStartInfo | null
       const line: AgentFailedResult = {
-        strategy: options.strategy.name,
+        strategy: strategy.name,
         width: info?.width ?? null,
         height: info?.height ?? null,
         seed: info?.seed ?? seed,
@@ -108,10 +147,22 @@ export async function* runEpisodes(options: RunEpisodesOptions): AsyncGenerator<
         error: err instanceof AgentError ? err.code : 'AGENT_ERR_UNEXPECTED',
         message: error.message,
       }
-      yield { index: i, seed, line, exitCode: exitCodeOf(err), run: null, error }
+      yield { index: i, seed, strategy: strategy.name, line, exitCode: exitCodeOf(err), run: null, error }
       if (STOPS.has(error.code)) return
     }
   }
+}
+
+/** The strategy option as a list (a Strategy or IsolatedStrategy is never an array). */
+const listOf = (strategy: AnyStrategy | readonly AnyStrategy[]): readonly AnyStrategy[] =>
+  Array.isArray(strategy) ? (strategy as readonly AnyStrategy[]) : [strategy as AnyStrategy]
+
+/** The runs in order: seeds outer, strategies inner (strategies vary fastest). Lazy, as the seeds are. */
+function* planOf(
+  seeds: Iterable<number | null>,
+  strategies: readonly AnyStrategy[],
+): Generator<{ seed: number | null; strategy: AnyStrategy }, void, undefined> {
+  for (const seed of seeds) for (const strategy of strategies) yield { seed, strategy }
 }
 
 function* repeat(count: number): Generator<null, void, undefined> {

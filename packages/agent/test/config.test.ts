@@ -7,6 +7,7 @@ describe('readConfig', () => {
     expect(readConfig({}, [])).toEqual({
       url: 'http://127.0.0.1:5555',
       strategy: 'astar',
+      strategies: ['astar'],
       protocol: 'auto',
       episodes: null,
       seeds: null,
@@ -245,8 +246,45 @@ describe('readConfig: protocol and many runs', () => {
       'AGENT_HEIGHT',
       'no maps',
       '--seeds 1-20 --strategy random-dfs',
+      '--seeds 1-20 --strategy astar,random-dfs',
+      'seed 1 with a, seed 1 with b, seed 2 with a',
     ]) {
       expect(USAGE).toContain(text)
     }
+  })
+})
+
+describe('readConfig: several strategies (--strategy a,b with --seeds)', () => {
+  test('--strategy / AGENT_STRATEGY: several, comma-separated (items trimmed), with --seeds; one is a list of one', () => {
+    expect(readConfig({}, ['--seeds', '1-3', '--strategy', 'astar, random-dfs ,./mine.js'])).toMatchObject({
+      strategy: 'astar, random-dfs ,./mine.js',
+      strategies: ['astar', 'random-dfs', './mine.js'],
+    })
+    expect(readConfig({ AGENT_STRATEGY: 'random-dfs,astar', AGENT_SEEDS: '7' }, []).strategies).toEqual(['random-dfs', 'astar'])
+    expect(readConfig({}, ['--strategy', './mine.js'])).toMatchObject({ strategy: './mine.js', strategies: ['./mine.js'] })
+    expect(readConfig({ AGENT_EPISODES: '3', AGENT_STRATEGY: 'random-dfs' }, []).strategies).toEqual(['random-dfs'])
+  })
+
+  test.each([
+    [{ AGENT_SEEDS: '1-3', AGENT_STRATEGY: 'astar,random-dfs,astar' }, [], 'AGENT_STRATEGY="astar,random-dfs,astar" names "astar" twice'],
+    [{ AGENT_SEEDS: '1-3' }, ['--strategy', 'astar, astar'], '--strategy="astar, astar" names "astar" twice'],
+    [{ AGENT_SEEDS: '1-3' }, ['--strategy', 'astar,,random-dfs'], '--strategy="astar,,random-dfs" has an empty item'],
+    [{ AGENT_SEEDS: '1-3', AGENT_STRATEGY: 'astar,' }, [], 'AGENT_STRATEGY="astar," has an empty item'],
+    [{}, ['--strategy', ',astar'], '--strategy=",astar" has an empty item'],
+    [{ AGENT_STRATEGY: 'astar,random-dfs' }, ['--episodes', '4'], 'AGENT_STRATEGY names 2 strategies: they need --seeds'],
+    [{ AGENT_STRATEGY: 'astar,random-dfs' }, [], 'AGENT_STRATEGY names 2 strategies: several strategies need many-runs mode with --seeds'],
+    [{}, ['--strategy', 'astar,random-dfs'], '--strategy names 2 strategies: several strategies need many-runs mode'],
+  ] as const)('a bad strategy list %j %j: AGENT_ERR_CONFIG, %s', (env, argv, text) => {
+    expect(() => readConfig(env, argv)).toThrow(
+      expect.objectContaining({ code: AgentErrorCode.Config, message: expect.stringContaining(text) }),
+    )
+  })
+
+  test('a list with --episodes says why: the model picks those seeds, the strategies could not share them', () => {
+    expect(() => readConfig({}, ['--episodes', '4', '--strategy', 'astar,random-dfs'])).toThrow(
+      expect.objectContaining({
+        message: expect.stringContaining('with --episodes the model picks the seeds, so they could not be shared'),
+      }),
+    )
   })
 })

@@ -249,6 +249,42 @@ describe('runEpisodes', () => {
     expect(exitCodeOfEpisodes([0, 1, 4, 3])).toBe(4)
   })
 
+  test('several strategies: each seed played by each in turn (strategies vary fastest), each run its own strategy’s walk', async () => {
+    const transport = createInProcessTransport({ ...SIZE, seed: 1 }, { episodes: true })
+    const planned: string[] = []
+    const outcomes = []
+    for await (const outcome of runEpisodes({
+      transport,
+      strategy: [strategies.astar, randomDfs],
+      seeds: [30, 31],
+      ...SIZE,
+      onRun: ({ index, seed, strategy }) => planned.push(`${index}:${seed}/${strategy.name}`),
+    })) {
+      outcomes.push(outcome)
+    }
+    expect(planned).toEqual(['0:30/astar', '1:30/random-dfs', '2:31/astar', '3:31/random-dfs'])
+    expect(outcomes.map((o) => `${o.index}:${o.seed}/${o.strategy}/${o.line.strategy}`)).toEqual([
+      '0:30/astar/astar',
+      '1:30/random-dfs/random-dfs',
+      '2:31/astar/astar',
+      '3:31/random-dfs/random-dfs',
+    ])
+    for (const outcome of outcomes) {
+      const strategy = outcome.strategy === 'astar' ? strategies.astar : randomDfs
+      const alone = await runAgent({ transport: createInProcessTransport({ ...SIZE, seed: outcome.seed! }), strategy })
+      expect(outcome.line).toMatchObject({ solved: true, steps: alone.result.steps, keyStep: alone.result.keyStep })
+    }
+  })
+
+  test('several strategies need seeds; an empty list is no strategy: AGENT_ERR_CONFIG before any run', async () => {
+    const transport = createInProcessTransport({ ...SIZE, seed: 1 }, { episodes: true })
+    await expect(runEpisodes({ transport, strategy: [strategies.astar, randomDfs], count: 2 }).next()).rejects.toMatchObject({
+      code: AgentErrorCode.Config,
+      message: expect.stringContaining('needs seeds'),
+    })
+    await expect(runEpisodes({ transport, strategy: [], seeds: [1] }).next()).rejects.toMatchObject({ code: AgentErrorCode.Config })
+  })
+
   test('seedRange checks its bounds', () => {
     expect([...seedRange(3, 5)]).toEqual([3, 4, 5])
     expect(() => [...seedRange(5, 3)]).toThrow(RangeError)

@@ -1,4 +1,4 @@
-import { AGENT_OPTIONS } from '@maze-sim/agent'
+import { AGENT_OPTIONS, STRATEGY_NAMES } from '@maze-sim/agent'
 import { boolean, ConfigProblems, duration, extend, help, helpFlag, readDetailed, type Values } from '@maze-sim/config'
 import { MODEL_OPTIONS, SIZE_TOGETHER } from '@maze-sim/model'
 
@@ -28,7 +28,11 @@ export const SIM_OPTIONS = {
   width: extend(MODEL_OPTIONS.width, { flag: 'width', description: 'maze width' }),
   height: extend(MODEL_OPTIONS.height, { flag: 'height', description: 'maze height' }),
   seed: extend(MODEL_OPTIONS.seed, { flag: 'seed', defaultText: 'random, printed', description: 'maze seed' }),
-  strategy: extend(AGENT_OPTIONS.strategy, { flag: 'strategy' }),
+  strategy: extend(AGENT_OPTIONS.strategy, {
+    flag: 'strategy',
+    allowed: `${STRATEGY_NAMES.join(', ')}, a package name, a file path or a file: URL`,
+    description: 'the strategy that explores the maze',
+  }),
   port: extend(MODEL_OPTIONS.port, {
     flag: 'port',
     description: 'model port on 127.0.0.1 (the default falls back to a free port when taken; 0: any free port)',
