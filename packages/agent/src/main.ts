@@ -5,8 +5,9 @@
 // many-runs.ts, one result line per run). Every exit but --help prints a result line for the run
 // in flight, last on stdout: a failed run's has `error` and `message` (result.ts, result-ledger.ts).
 // Exit codes are listed in USAGE (config.ts) and the README.
-// Telemetry, when preloaded (instrument.ts), is flushed before every exit, within a bound.
-import { shutdownTelemetry } from '@maze-sim/telemetry/shutdown'
+// Telemetry, when preloaded (instrument.ts), loads while the strategies do, is awaited before the
+// first request, and is flushed before every exit, within a bound.
+import { shutdownTelemetry, telemetryReady } from '@maze-sim/telemetry/shutdown'
 import { readConfig, USAGE, type AgentConfig } from './config.ts'
 import { AgentError, AgentErrorCode, describeError } from './errors.ts'
 import { ExitCode, exitCodeOf, exitCodeOfSignal } from './exit-code.ts'
@@ -100,6 +101,9 @@ async function main(): Promise<number> {
       ledger.strategy = specifier
     })
     ledger.strategy = strategies[0]!.name
+    // The SDK the preload started loads meanwhile: it must be on before the first request, which
+    // is the run's (its span, the undici instrumentation's client spans and traceparent).
+    await telemetryReady()
     transport = createHttpTransport({
       url: config.url,
       startupTimeoutMs: config.startupTimeoutMs,
@@ -173,6 +177,8 @@ async function playOne(
 
 process.exitCode = await main()
 // Every way out of main() comes here, signals included (they abort the run): the spans of a short
-// run would be lost otherwise. Bounded: with no collector listening, the exporter retries until the
-// bound and its timers would keep the process alive, hence the explicit exit then.
-if ((await shutdownTelemetry()) === 'timed-out') process.exit()
+// run would be lost otherwise. Bounded, and not even tried with nothing listening on the OTLP
+// endpoint ('unreachable'). In either case an exporter's retry timers could keep the process
+// alive, hence the explicit exit then.
+const telemetry = await shutdownTelemetry()
+if (telemetry === 'timed-out' || telemetry === 'unreachable') process.exit()

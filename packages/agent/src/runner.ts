@@ -195,11 +195,16 @@ export async function runAgent(options: RunAgentOptions): Promise<AgentRun> {
   return tracer.startActiveSpan(AgentTelemetry.runSpan, { attributes: { [AgentTelemetry.strategy]: strategy.name } }, async (span) => {
     let outcome: string = 'error'
     let steps = 0
-    // This run's requests only: a transport may serve many runs (runEpisodes).
-    const requestsBefore = transport.requests
+    // This run's requests only: a transport may serve many runs (runEpisodes). An episode run counts
+    // from its POST /episodes: finding the model's routes (meta, the probe) is the program's, so a run
+    // costs the same whether its process plays one run or many.
+    let requestsBefore = transport.requests
     const requests = (): number => transport.requests - requestsBefore
+    const episodeBegins = (): void => {
+      requestsBefore = transport.requests
+    }
     try {
-      const walked = await walk(options, span, startedAt, (n) => (steps = n))
+      const walked = await walk(options, span, startedAt, (n) => (steps = n), episodeBegins)
       const run: AgentRun = { ...walked, result: { ...walked.result, requests: requests() } }
       outcome = run.outcome
       const { result } = run
@@ -239,7 +244,13 @@ export async function runAgent(options: RunAgentOptions): Promise<AgentRun> {
 }
 
 /** The run itself: the body of {@link runAgent}, inside its span. */
-async function walk(options: RunAgentOptions, span: Span, startedAt: number, progress: (steps: number) => void): Promise<AgentRun> {
+async function walk(
+  options: RunAgentOptions,
+  span: Span,
+  startedAt: number,
+  progress: (steps: number) => void,
+  episodeBegins: () => void,
+): Promise<AgentRun> {
   const { transport, strategy, signal } = options
   const checkAborted = (): void => {
     if (!signal?.aborted) return
@@ -259,6 +270,7 @@ async function walk(options: RunAgentOptions, span: Span, startedAt: number, pro
     const routes = (await transport.episodes?.()) ?? null
     if (routes !== null) {
       span.setAttribute(AgentTelemetry.protocol, 'episodes')
+      episodeBegins()
       return playEpisode({ options, routes, meta, span, startedAt, progress, checkAborted })
     }
     if (protocol === 'episodes' || chosen) {

@@ -19,6 +19,7 @@ import {
   type Table,
 } from '@maze-sim/config'
 import { STRATEGY_NAMES } from '@maze-sim/agent'
+import { describeDisagreement } from '@maze-sim/agent/referee'
 import { SIZE_RULE } from '@maze-sim/maze'
 import { renderRatioChart } from './chart.ts'
 import { SweepError, SweepErrorCode, usageError } from './errors.ts'
@@ -28,13 +29,17 @@ import { expandPlan, parseSeeds, parseSizes, parseStrategies, planSize, type Swe
 import { defaultWorkers } from './pool.ts'
 import { formatDuration, Progress, type ProgressStream } from './progress.ts'
 import { readResultSources } from './results-file.ts'
-import { TRANSPORTS, type TransportKind } from './run-one.ts'
-import { runSweep } from './sweep.ts'
+import { defaultModels } from './http-slices.ts'
+import { runSweep, TRANSPORTS, type TransportKind } from './sweep.ts'
 
 /** Exit codes of `pnpm sweep`. */
 export const ExitCode = {
   Ok: 0,
-  /** A worker thread failed (SWEEP_ERR_WORKER), or the Markdown or chart could not be written at the end (SWEEP_ERR_WRITE; the results file is complete). */
+  /**
+   * A worker thread failed (SWEEP_ERR_WORKER); http: model processes could not start or all died
+   * (SWEEP_ERR_MODEL), agents refused their work (SWEEP_ERR_AGENT) — what finished is in --out; or
+   * the Markdown or chart could not be written at the end (SWEEP_ERR_WRITE; the results file is complete).
+   */
   Failed: 1,
   /** A bad flag or a strategy that cannot be loaded (SWEEP_ERR_USAGE, SWEEP_ERR_STRATEGY_LOAD). */
   Usage: 2,
@@ -81,12 +86,21 @@ const RUN_OPTIONS = {
     max: 256,
     default: null,
     defaultText: `the number of cores, ${defaultWorkers()} here`,
-    description: 'worker threads',
+    description: 'worker threads (in-process), or agent processes at once (http)',
   }),
   transport: oneOf(TRANSPORTS, {
     flag: 'transport',
     default: 'in-process',
-    description: "in-process: the model's answers without sockets; http: a real model server per run, as on Batch",
+    description:
+      "in-process: the agent's runner on worker threads, the model's answers without sockets; http: model and agent processes over HTTP, refereed by the model, as on Batch",
+  }),
+  models: integer({
+    flag: 'models',
+    min: 1,
+    max: 256,
+    default: null,
+    defaultText: 'one per two agents',
+    description: 'model processes (http only)',
   }),
 } as const
 
@@ -127,10 +141,21 @@ export const SWEEP_OPTIONS = { ...PLAN_OPTIONS, ...RUN_OPTIONS, ...LEADERBOARD_O
 export const USAGE = `Usage: pnpm sweep [run] [options]
        pnpm sweep leaderboard --from <file|-> [options]
 
-run (the default): every strategy plays every seed at every size, on worker threads (one per
-core), with the agent's own runner and strategies. Results are appended to --out as JSON lines as
-runs finish; stop it (Ctrl-C) and run the same command again to finish only what is missing.
-Then prints the leaderboard.
+run (the default): every strategy plays every seed at every size, with the agent's own runner and
+strategies. Results are appended to --out as JSON lines as runs finish; stop it (Ctrl-C) and run
+the same command again to finish only what is missing. Then prints the leaderboard.
+
+  --transport in-process (default): worker threads (--workers, one per core) play the runs, the
+  maze answered in memory: fast. Ctrl-C lets the runs in flight finish.
+  --transport http: as on AWS Batch, over real HTTP between processes. Starts --models model
+  processes and agent processes, --workers at a time (one per core), each playing a slice of the
+  runs (\`maze-agent --strategy a,b --seeds LIST\`: every strategy on each of its seeds) against
+  the model with the fewest agents. The results written are the referee's: the line the model
+  prints for each ended episode, matched with the agent's own result line; where the agent said
+  otherwise, one line on stderr (the referee's figures are written). A run the referee never saw
+  end (an agent or a model process died) is played once more in a later slice, then written as
+  failed (error SWEEP_ERR_UNREFEREED, or the agent's); a dead model's runs go to the others.
+  Ctrl-C stops every process; the runs that finished are in --out.
 
 ${help({ ...PLAN_OPTIONS, ...RUN_OPTIONS })}
 leaderboard: the same leaderboard from result lines — a sweep's --out file, the output of
@@ -146,8 +171,10 @@ Sizes follow the maze's rule: ${SIZE_RULE}.
 Output files (--out, --markdown, --chart) are checked before the first run: a path that cannot be
 written is a usage error. Negative numbers are refused with the flag's own message.
 
-Exit codes: 0 done; 1 a worker failed (SWEEP_ERR_WORKER), or --markdown / --chart could not be
-written at the end (SWEEP_ERR_WRITE; --out holds every result, rerun to write them); 2 bad options,
+Exit codes: 0 done; 1 a worker failed (SWEEP_ERR_WORKER), the model processes could not start or
+all died (SWEEP_ERR_MODEL), the agents refused their work or could not start (SWEEP_ERR_AGENT) —
+--out keeps what finished —, or --markdown / --chart could not be written at the end
+(SWEEP_ERR_WRITE; --out holds every result, rerun to write them); 2 bad options,
 output path or strategy (SWEEP_ERR_USAGE, SWEEP_ERR_STRATEGY_LOAD); 3 unreadable or no results
 (SWEEP_ERR_RESULTS); 130 / 143 stopped by SIGINT / SIGTERM (rerun the same command to finish).
 `
@@ -169,6 +196,8 @@ export type SweepConfig =
       readonly fresh: boolean
       readonly workers: number
       readonly transport: TransportKind
+      /** Model processes (http). */
+      readonly models: number
     } & OutputConfig)
   | ({ readonly command: 'leaderboard'; readonly from: readonly string[]; readonly plan: SweepPlan | null } & OutputConfig)
 
@@ -201,7 +230,7 @@ export function readConfig(argv: readonly string[]): SweepConfig {
   }
 
   if (command === 'leaderboard') {
-    for (const k of ['out', 'fresh', 'workers', 'transport'] as const)
+    for (const k of ['out', 'fresh', 'workers', 'transport', 'models'] as const)
       if (sources[k] !== undefined) throw usageError(`--${k} is for \`sweep run\`, not \`sweep leaderboard\``)
     const from = values.from
     if (from.length === 0) throw usageError('leaderboard needs --from <file> (or --from - for stdin): result lines to read')
@@ -216,19 +245,23 @@ export function readConfig(argv: readonly string[]): SweepConfig {
   }
 
   if (sources.from !== undefined) throw usageError('--from is for `sweep leaderboard`')
+  if (sources.models !== undefined && values.transport !== 'http')
+    throw usageError('--models is for --transport http (the in-process sweep starts no model)')
   const plan: SweepPlan = {
     strategies: parseStrategies(values.strategies ?? DEFAULTS.strategies),
     seeds: parseSeeds(values.seeds ?? DEFAULTS.seeds),
     sizes: parseSizes(values.size ?? DEFAULTS.size),
   }
   if (planSize(plan) > 10_000_000) throw usageError(`${planSize(plan)} runs is too many for one sweep: split it`)
+  const workers = values.workers ?? defaultWorkers()
   return {
     command,
     plan,
     out: values.out,
     fresh: values.fresh,
-    workers: values.workers ?? defaultWorkers(),
+    workers,
     transport: values.transport,
+    models: Math.min(workers, values.models ?? defaultModels(workers)),
     ...output,
   }
 }
@@ -369,8 +402,14 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
 async function sweepCommand(config: Extract<SweepConfig, { command: 'run' }>, io: CliIo, log: (line: string) => void): Promise<number> {
   const { plan } = config
   const progress = config.quiet ? null : new Progress(io.stderr)
+  // A line between two redraws of the bar starts on a line of its own. Warnings are printed even with --quiet.
+  const say = (line: string): void => {
+    progress?.end()
+    io.stderr.write(`maze-sweep: ${line}\n`)
+  }
   const startedAt = performance.now()
   const out = resolve(io.cwd, config.out)
+  const http = config.transport === 'http'
   let announced = false
   const outcome = await runSweep({
     plan,
@@ -378,14 +417,21 @@ async function sweepCommand(config: Extract<SweepConfig, { command: 'run' }>, io
     fresh: config.fresh,
     workers: config.workers,
     transport: config.transport,
+    models: config.models,
     cwd: io.cwd,
     ...(io.signal ? { signal: io.signal } : {}),
+    onDisagreement: (d) => say(`disagreement: ${describeDisagreement(d)}`),
+    onNote: say,
     onProgress: (p) => {
       if (!announced) {
         announced = true
+        const on = Math.min(config.workers, Math.max(1, p.todo))
         log(
           `${plan.strategies.length} strateg${plan.strategies.length === 1 ? 'y' : 'ies'} x ${plan.seeds.length} seeds x ${plan.sizes.length} size${plan.sizes.length === 1 ? '' : 's'} = ${p.total} runs; ` +
-            `${p.reused} already in ${config.out}, ${p.todo} to run on ${Math.min(config.workers, Math.max(1, p.todo))} worker${config.workers === 1 ? '' : 's'} (${config.transport})`,
+            `${p.reused} already in ${config.out}, ${p.todo} to run ` +
+            (http
+              ? `by ${on} agent process${on === 1 ? '' : 'es'} at a time on ${Math.min(config.models, on)} model process${config.models === 1 ? '' : 'es'} (http)`
+              : `on ${on} worker${config.workers === 1 ? '' : 's'} (${config.transport})`),
         )
       }
       progress?.update(p.done, p.todo)
@@ -394,6 +440,14 @@ async function sweepCommand(config: Extract<SweepConfig, { command: 'run' }>, io
   progress?.end()
   if (outcome.truncatedBytes > 0)
     log(`cut off a truncated last line (${outcome.truncatedBytes} bytes) in ${config.out}: that run was done again`)
+  if (outcome.http !== null) {
+    const h = outcome.http
+    if (h.disagreements > 0)
+      say(`${h.disagreements} run(s) where an agent's line disagreed with the referee: the referee's figures were written`)
+    if (h.replayed > 0) say(`${h.replayed} run(s) played a second time (no referee's record of their end the first time)`)
+    if (h.unrefereed > 0)
+      say(`${h.unrefereed} run(s) written as failed (SWEEP_ERR_UNREFEREED or the agent's error): no referee's record in two tries`)
+  }
   const seconds = (performance.now() - startedAt) / 1000
   if (outcome.interrupted) {
     log(
@@ -401,9 +455,11 @@ async function sweepCommand(config: Extract<SweepConfig, { command: 'run' }>, io
     )
     return ExitCode.Interrupted
   }
-  log(
-    `${outcome.ran} runs in ${formatDuration(seconds * 1000)} on ${outcome.threadIds.length} worker thread(s); ${outcome.results.length} results for the leaderboard`,
-  )
+  const where =
+    outcome.http !== null
+      ? `by ${outcome.http.agentProcesses} agent process(es) on ${outcome.http.modelProcesses} model process(es), refereed`
+      : `on ${outcome.threadIds.length} worker thread(s)`
+  log(`${outcome.ran} runs in ${formatDuration(seconds * 1000)} ${where}; ${outcome.results.length} results for the leaderboard`)
   const baseline = config.baseline === null ? undefined : (outcome.names.get(config.baseline) ?? config.baseline)
   if (baseline !== undefined && ![...outcome.names.values()].includes(baseline))
     throw usageError(`--baseline ${config.baseline} is not one of the sweep's strategies (${[...outcome.names.values()].join(', ')})`)

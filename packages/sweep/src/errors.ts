@@ -8,6 +8,10 @@ export const SweepErrorCode = {
   Results: 'SWEEP_ERR_RESULTS',
   /** A worker thread failed (not a run: a run that fails is a result with `error`). */
   Worker: 'SWEEP_ERR_WORKER',
+  /** A model process of an HTTP sweep could not start, or every one of them died. */
+  Model: 'SWEEP_ERR_MODEL',
+  /** Agent processes of an HTTP sweep refused their work (a configuration or strategy the agent cannot load) or could not start. */
+  Agent: 'SWEEP_ERR_AGENT',
   /** A picture could not be rendered (e.g. no PNG renderer on this platform). */
   Render: 'SWEEP_ERR_RENDER',
   /** A replay (`pnpm render --replay`) that cannot be read, or does not fit its maze. */

@@ -5,7 +5,6 @@ import { Worker } from 'node:worker_threads'
 import { SweepError, SweepErrorCode } from './errors.ts'
 import type { PlannedRun } from './plan.ts'
 import type { SweepResult } from './results.ts'
-import type { TransportKind } from './run-one.ts'
 
 /** What a worker is started with. */
 export interface WorkerSetup {
@@ -13,7 +12,6 @@ export interface WorkerSetup {
   readonly specifiers: readonly string[]
   /** Directory package names and relative paths are resolved from. */
   readonly cwd: string
-  readonly transport: TransportKind
 }
 
 export type ToWorker = { readonly type: 'run'; readonly run: PlannedRun } | { readonly type: 'stop' }
@@ -51,7 +49,7 @@ export function runPool(options: PoolOptions): Promise<PoolOutcome> {
   const { runs, onResult, signal } = options
   const size = Math.max(1, Math.min(options.workers ?? defaultWorkers(), runs.length))
   if (runs.length === 0) return Promise.resolve({ completed: 0, interrupted: false, threadIds: [] })
-  const setup: WorkerSetup = { specifiers: options.specifiers, cwd: options.cwd, transport: options.transport }
+  const setup: WorkerSetup = { specifiers: options.specifiers, cwd: options.cwd }
 
   return new Promise<PoolOutcome>((resolve, reject) => {
     let next = 0

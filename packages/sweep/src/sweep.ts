@@ -1,13 +1,19 @@
-// A local sweep: strategies x seeds x sizes on a pool of worker threads, appending each result as
-// a JSON line as it finishes; rerun with the same file, it runs only what is missing.
+// A local sweep: strategies x seeds x sizes, appending each result as a JSON line as it finishes;
+// rerun with the same file, it runs only what is missing. In-process (the default) on a pool of
+// worker threads; over HTTP between model and agent processes (http-sweep.ts), as on AWS Batch.
 import { loadStrategy } from '@maze-sim/agent'
+import type { Disagreement } from '@maze-sim/agent/referee'
 import { SweepError, SweepErrorCode } from './errors.ts'
 import type { ExpectedRun } from './leaderboard.ts'
 import { expandPlan, planSize, runKey, type PlannedRun, type SweepPlan } from './plan.ts'
-import { runPool } from './pool.ts'
+import { defaultWorkers, runPool } from './pool.ts'
 import { dedupe, type SweepResult } from './results.ts'
 import { readForResume, ResultWriter } from './results-file.ts'
-import type { TransportKind } from './run-one.ts'
+import type { AgentInfo, HttpSweepOutcome, ModelInfo } from './http-sweep.ts'
+
+/** How a sweep reaches the maze: the agent's runner in worker threads (default), or model and agent processes over HTTP. */
+export const TRANSPORTS = ['in-process', 'http'] as const
+export type TransportKind = (typeof TRANSPORTS)[number]
 
 export interface SweepOptions {
   readonly plan: SweepPlan
@@ -15,8 +21,19 @@ export interface SweepOptions {
   readonly out: string | null
   /** Start the file afresh instead of resuming from it. */
   readonly fresh?: boolean
+  /** Worker threads (in-process) or agent processes at once (http); default one per core. */
   readonly workers?: number
   readonly transport?: TransportKind
+  /** http: model processes (default one per two agents). */
+  readonly models?: number
+  /** http: an agent's line that disagreed with the referee (the referee's figures are written). */
+  readonly onDisagreement?: (disagreement: Disagreement) => void
+  /** http: what went wrong along the way (a model or agent died, runs played again), one line each. */
+  readonly onNote?: (line: string) => void
+  /** http: each agent process as it starts. */
+  readonly onAgentStart?: (agent: AgentInfo) => void
+  /** http: each model process once it is ready. */
+  readonly onModelStart?: (model: ModelInfo) => void
   /** Directory strategy specifiers are resolved from (default the working directory). */
   readonly cwd?: string
   /** Stops handing out runs: runs in flight finish and are written. */
@@ -48,8 +65,10 @@ export interface SweepOutcome {
   /** A truncated last line cut off the file, in bytes. */
   readonly truncatedBytes: number
   readonly interrupted: boolean
-  /** Worker threads that ran at least one run. */
+  /** Worker threads that ran at least one run (in-process). */
   readonly threadIds: readonly number[]
+  /** What the processes did (http), else null. */
+  readonly http: HttpSweepOutcome | null
 }
 
 /** The strategy names of the specifiers, loaded once here (a bad specifier fails before any run). */
@@ -94,31 +113,41 @@ export async function runSweep(options: SweepOptions): Promise<SweepOutcome> {
   options.onProgress?.({ done: 0, todo: todo.length, reused: found.length, total })
 
   const writer = options.out === null ? null : new ResultWriter(options.out, { fresh: options.fresh ?? false })
+  const onResult = (result: SweepResult): void => {
+    writer?.append(result)
+    results.push(result)
+    options.onProgress?.({ done: results.length - found.length, todo: todo.length, reused: found.length, total })
+  }
+  const base = { names, expected, results, reused: found.length, total, truncatedBytes: previous.truncatedBytes }
   try {
+    if (options.transport === 'http') {
+      // Loaded only for HTTP sweeps: the in-process path needs none of the process code.
+      const { runHttpSweep } = await import('./http-sweep.ts')
+      const http = await runHttpSweep({
+        runs: todo,
+        specifiers: plan.strategies,
+        names,
+        cwd,
+        agents: options.workers ?? defaultWorkers(),
+        onResult,
+        ...(options.models !== undefined ? { models: options.models } : {}),
+        ...(options.signal ? { signal: options.signal } : {}),
+        ...(options.onDisagreement ? { onDisagreement: options.onDisagreement } : {}),
+        ...(options.onNote ? { onNote: options.onNote } : {}),
+        ...(options.onAgentStart ? { onAgentStart: options.onAgentStart } : {}),
+        ...(options.onModelStart ? { onModelStart: options.onModelStart } : {}),
+      })
+      return { ...base, ran: http.completed, interrupted: http.interrupted, threadIds: [], http }
+    }
     const pool = await runPool({
       runs: todo,
       specifiers: plan.strategies,
       cwd,
-      transport: options.transport ?? 'in-process',
       ...(options.workers !== undefined ? { workers: options.workers } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
-      onResult: (result) => {
-        writer?.append(result)
-        results.push(result)
-        options.onProgress?.({ done: results.length - found.length, todo: todo.length, reused: found.length, total })
-      },
+      onResult,
     })
-    return {
-      names,
-      expected,
-      results,
-      ran: pool.completed,
-      reused: found.length,
-      total,
-      truncatedBytes: previous.truncatedBytes,
-      interrupted: pool.interrupted,
-      threadIds: pool.threadIds,
-    }
+    return { ...base, ran: pool.completed, interrupted: pool.interrupted, threadIds: pool.threadIds, http: null }
   } finally {
     writer?.close()
   }

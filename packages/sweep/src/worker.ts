@@ -27,7 +27,6 @@ port.on('message', async (message: ToWorker) => {
     seed: run.seed,
     width: run.width,
     height: run.height,
-    transport: setup.transport,
   })
   post({ type: 'result', index: run.index, result, threadId })
 })

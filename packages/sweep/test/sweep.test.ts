@@ -51,7 +51,6 @@ describe('runSweep', () => {
       runs: expandPlan({ strategies: [slow], seeds: Array.from({ length: 24 }, (_, i) => i + 1), sizes: [{ width: 10, height: 5 }] }),
       specifiers: [slow],
       cwd: REPO,
-      transport: 'in-process',
       workers: 2,
       onResult: (result, _run, threadId) => {
         expect(result).toMatchObject({ strategy: 'slow-dfs', solved: true })
@@ -183,9 +182,13 @@ describe('runCli', () => {
     const h = io()
     expect(await runCli(['--help'], h)).toBe(0)
     expect(h.out).toContain('Usage: pnpm sweep')
+    expect(h.out).toContain('--transport http: as on AWS Batch')
     for (const [args, flag] of [
       [['--workers', '0'], '--workers'],
       [['--transport', 'carrier-pigeon'], '--transport'],
+      [['--models', '2'], '--models'],
+      [['--transport', 'http', '--models', '0'], '--models'],
+      [['leaderboard', '--from', 'x', '--models', '2'], '--models'],
       [['--seeds', '9-1'], '--seeds'],
       [['--chart', 'chart.png'], '--chart'],
       [['leaderboard'], '--from'],

@@ -1,10 +1,10 @@
 // The sweep's in-process transport against a real model server over HTTP: the same runs give the
-// same results (all but the wall-clock time) and the same map of the walk.
+// same results (all but the wall-clock time) and the same map of the walk. (A whole sweep with
+// `--transport http`, model and agent processes, is test/sweep/http-sweep.test.ts.)
 import { createHttpTransport, createInProcessTransport, loadStrategy, runAgent, strategies, type Strategy } from '@maze-sim/agent'
 import { startModel } from '@maze-sim/model'
 import { describe, expect, test } from 'vitest'
 import { fileURLToPath } from 'node:url'
-import { runSweep } from '../src/sweep.ts'
 
 const TEAM = fileURLToPath(new URL('../../example-strategy/src/index.ts', import.meta.url))
 const SEEDS = [1, 2, 3]
@@ -43,16 +43,5 @@ describe('in-process transport ≡ HTTP against a real model', () => {
         await model.close()
       }
     }
-  })
-
-  test('a sweep with --transport http gives the results of the in-process sweep', async () => {
-    const plan = { strategies: ['random-dfs', 'astar'], seeds: SEEDS, sizes: [{ width: WIDTH, height: HEIGHT }] }
-    const http = await runSweep({ plan, out: null, transport: 'http', workers: 2 })
-    const local = await runSweep({ plan, out: null, transport: 'in-process', workers: 2 })
-    const key = (r: { strategy: string; seed: number | null }): string => `${r.strategy}/${r.seed}`
-    const sorted = <T extends { strategy: string; seed: number | null; elapsedMs: number }>(rs: readonly T[]) =>
-      [...rs].sort((a, b) => (key(a) < key(b) ? -1 : 1)).map(withoutTime)
-    expect(http.results.every((r) => r.error === undefined)).toBe(true)
-    expect(sorted(http.results)).toEqual(sorted(local.results))
   })
 })
