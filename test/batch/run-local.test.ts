@@ -1,101 +1,22 @@
 // The local runner on the real Docker engine: the real job definition (batch/job-definition.json,
 // local images) through the CLI, and small definitions on the base image for the dependsOn,
 // essential and retry semantics. Without a Docker engine (or the images) these tests are skipped
-// loudly on a laptop and fail in CI (CI=true).
-// Nothing is left behind, even by a failing test: the runner labels every container it creates with
-// its owner process (maze-sim.batch.owner=<pid>@<host>), the in-process runs also with this run's
-// test label (maze-sim.test=<pid>@<host>, test/support/docker-labels.ts); each CLI run's containers
-// are removed by its owner label when it ends, everything of this file's at the end, and what a
-// killed run left behind at the start.
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
-import { hostname, tmpdir } from 'node:os'
+// loudly on a laptop and fail in CI (CI=true). Images, labels and cleanup: ./support.ts.
+import { spawnSync } from 'node:child_process'
+import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
-import { afterAll, beforeAll, describe, expect, test, type TestContext } from 'vitest'
+import { describe, expect, test } from 'vitest'
 import {
   jobEnvNodeOptions,
-  KEEP_LABEL,
-  LOCAL_IMAGES,
-  OWNER_LABEL,
   runLocalJob,
   type LocalJobRun,
   type RegisterJobDefinitionCommandInput,
   type TaskContainerProperties,
 } from '@maze-sim/batch'
-import { ownRunId, removeLabelled, removeLeftovers, removeOrphaned, removeRun, TEST_LABEL } from '../support/docker-labels.ts'
+import { TEST_LABEL } from '../support/docker-labels.ts'
+import { BASE_IMAGE, main, useLocalRunner } from './support.ts'
 
-const repoRoot = fileURLToPath(new URL('../../', import.meta.url))
-const main = join(repoRoot, 'packages/batch/src/main.ts')
-const BASE_IMAGE = 'node:24-bookworm-slim'
-const CI = process.env.CI === 'true'
-
-/**
- * How each image the tests need is built when it is missing (the base image cannot be built here),
- * as test/containers/global-setup.ts builds them for the container tests.
- */
-const IMAGES: readonly { image: string; build?: string[] }[] = [
-  { image: LOCAL_IMAGES.model, build: ['build', '-f', 'docker/Dockerfile', '--build-arg', 'PROGRAM=model', '-t', LOCAL_IMAGES.model, '.'] },
-  { image: LOCAL_IMAGES.agent, build: ['build', '-f', 'docker/Dockerfile', '--build-arg', 'PROGRAM=agent', '-t', LOCAL_IMAGES.agent, '.'] },
-  { image: LOCAL_IMAGES.collector, build: ['build', '-f', 'test/fixtures/otlp-receiver/Dockerfile', '-t', LOCAL_IMAGES.collector, 'test'] },
-  { image: BASE_IMAGE },
-]
-
-const docker = (args: string[]) => spawnSync('docker', args, { cwd: repoRoot, encoding: 'utf8', timeout: 900_000 })
-
-let unavailable: string | undefined
-const probe = docker(['version', '--format', '{{.Server.Version}}'])
-if (probe.status !== 0) unavailable = `no Docker engine answers (${(probe.stderr || probe.error?.message || '').trim()})`
-
-const runId = ownRunId()
-/** The `maze-batch run-local` processes of this file: their containers carry `maze-sim.batch.owner=<pid>@<host>`. */
-const cliRuns = new Set<ChildProcess>()
-const removeCliRun = (child: ChildProcess): void => {
-  if (child.pid !== undefined) removeLabelled(`${OWNER_LABEL}=${child.pid}@${hostname()}`)
-  cliRuns.delete(child)
-}
-
-beforeAll(() => {
-  if (unavailable === undefined) {
-    // Left by a run killed before its teardown: this file's test label, and runner containers whose
-    // owner process is gone (the runner removes its own unless told to keep them: --keep).
-    removeLeftovers()
-    removeOrphaned(OWNER_LABEL, { keepKey: KEEP_LABEL })
-  }
-  for (const { image, build } of unavailable === undefined ? IMAGES : []) {
-    if (docker(['image', 'inspect', image]).status === 0) continue
-    if (build === undefined) {
-      unavailable = `the image ${image} is not on this engine (docker/offline/build-stand-ins.sh builds it without a registry)`
-      break
-    }
-    const built = docker(build)
-    if (built.status !== 0) {
-      unavailable = `could not build ${image}: ${built.stderr.trim().split('\n').slice(-3).join(' / ')}`
-      break
-    }
-  }
-  if (unavailable !== undefined) {
-    if (CI) throw new Error(`the local runner tests need Docker: ${unavailable}`)
-    console.warn(`\n!!! SKIPPING the AWS Batch local runner tests (test/batch): ${unavailable}\n`)
-  }
-}, 900_000)
-
-const outDir = mkdtempSync(join(tmpdir(), 'maze-batch-test-'))
-afterAll(() => {
-  rmSync(outDir, { recursive: true, force: true })
-  // Nothing of ours left behind (the runner removes its containers; this catches a failed or timed-out test).
-  if (unavailable === undefined) {
-    for (const child of cliRuns) {
-      child.kill('SIGKILL')
-      removeCliRun(child)
-    }
-    removeRun(runId)
-  }
-})
-
-const needDocker = (ctx: TestContext): void => {
-  if (unavailable !== undefined) ctx.skip()
-}
+const { runId, outDir, needDocker, cli } = useLocalRunner('test/batch/run-local.test.ts')
 
 interface Row {
   jobId: string
@@ -109,14 +30,7 @@ interface Row {
 
 /** `maze-batch run-local ...` as a process: exit code, one row per run, and stderr. */
 async function runLocal(...args: string[]): Promise<{ code: number | null; rows: Row[]; stderr: string }> {
-  const child = spawn(process.execPath, [main, 'run-local', '--out', outDir, ...args], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] })
-  cliRuns.add(child)
-  let stdout = ''
-  let stderr = ''
-  child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c))
-  child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c))
-  const code = await new Promise<number | null>((resolve) => child.on('close', resolve))
-  removeCliRun(child)
+  const { code, stdout, stderr } = await cli(['run-local', '--out', outDir, ...args])
   const rows = stdout
     .split('\n')
     .filter((l) => l.startsWith('{'))

@@ -19,6 +19,7 @@ import {
 } from '@aws-sdk/client-batch'
 import { CloudWatchLogsClient, paginateFilterLogEvents } from '@aws-sdk/client-cloudwatch-logs'
 import { BatchError, BatchErrorCode } from './errors.ts'
+import { packedJobOf, type AttemptLogs, type ChildLogs, type PackedJob } from './packed-results.ts'
 import { findResult, type ResultRow, type RunResult } from './results.ts'
 
 export interface AwsOptions {
@@ -30,7 +31,7 @@ export interface AwsOptions {
   readonly maxAttempts?: number | undefined
 }
 
-/** The CloudWatch Logs filter that selects the agent's result lines (every result has this key). */
+/** The CloudWatch Logs filter that selects the agent's result lines and the model's referee lines (both have this key). */
 export const RESULT_FILTER_PATTERN = '"optimalSteps"'
 /** Terminal job states. */
 export const DONE_STATUSES: readonly JobStatus[] = ['SUCCEEDED', 'FAILED']
@@ -180,6 +181,27 @@ export async function listArrayChildren(
 export const jobContainer = (job: JobDetail, name: string): TaskContainerDetails | undefined =>
   job.ecsProperties?.taskProperties?.[0]?.containers?.find((c) => c.name === name)
 
+/** A job as `results` reads it: its details and, for an array job, its finished children's. */
+export interface DescribedJob {
+  readonly job: JobDetail
+  readonly isArray: boolean
+  /** The finished children of an array job (SUCCEEDED or FAILED), else the job itself. */
+  readonly jobs: readonly JobDetail[]
+}
+
+/** DescribeJobs of a job and, for an array job, ListJobs and DescribeJobs of its finished children. */
+export async function describeWithChildren(batch: BatchClient, jobId: string): Promise<DescribedJob> {
+  const [job] = await describeJobs(batch, [jobId])
+  const isArray = job!.arrayProperties?.size !== undefined && job!.arrayProperties.index === undefined
+  const jobs = isArray
+    ? await describeJobs(
+        batch,
+        (await listArrayChildren(batch, jobId, DONE_STATUSES)).map((s) => s.jobId!),
+      )
+    : [job!]
+  return { job: job!, isArray, jobs }
+}
+
 /**
  * The result rows of a job: for an array job one per finished child, else one. The result line is
  * read from the CloudWatch Logs stream of `container` (its awslogs group, default /aws/batch/job),
@@ -191,15 +213,12 @@ export async function fetchResults(
   jobId: string,
   container = 'agent',
 ): Promise<ResultRow[]> {
-  const [job] = await describeJobs(batch, [jobId])
-  const isArray = job!.arrayProperties?.size !== undefined && job!.arrayProperties.index === undefined
-  const jobs = isArray
-    ? await describeJobs(
-        batch,
-        (await listArrayChildren(batch, jobId, DONE_STATUSES)).map((s) => s.jobId!),
-      )
-    : [job!]
+  return resultsOf(logs, await describeWithChildren(batch, jobId), container)
+}
 
+/** The result rows of a described job (fetchResults without the Batch calls). */
+export async function resultsOf(logs: CloudWatchLogsClient, described: DescribedJob, container = 'agent'): Promise<ResultRow[]> {
+  const { jobs } = described
   // Streams by log group.
   const streamOf = new Map<string, { group: string; stream: string }>()
   for (const j of jobs) {
@@ -254,4 +273,120 @@ export async function fetchResults(
       result: stream === undefined ? null : (lastResult.get(stream)?.result ?? null),
     }
   })
+}
+
+/** A job's packing, from its agent and model containers' variables (null: not packed). */
+export const packedJobOfDetail = (job: JobDetail, agent = 'agent', model = 'model'): PackedJob | null =>
+  packedJobOf(jobContainer(job, agent)?.environment, jobContainer(job, model)?.environment)
+
+/**
+ * A job's packing as DescribeJobs shows it: the parent's containers' variables, else (a parent shown
+ * without them) a finished child's. Null for a job that is not packed.
+ */
+export function describedPacking(described: DescribedJob, agent = 'agent', model = 'model'): PackedJob | null {
+  const withEnv = [described.job, ...described.jobs].find((j) => jobContainer(j, agent)?.environment !== undefined)
+  return withEnv === undefined ? null : packedJobOfDetail(withEnv, agent, model)
+}
+
+/** Where one attempt of one container of a child logged. */
+interface AttemptStream {
+  readonly child: number
+  readonly attempt: number
+  readonly container: 'model' | 'agent'
+  readonly group: string
+  readonly stream: string
+}
+
+/** Every attempt's log streams of the model and agent of a child: its past attempts, and the current one. */
+function attemptStreams(job: JobDetail, child: number, names: { agent: string; model: string }): AttemptStream[] {
+  const out: AttemptStream[] = []
+  const seen = new Set<string>()
+  const groupOf = (name: string): string => jobContainer(job, name)?.logConfiguration?.options?.['awslogs-group'] ?? '/aws/batch/job'
+  const add = (attempt: number, container: 'model' | 'agent', stream: string | undefined): void => {
+    if (stream === undefined || seen.has(stream)) return
+    seen.add(stream)
+    out.push({ child, attempt, container, group: groupOf(names[container]), stream })
+  }
+  const attempts = job.attempts ?? []
+  attempts.forEach((a, i) => {
+    for (const c of a.taskProperties?.[0]?.containers ?? []) {
+      if (c.name === names.agent) add(i + 1, 'agent', c.logStreamName)
+      if (c.name === names.model) add(i + 1, 'model', c.logStreamName)
+    }
+  })
+  // The current attempt (running, or not yet in attempts).
+  add(Math.max(1, attempts.length), 'agent', jobContainer(job, names.agent)?.logStreamName)
+  add(Math.max(1, attempts.length), 'model', jobContainer(job, names.model)?.logStreamName)
+  return out
+}
+
+/**
+ * The children of a packed job with the model's referee lines and the agent's result lines of every
+ * attempt (CloudWatch Logs FilterLogEvents on their streams, 100 streams per call, in time order),
+ * and the indices of the children not finished yet.
+ */
+export async function fetchPackedLogs(
+  logs: CloudWatchLogsClient,
+  described: DescribedJob,
+  names: { agent: string; model: string } = { agent: 'agent', model: 'model' },
+): Promise<{ children: ChildLogs[]; pending: number[] }> {
+  const { job, isArray, jobs } = described
+  const pending: number[] = []
+  if (isArray) {
+    const finished = new Set(jobs.map((j) => j.arrayProperties?.index))
+    for (let i = 0; i < job.arrayProperties!.size!; i++) if (!finished.has(i)) pending.push(i)
+  } else if (!DONE_STATUSES.includes(job.status!)) pending.push(0)
+
+  const streams = jobs.flatMap((j) => attemptStreams(j, j.arrayProperties?.index ?? 0, names))
+  const byGroup = new Map<string, string[]>()
+  for (const { group, stream } of streams) byGroup.set(group, [...(byGroup.get(group) ?? []), stream])
+  const startTime = Math.min(...jobs.map((j) => j.createdAt ?? j.startedAt ?? 0))
+  const lines = new Map<string, { timestamp: number; message: string }[]>()
+  for (const [group, groupStreams] of byGroup) {
+    for (let i = 0; i < groupStreams.length; i += 100) {
+      const logStreamNames = groupStreams.slice(i, i + 100)
+      try {
+        const pages = paginateFilterLogEvents(
+          { client: logs, ...PAGINATION },
+          {
+            logGroupName: group,
+            logStreamNames,
+            filterPattern: RESULT_FILTER_PATTERN,
+            ...(Number.isFinite(startTime) && startTime > 0 ? { startTime } : {}),
+          },
+        )
+        for await (const page of pages) {
+          for (const event of page.events ?? []) {
+            if (event.logStreamName === undefined || event.message === undefined) continue
+            const list = lines.get(event.logStreamName) ?? []
+            list.push({ timestamp: event.timestamp ?? 0, message: event.message })
+            lines.set(event.logStreamName, list)
+          }
+        }
+      } catch (err) {
+        throw awsError(err, `FilterLogEvents (${group})`)
+      }
+    }
+  }
+  const messages = (stream: string | undefined): string[] =>
+    stream === undefined ? [] : (lines.get(stream) ?? []).sort((a, b) => a.timestamp - b.timestamp).map((e) => e.message)
+
+  const children = jobs.map((j): ChildLogs => {
+    const index = j.arrayProperties?.index ?? 0
+    const own = streams.filter((s) => s.child === index)
+    const attempts = [...new Set(own.map((s) => s.attempt))].sort((a, b) => a - b)
+    return {
+      jobId: j.jobId!,
+      arrayIndex: isArray ? index : null,
+      status: j.status ?? 'UNKNOWN',
+      attempts: attempts.map(
+        (attempt): AttemptLogs => ({
+          attempt,
+          model: messages(own.find((s) => s.attempt === attempt && s.container === 'model')?.stream),
+          agent: messages(own.find((s) => s.attempt === attempt && s.container === 'agent')?.stream),
+        }),
+      ),
+    }
+  })
+  return { children, pending }
 }

@@ -15,10 +15,37 @@ export {
 export type { RenderOptions, TemplateParams } from './template.ts'
 export { checkJobDefinition, assertValidJobDefinition, formatProblems, Severity, MAX_CONTAINERS } from './check.ts'
 export type { Problem } from './check.ts'
-export { JOB_ENV_PRELOAD, JobEnv, jobEnvNodeOptions, jobEnvChanges, deriveJobEnv, JobEnvError } from './job-env.ts'
-export type { JobEnvChanges } from './job-env.ts'
-export { planSubmissions, formatPlan, jobNameFor, ContainerName, MAX_ARRAY_SIZE, DEFAULT_SEED_BASE } from './submit.ts'
-export type { SubmitOptions, PlannedJob, EnvOverride } from './submit.ts'
+export {
+  JOB_ENV_PRELOAD,
+  JobEnv,
+  jobEnvNodeOptions,
+  jobEnvChanges,
+  deriveJobEnv,
+  JobEnvError,
+  readPacking,
+  packedChildSeeds,
+  MAX_SWEEP_SEEDS,
+  MAX_SEEDS_PER_CHILD,
+} from './job-env.ts'
+export type { JobEnvChanges, Packing } from './job-env.ts'
+export {
+  planSubmissions,
+  formatPlan,
+  jobNameFor,
+  packedJobName,
+  packingSavings,
+  ContainerName,
+  MAX_ARRAY_SIZE,
+  MAX_RUNS_PER_CHILD,
+  DEFAULT_SEED_BASE,
+  DEFAULT_CHILD_OVERHEAD_S,
+} from './submit.ts'
+export type { SubmitOptions, PlannedJob, PackedPlan, PackedChild, EnvOverride } from './submit.ts'
+export { packedJobOf, packedResults, expectedRuns, formatMissing, summarizePacked } from './packed-results.ts'
+export type { PackedJob, PackedResults, ChildLogs, AttemptLogs, RunRow, MissingRun } from './packed-results.ts'
+export { missingRunsOptions, planMissing } from './resubmit.ts'
+export type { ResubmitBase } from './resubmit.ts'
+export { ChildProgress, formatDuration } from './progress.ts'
 export { applyEcsOverride, applySubmission } from './overrides.ts'
 export { evaluateOnExit, shouldRetry, matchesPattern, RetryDecision } from './retry.ts'
 export type { AttemptOutcome } from './retry.ts'
@@ -30,10 +57,23 @@ export {
   describeJobs,
   listArrayChildren,
   fetchResults,
+  describeWithChildren,
+  describedPacking,
+  fetchPackedLogs,
+  resultsOf,
   RESULT_FILTER_PATTERN,
 } from './aws.ts'
-export { formatJob, childProgress, watchJobs } from './status.ts'
-export { findResult, resultsFromDirectory, summarizeResults, RESULT_KEYS } from './results.ts'
+export type { DescribedJob } from './aws.ts'
+export { formatJob, childProgress, doneCounts, watchJobs } from './status.ts'
+export {
+  findResult,
+  resultsFromDirectory,
+  summarizeResults,
+  RESULT_KEYS,
+  localPackedJob,
+  packedChildrenFromDirectory,
+  readLocalJob,
+} from './results.ts'
 export type { ResultRow, RunResult } from './results.ts'
 export { runLocalJob, containerArgs, ESSENTIAL_EXITED, TIMEOUT_REASON, LABEL, OWNER_LABEL, KEEP_LABEL } from './local/runner.ts'
 export type { LocalRunOptions, LocalJobRun, LocalRunRow } from './local/runner.ts'

@@ -20,6 +20,7 @@ try {
     stderr: (text) => process.stderr.write(text),
     env: process.env,
     signal: controller.signal,
+    stderrIsTTY: process.stderr.isTTY === true,
   })
 } catch (err) {
   // A bug, not a BatchError: show it whole.

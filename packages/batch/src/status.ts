@@ -38,6 +38,26 @@ export interface WatchOptions {
   readonly print: (line: string) => void
   readonly sleep?: (ms: number) => Promise<void>
   readonly signal?: AbortSignal | undefined
+  /** After every poll: the jobs' children (a single job counts as one) that are done, of all. */
+  readonly progress?: (done: number, total: number) => void
+}
+
+/** Children SUCCEEDED or FAILED, and children in all, over the jobs (a single job is one child). */
+export function doneCounts(jobs: readonly JobDetail[]): { done: number; total: number } {
+  let done = 0
+  let total = 0
+  for (const job of jobs) {
+    const size = job.arrayProperties?.size
+    if (size !== undefined && job.arrayProperties?.index === undefined) {
+      const summary = job.arrayProperties?.statusSummary ?? {}
+      total += size
+      done += isDone(job) ? size : (summary.SUCCEEDED ?? 0) + (summary.FAILED ?? 0)
+    } else {
+      total += 1
+      done += isDone(job) ? 1 : 0
+    }
+  }
+  return { done, total }
 }
 
 /** Polls until every job is SUCCEEDED or FAILED, printing progress when it changes; returns the final details. */
@@ -51,6 +71,10 @@ export async function watchJobs(client: BatchClient, jobIds: readonly string[], 
       const time = new Date().toISOString().slice(11, 19)
       for (const job of jobs) options.print(`${time} ${formatJob(job)}`)
       previous = key
+    }
+    if (options.progress !== undefined) {
+      const { done, total } = doneCounts(jobs)
+      options.progress(done, total)
     }
     if (jobs.every(isDone)) return jobs
     if (options.signal?.aborted === true) return jobs

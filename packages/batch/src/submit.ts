@@ -1,15 +1,30 @@
 // What `submit` sends: SubmitJob inputs built from the command line, with every per-run setting in
 // ecsPropertiesOverride.taskProperties[0].containers[] (Batch rejects containerOverrides for
 // ecsProperties jobs). The local runner applies the very same inputs (see overrides.ts).
+//
+// Two shapes of array job: one run per child (the default: child i plays strategy i mod S on seed
+// base + floor(i / S)), or packed (--runs-per-child K): each child plays every strategy on a slice of
+// whole seeds (`seedsPerChild`, `childSlice` of @maze-sim/maze), so the containers' start-up is paid
+// once per slice instead of once per run (job-env.ts says what the children derive).
 import type { KeyValuePair, SubmitJobCommandInput, TaskContainerOverrides } from '@aws-sdk/client-batch'
-import { MAX_SIDE, sizeProblem } from '@maze-sim/maze'
+import { formatSeedList, MAX_SIDE, packedChildCount, seedsPerChild, sizeProblem } from '@maze-sim/maze'
 import { usageError } from './errors.ts'
-import { deriveJobEnv, JobEnv } from './job-env.ts'
+import { deriveJobEnv, JobEnv, MAX_SEEDS_PER_CHILD, MAX_SWEEP_SEEDS, packedChildSeeds, readPacking } from './job-env.ts'
 
 export const MAX_ARRAY_SIZE = 10_000
 export const MAX_SEED = 4_294_967_295
 /** The first seed of an array job when --seed is not given, so that a sweep is reproducible by default. */
 export const DEFAULT_SEED_BASE = 1
+/** The most runs one packed child plays (--runs-per-child). */
+export const MAX_RUNS_PER_CHILD = MAX_SEEDS_PER_CHILD
+/**
+ * The start-up cost of one container of a child, in seconds, for the plan's estimate of what
+ * packing saves: the task placed and its containers started (images cached on the instance), Node
+ * started, the model's maze generated and the agent connected, then the shutdown (the collector
+ * flushing). A guess from local runs of the images, not a measurement on Batch: --child-overhead-s
+ * sets another.
+ */
+export const DEFAULT_CHILD_OVERHEAD_S = 10
 
 /** The containers submit sets variables on (the job definition's names). */
 export const ContainerName = { Collector: 'collector', Model: 'model', Agent: 'agent' } as const
@@ -30,8 +45,14 @@ export interface SubmitOptions {
   readonly strategies: readonly string[]
   /** The maze seed of a single run, or the first seed of an array job. */
   readonly seed?: number | undefined
-  /** Seeds per strategy (default 1): runs x strategies children in one array job. */
+  /** Seeds per strategy (default 1): runs x strategies children in one array job (unpacked). */
   readonly runs: number
+  /** An explicit list of seeds instead of seed/runs (packs the job: one seed per child unless runsPerChild). */
+  readonly seeds?: readonly number[] | undefined
+  /** Pack the runs: about this many runs per child (whole seeds: seedsPerChild of @maze-sim/maze). Undefined: one run per child. */
+  readonly runsPerChild?: number | undefined
+  /** Start-up seconds of one container, for the plan's estimate (default DEFAULT_CHILD_OVERHEAD_S). */
+  readonly childOverheadS?: number | undefined
   readonly width?: number | undefined
   readonly height?: number | undefined
   readonly maxSteps?: number | undefined
@@ -45,9 +66,47 @@ export interface SubmitOptions {
 /** One planned job: the SubmitJob input and, for people, what its children will run. */
 export interface PlannedJob {
   readonly input: SubmitJobCommandInput
-  /** Children (or the single run): index, strategy (null: the definition's default) and seed (null: random). */
+  /**
+   * Unpacked jobs: the children (or the single run): index, strategy (null: the definition's
+   * default) and seed (null: random). Empty for a packed job (see `packed`).
+   */
   readonly runs: readonly { index: number | null; strategy: string | null; seed: number | null }[]
+  /** A packed job: its shape, and each child's slice as the preload derives it. */
+  readonly packed?: PackedPlan | undefined
 }
+
+/** What one packed child plays. */
+export interface PackedChild {
+  /** Its array index (null: a packed single job). */
+  readonly index: number | null
+  /** The strategies (empty: the definition's default). */
+  readonly strategies: readonly string[]
+  /** Its seeds as the preload sets them (AGENT_SEEDS). */
+  readonly seeds: string
+  readonly runs: number
+}
+
+/** The shape of a packed job, for the plan. */
+export interface PackedPlan {
+  readonly children: number
+  /** --runs-per-child as asked. */
+  readonly runsPerChildAsked: number
+  /** Whole seeds per child, and the runs that makes (seeds x strategies). */
+  readonly seedsPerChild: number
+  readonly runsPerChild: number
+  readonly strategies: number
+  readonly seeds: number
+  readonly totalRuns: number
+  /** Containers per child, and the start-up seconds assumed for each, for the estimate. */
+  readonly containers: number
+  readonly overheadS: number
+  /** Child `i`'s slice, worked out by the preload's own code (job-env.ts). */
+  readonly childAt: (index: number) => PackedChild
+}
+
+/** The container-seconds of start-up that packing saves: containers x overhead x the children it avoids. */
+export const packingSavings = (p: Pick<PackedPlan, 'containers' | 'overheadS' | 'totalRuns' | 'children'>): number =>
+  p.containers * p.overheadS * (p.totalRuns - p.children)
 
 const NAME_PART = /[^A-Za-z0-9_-]+/g
 /** Batch's rule for job names (SubmitJob `jobName`). */
@@ -71,6 +130,12 @@ export function jobNameFor(strategies: readonly string[], seed: number | undefin
   return name.slice(0, MAX_JOB_NAME_LENGTH)
 }
 
+/** A packed job's name: `maze-sim-<strategies>-seed<first>-x<runs>-per<K>`. */
+export function packedJobName(strategies: readonly string[], firstSeed: number, totalRuns: number, runsPerChild: number): string {
+  const what = strategies.length === 0 ? 'default' : strategies.map((s) => s.replace(NAME_PART, '_')).join('-')
+  return `maze-sim-${what}-seed${firstSeed}-x${totalRuns}-per${runsPerChild}`.slice(0, MAX_JOB_NAME_LENGTH)
+}
+
 class ContainerEnv {
   readonly byContainer = new Map<string, KeyValuePair[]>()
   set(container: string, name: string, value: string): void {
@@ -89,18 +154,64 @@ class ContainerEnv {
   }
 }
 
+/** True when the job is packed: --runs-per-child, or an explicit seed list. */
+export const isPacked = (options: SubmitOptions): boolean => options.runsPerChild !== undefined || options.seeds !== undefined
+
+/** The seeds of each strategy: the explicit list, else `runs` consecutive seeds from `seed` (packed jobs). */
+function seedListOf(options: SubmitOptions): readonly number[] {
+  if (options.seeds !== undefined) return options.seeds
+  const first = options.seed ?? DEFAULT_SEED_BASE
+  return Array.from({ length: options.runs }, (_, i) => first + i)
+}
+
+function validatePacking(options: SubmitOptions): void {
+  const k = options.runsPerChild
+  if (k !== undefined && (!Number.isInteger(k) || k < 1 || k > MAX_RUNS_PER_CHILD))
+    throw usageError(`--runs-per-child must be a whole number from 1 to ${MAX_RUNS_PER_CHILD}, got ${k}`)
+  if (options.seeds !== undefined) {
+    if (options.seed !== undefined) throw usageError('--seeds lists the seeds: leave out --seed (and --runs)')
+    if (options.seeds.length === 0) throw usageError('--seeds lists no seeds')
+    if (new Set(options.seeds).size !== options.seeds.length)
+      throw usageError('--seeds lists a seed twice: each seed is played once per strategy')
+  }
+  const seeds = options.seeds?.length ?? options.runs
+  if (!Number.isInteger(seeds) || seeds < 1 || seeds > MAX_SWEEP_SEEDS)
+    throw usageError(
+      `${options.seeds !== undefined ? '--seeds' : '--runs'}: a packed job has from 1 to ${MAX_SWEEP_SEEDS} seeds per strategy (each child's preload expands the list), got ${seeds}`,
+    )
+  if (options.seeds === undefined && (options.seed ?? DEFAULT_SEED_BASE) + seeds - 1 > MAX_SEED)
+    throw usageError(
+      `--seed ${options.seed ?? DEFAULT_SEED_BASE} --runs ${seeds}: a packed job's seeds end at ${MAX_SEED}; lower --seed or --runs`,
+    )
+  const groups = options.splitStrategies === true && options.strategies.length > 1 ? 1 : Math.max(1, options.strategies.length)
+  const perChild = seedsPerChild(k ?? groups, groups)
+  const children = packedChildCount({ strategies: groups, seeds, sizes: 1 }, perChild)
+  if (children > MAX_ARRAY_SIZE) {
+    throw usageError(
+      `${seeds} seeds at ${perChild} seed${perChild === 1 ? '' : 's'} per child (--runs-per-child ${k ?? groups}${groups > 1 ? `, ${groups} strategies` : ''}) = ${children} children, more than the ${MAX_ARRAY_SIZE} of one array job: raise --runs-per-child to at least ${Math.ceil(seeds / MAX_ARRAY_SIZE) * groups} (a packed job plays up to ${MAX_ARRAY_SIZE} x its seeds per child)`,
+    )
+  }
+}
+
 function validate(options: SubmitOptions): void {
   if (options.queue.trim() === '') throw usageError('--queue is required: the job queue to submit to')
   if (options.jobDefinition.trim() === '') throw usageError('--job-definition is required (a name, name:revision or ARN)')
-  if (!Number.isInteger(options.runs) || options.runs < 1 || options.runs > MAX_ARRAY_SIZE) {
-    throw usageError(`--runs must be a whole number from 1 to ${MAX_ARRAY_SIZE}, got ${options.runs}`)
+  if (isPacked(options)) validatePacking(options)
+  else {
+    if (!Number.isInteger(options.runs) || options.runs < 1 || options.runs > MAX_ARRAY_SIZE) {
+      throw usageError(
+        `--runs must be a whole number from 1 to ${MAX_ARRAY_SIZE} with one run per child, got ${options.runs}: pack several runs into each child with --runs-per-child`,
+      )
+    }
+    const perJob = options.splitStrategies === true ? options.runs : options.runs * Math.max(1, options.strategies.length)
+    if (perJob > MAX_ARRAY_SIZE) {
+      throw usageError(
+        `${options.runs} runs x ${options.strategies.length} strategies = ${perJob} children, more than the ${MAX_ARRAY_SIZE} of one array job: lower --runs, add --split-strategies, or pack runs into children with --runs-per-child`,
+      )
+    }
   }
-  const perJob = options.splitStrategies === true ? options.runs : options.runs * Math.max(1, options.strategies.length)
-  if (perJob > MAX_ARRAY_SIZE) {
-    throw usageError(
-      `${options.runs} runs x ${options.strategies.length} strategies = ${perJob} children, more than the ${MAX_ARRAY_SIZE} of one array job: lower --runs or add --split-strategies`,
-    )
-  }
+  if (options.childOverheadS !== undefined && (!Number.isFinite(options.childOverheadS) || options.childOverheadS < 0))
+    throw usageError(`--child-overhead-s must be a number of seconds from 0, got ${options.childOverheadS}`)
   for (const s of options.strategies) {
     if (s.trim() === '' || s.includes(','))
       throw usageError(
@@ -168,11 +279,17 @@ function plan(options: SubmitOptions): PlannedJob[] {
     options.splitStrategies === true && strategies.length > 1 ? strategies.map((s) => [s]) : [strategies]
   const order = options.containerNames ?? [ContainerName.Collector, ContainerName.Model, ContainerName.Agent]
   return groups.map((group) => {
-    const size = options.runs * Math.max(1, group.length)
     const env = new ContainerEnv()
     if (options.width !== undefined) env.set(ContainerName.Model, 'MAZE_WIDTH', String(options.width))
     if (options.height !== undefined) env.set(ContainerName.Model, 'MAZE_HEIGHT', String(options.height))
-    if (size === 1) {
+    const packed = isPacked(options) ? packedShape(options, group) : undefined
+    const size = packed?.children ?? options.runs * Math.max(1, group.length)
+    if (packed !== undefined) {
+      // The agent plays every strategy on each of its seeds; the preload picks the child's seeds.
+      if (group.length > 0) env.set(ContainerName.Agent, 'AGENT_STRATEGY', group.join(','))
+      env.set(ContainerName.Agent, JobEnv.sweepSeeds, formatSeedList(packed.seeds))
+      env.set(ContainerName.Agent, JobEnv.seedsPerChild, String(packed.seedsPerChild))
+    } else if (size === 1) {
       if (options.seed !== undefined) env.set(ContainerName.Model, 'MAZE_SEED', String(options.seed))
       if (group[0] !== undefined) env.set(ContainerName.Agent, 'AGENT_STRATEGY', group[0])
     } else {
@@ -188,20 +305,77 @@ function plan(options: SubmitOptions): PlannedJob[] {
     for (const e of options.env ?? []) env.set(e.container, e.name, e.value)
 
     const containers = env.overrides(order)
+    const defaultName =
+      packed !== undefined
+        ? packedJobName(
+            group,
+            packed.seeds[0]!,
+            packed.seeds.length * Math.max(1, group.length),
+            packed.seedsPerChild * Math.max(1, group.length),
+          )
+        : jobNameFor(group, options.seed, size)
     const input: SubmitJobCommandInput = {
       jobName:
         options.jobName !== undefined
           ? groups.length > 1
             ? `${options.jobName}-${group[0]!.replace(NAME_PART, '_')}`
             : options.jobName
-          : jobNameFor(group, options.seed, size),
+          : defaultName,
       jobQueue: options.queue,
       jobDefinition: options.jobDefinition,
       ...(size > 1 ? { arrayProperties: { size } } : {}),
       ...(containers.length > 0 ? { ecsPropertiesOverride: { taskProperties: [{ containers }] } } : {}),
     }
-    return { input, runs: describeRuns(input, size) }
+    if (packed === undefined) return { input, runs: describeRuns(input, size) }
+    return { input, runs: [], packed: describePacked(input, options, order.length) }
   })
+}
+
+/** A packed group's seeds and seeds per child. */
+function packedShape(
+  options: SubmitOptions,
+  group: readonly string[],
+): { seeds: readonly number[]; seedsPerChild: number; children: number } {
+  const strategies = Math.max(1, group.length)
+  const seeds = seedListOf(options)
+  const perChild = seedsPerChild(options.runsPerChild ?? strategies, strategies)
+  return { seeds, seedsPerChild: perChild, children: packedChildCount({ strategies, seeds: seeds.length, sizes: 1 }, perChild) }
+}
+
+const envOf = (input: SubmitJobCommandInput, name: string): Record<string, string> =>
+  Object.fromEntries(
+    (input.ecsPropertiesOverride?.taskProperties?.[0]?.containers?.find((c) => c.name === name)?.environment ?? []).map((kv) => [
+      kv.name ?? '',
+      kv.value ?? '',
+    ]),
+  )
+
+/** A packed job's shape, and its children's slices by the preload's own code (readPacking, deriveJobEnv). */
+function describePacked(input: SubmitJobCommandInput, options: SubmitOptions, containers: number): PackedPlan {
+  const agent = envOf(input, ContainerName.Agent)
+  const packing = readPacking(agent)!
+  const strategies = Math.max(1, packing.strategies.length)
+  const single = input.arrayProperties?.size === undefined
+  return {
+    children: packing.children,
+    runsPerChildAsked: options.runsPerChild ?? strategies,
+    seedsPerChild: packing.seedsPerChild,
+    runsPerChild: packing.seedsPerChild * strategies,
+    strategies,
+    seeds: packing.seeds.length,
+    totalRuns: packing.seeds.length * strategies,
+    containers,
+    overheadS: options.childOverheadS ?? DEFAULT_CHILD_OVERHEAD_S,
+    childAt: (index) => {
+      const derived = deriveJobEnv({ ...agent, ...(single ? {} : { AWS_BATCH_JOB_ARRAY_INDEX: String(index) }) })
+      return {
+        index: single ? null : index,
+        strategies: packing.strategies,
+        seeds: derived.AGENT_SEEDS ?? '',
+        runs: packedChildSeeds(packing, index).length * strategies,
+      }
+    },
+  }
 }
 
 /** What each child will run, worked out by the same preload the containers run. */
@@ -221,14 +395,45 @@ function describeRuns(input: SubmitJobCommandInput, size: number): PlannedJob['r
   return Array.from({ length: size }, (_, i) => one(i))
 }
 
+const thousands = (n: number): string => n.toLocaleString('en-US')
+const plural = (n: number, one: string, many = `${one}s`): string => `${thousands(n)} ${n === 1 ? one : many}`
+
+/** A packed job's lines of the plan: its shape, what packing saves, and the first and last children. */
+function formatPacked(p: PackedPlan, max: number): string[] {
+  const lines: string[] = []
+  const what = p.strategies === 1 ? '' : ` (${plural(p.seedsPerChild, 'seed')} x ${p.strategies} strategies)`
+  const rest = p.seeds % p.seedsPerChild
+  lines.push(
+    `  packed: ${plural(p.children, 'child', 'children')}, ${plural(p.runsPerChild, 'run')} per child${what}, ${plural(p.totalRuns, 'run')} in all (${plural(p.seeds, 'seed')} x ${plural(p.strategies, 'strategy', 'strategies')})${rest > 0 && p.children > 1 ? `; the last child plays ${plural(rest * p.strategies, 'run')}` : ''}`,
+  )
+  if (p.runsPerChildAsked !== p.runsPerChild)
+    lines.push(
+      `  --runs-per-child ${p.runsPerChildAsked} is not a multiple of the ${p.strategies} strategies: ${p.runsPerChild} runs per child instead, whole seeds, so every strategy plays each seed in the same child`,
+    )
+  const saved = packingSavings(p)
+  lines.push(
+    `  saves about ${thousands(saved)} container-seconds (${(saved / 3600).toFixed(1)} container-hours) of start-up versus one run per child: ${p.containers} containers x ${p.overheadS} s x ${thousands(p.totalRuns - p.children)} children avoided (${thousands(p.totalRuns)} -> ${thousands(p.children)}; the ${p.overheadS} s per container is an assumption: --child-overhead-s)`,
+  )
+  const show = (c: PackedChild): string =>
+    `  ${c.index === null ? 'the job' : `child ${c.index}`}: ${c.strategies.length === 0 ? '(definition default)' : c.strategies.join(',')} on seed${/^[0-9]+$/.test(c.seeds) ? '' : 's'} ${c.seeds} (${plural(c.runs, 'run')})`
+  const first = Math.min(p.children, max)
+  for (let i = 0; i < first; i++) lines.push(show(p.childAt(i)))
+  if (p.children > first) lines.push(`  ... ${show(p.childAt(p.children - 1)).trimStart()}`)
+  return lines
+}
+
 /** A few lines for people: which child runs which strategy on which seed. */
 export function formatPlan(jobs: readonly PlannedJob[], max = 6): string {
   const lines: string[] = []
   for (const job of jobs) {
     const size = job.input.arrayProperties?.size
     lines.push(
-      `${job.input.jobName}: ${size === undefined ? 'one run' : `array job of ${size} children`} on queue ${job.input.jobQueue}, definition ${job.input.jobDefinition}`,
+      `${job.input.jobName}: ${size === undefined ? (job.packed !== undefined ? 'one packed job' : 'one run') : `array job of ${size} children`} on queue ${job.input.jobQueue}, definition ${job.input.jobDefinition}`,
     )
+    if (job.packed !== undefined) {
+      lines.push(...formatPacked(job.packed, Math.min(max, 2)))
+      continue
+    }
     const shown = job.runs.slice(0, max)
     for (const r of shown) {
       lines.push(

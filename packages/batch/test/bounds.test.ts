@@ -247,7 +247,7 @@ describe('submit --dry-run refuses what would fail later', () => {
   test('negative numbers get the flag\'s own message, not "argument is ambiguous"', async () => {
     expect(await submit('--runs', '-1')).toMatchObject({
       code: 2,
-      stderr: 'maze-batch: BATCH_ERR_USAGE: --runs="-1" is not allowed: expected an integer from 1 to 10000\n',
+      stderr: 'maze-batch: BATCH_ERR_USAGE: --runs="-1" is not allowed: expected an integer from 1 to 1000000\n',
     })
     expect(await submit('--seed', '-5')).toMatchObject({
       code: 2,

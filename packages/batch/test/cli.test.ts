@@ -67,7 +67,7 @@ describe('maze-batch', { timeout: 30_000 }, () => {
   test('bad flags and values: BATCH_ERR_USAGE, exit 2', () => {
     expect(run('submit', '--queue', 'q', '--runs', 'many')).toMatchObject({
       code: 2,
-      stderr: 'maze-batch: BATCH_ERR_USAGE: --runs="many" is not allowed: expected an integer from 1 to 10000\n',
+      stderr: 'maze-batch: BATCH_ERR_USAGE: --runs="many" is not allowed: expected an integer from 1 to 1000000\n',
     })
     expect(run('render', '--colour')).toMatchObject({
       code: 2,

@@ -124,7 +124,8 @@ describe('submit builds SubmitJob inputs with ecsPropertiesOverride only', () =>
     expect(() => inputs({ strategies: ['a', 'b'], runs: 6000 })).toThrow(
       expect.objectContaining({
         code: BatchErrorCode.Usage,
-        message: '6000 runs x 2 strategies = 12000 children, more than the 10000 of one array job: lower --runs or add --split-strategies',
+        message:
+          '6000 runs x 2 strategies = 12000 children, more than the 10000 of one array job: lower --runs, add --split-strategies, or pack runs into children with --runs-per-child',
       }),
     )
     expect(inputs({ strategies: ['a', 'b'], runs: 6000, splitStrategies: true }).map((i) => i.arrayProperties?.size)).toEqual([6000, 6000])

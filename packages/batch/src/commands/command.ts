@@ -20,6 +20,8 @@ export interface CliIo {
   readonly stderr: (text: string) => void
   readonly env: Readonly<Record<string, string | undefined>>
   readonly signal?: AbortSignal | undefined
+  /** stderr is a terminal: progress is redrawn in place instead of printed as lines. */
+  readonly stderrIsTTY?: boolean | undefined
   /** For `watch` in tests. */
   readonly sleep?: (ms: number) => Promise<void>
 }

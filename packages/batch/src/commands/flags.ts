@@ -2,8 +2,8 @@
 // options read from them. Only the command line and `io.env` are read here, once per command.
 import { resolve } from 'node:path'
 import type { RegisterJobDefinitionCommandInput } from '@aws-sdk/client-batch'
-import { boolean, duration, help, integer, oneOf, repeated, string, type Table } from '@maze-sim/config'
-import { MAX_SEED, MAX_SIDE, SIZE_RULE } from '@maze-sim/maze'
+import { boolean, decimal, duration, help, integer, oneOf, repeated, string, type Table } from '@maze-sim/config'
+import { MAX_SEED, MAX_SIDE, parseSeedList, SIZE_RULE } from '@maze-sim/maze'
 import {
   DEFAULT_MAX_ATTEMPTS,
   DEFAULT_REQUEST_TIMEOUT_MS,
@@ -13,7 +13,8 @@ import {
   type AwsOptions,
 } from '../aws.ts'
 import { usageError } from '../errors.ts'
-import type { EnvOverride, SubmitOptions } from '../submit.ts'
+import { MAX_SWEEP_SEEDS } from '../job-env.ts'
+import { DEFAULT_CHILD_OVERHEAD_S, MAX_RUNS_PER_CHILD, type EnvOverride, type SubmitOptions } from '../submit.ts'
 import { Platform, readJsonFile, render, TEMPLATE_FILES, type RenderOptions } from '../template.ts'
 import type { Values } from './command.ts'
 
@@ -107,9 +108,31 @@ export const runOptions = {
   runs: integer({
     flag: 'runs',
     min: 1,
-    max: 10_000,
-    default: 1,
-    description: 'seeds per strategy: an array job of runs x strategies children; child i runs strategy i mod S on seed + floor(i / S)',
+    max: MAX_SWEEP_SEEDS,
+    defaultText: '1',
+    description:
+      'seeds per strategy: an array job of runs x strategies children (at most 10000); child i runs strategy i mod S on seed + floor(i / S). Packed: runs x strategies runs in all',
+  }),
+  seeds: string({
+    flag: 'seeds',
+    placeholder: '<1-200,500>',
+    description:
+      'these seeds instead of --seed/--runs (seeds and ranges, comma-separated); packs the job, one seed per child unless --runs-per-child',
+  }),
+  'runs-per-child': integer({
+    flag: 'runs-per-child',
+    min: 1,
+    max: MAX_RUNS_PER_CHILD,
+    defaultText: '(one run per child)',
+    description:
+      'pack runs: each child plays every strategy on floor(K / strategies) whole seeds (at least one), so there are ceil(seeds / that) children',
+  }),
+  'child-overhead-s': decimal({
+    flag: 'child-overhead-s',
+    min: 0,
+    max: 3600,
+    defaultText: String(DEFAULT_CHILD_OVERHEAD_S),
+    description: "start-up seconds of one container of a child, for the plan's estimate of what packing saves",
   }),
   'split-strategies': boolean({ flag: 'split-strategies', description: 'one job (or array job) per strategy instead of one sweep' }),
   width: integer({ flag: 'width', min: 1, max: MAX_SIDE, description: `maze width (MAZE_WIDTH of the model): ${SIZE_RULE}` }),
@@ -179,7 +202,8 @@ export const num = (v: Values, name: string): number | undefined => {
   return typeof value === 'number' ? value : undefined
 }
 
-function parseEnvFlags(values: Values): EnvOverride[] {
+/** The --env flags as overrides. */
+export function envFlagsOf(values: Values): EnvOverride[] {
   const raw = values.env
   const list = Array.isArray(raw) ? raw : []
   return list.map((item) => {
@@ -221,6 +245,16 @@ export function awsOf(values: Values): AwsOptions {
   }
 }
 
+/** --seeds as a list of seeds (with --runs: refused, the list says how many). */
+function seedsOf(values: Values): number[] | undefined {
+  const text = str(values, 'seeds')
+  if (text === undefined) return undefined
+  if (num(values, 'runs') !== undefined) throw usageError('--seeds lists the seeds: leave out --runs (and --seed)')
+  const seeds = parseSeedList(text, MAX_SWEEP_SEEDS)
+  if (typeof seeds === 'string') throw usageError(`--seeds ${text}: ${seeds}`)
+  return seeds
+}
+
 export function submitOptionsOf(values: Values, queue: string, jobDefinition: string, containerNames?: readonly string[]): SubmitOptions {
   const strategy = str(values, 'strategy')
   return {
@@ -230,11 +264,14 @@ export function submitOptionsOf(values: Values, queue: string, jobDefinition: st
     strategies: strategy === undefined ? [] : strategy.split(',').map((s) => s.trim()),
     seed: num(values, 'seed'),
     runs: num(values, 'runs') ?? 1,
+    seeds: seedsOf(values),
+    runsPerChild: num(values, 'runs-per-child'),
+    childOverheadS: num(values, 'child-overhead-s'),
     width: num(values, 'width'),
     height: num(values, 'height'),
     maxSteps: num(values, 'max-steps'),
     splitStrategies: values['split-strategies'] === true,
-    env: parseEnvFlags(values),
+    env: envFlagsOf(values),
     containerNames,
   }
 }

@@ -1,10 +1,28 @@
-// `maze-batch submit`: one run, an array job over seeds and strategies, or one job per strategy.
+// `maze-batch submit`: one run, an array job over seeds and strategies (one run per child, or packed),
+// one job per strategy, or just the runs a packed job is missing (--only-missing).
+import type { BatchClient } from '@aws-sdk/client-batch'
+import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs'
 import { boolean, help, string } from '@maze-sim/config'
-import { createBatchClient, submitJob } from '../aws.ts'
+import { createBatchClient, createLogsClient, describedPacking, describeWithChildren, fetchPackedLogs, submitJob } from '../aws.ts'
 import { usageError } from '../errors.ts'
-import { formatPlan, planSubmissions } from '../submit.ts'
-import { ExitCode, helpOption, json, type Command } from './command.ts'
-import { AWS_FLAGS, awsOf, awsOptions, RUN_FLAGS, runOptions, str, submitOptionsOf, templateContainersOf } from './flags.ts'
+import { formatMissing, packedResults } from '../packed-results.ts'
+import { planMissing } from '../resubmit.ts'
+import { isDone } from '../status.ts'
+import { formatPlan, planSubmissions, type PlannedJob } from '../submit.ts'
+import { ExitCode, helpOption, json, type CliIo, type Command, type Values } from './command.ts'
+import {
+  AWS_FLAGS,
+  awsOf,
+  awsOptions,
+  envFlagsOf,
+  num,
+  RUN_FLAGS,
+  runOptions,
+  str,
+  submitOptionsOf,
+  templateContainersOf,
+} from './flags.ts'
+import { followJobs, WATCH_OPTIONS } from './watch.ts'
 
 const SUBMIT_OPTIONS = {
   queue: string({ flag: 'queue', env: 'MAZE_BATCH_QUEUE', placeholder: '<name|arn>', description: 'job queue (required)' }),
@@ -16,14 +34,68 @@ const SUBMIT_OPTIONS = {
     description: 'the job definition',
   }),
   'dry-run': boolean({ flag: 'dry-run', description: 'print the SubmitJob input(s) as JSON and stop' }),
+  'only-missing': string({
+    flag: 'only-missing',
+    placeholder: '<job id>',
+    description:
+      'submit just the runs the finished packed job <job id> is missing (its strategies, seeds, size, step limit and seeds per child; its queue and job definition unless --queue / --job-definition)',
+  }),
+  watch: boolean({ flag: 'watch', description: 'then follow the jobs until they finish, as `watch` does (exit code as watch)' }),
+  interval: WATCH_OPTIONS.interval,
 } as const
+
+/** The run flags --only-missing takes from the job instead. */
+const FROM_THE_JOB = ['strategy', 'seed', 'runs', 'seeds', 'width', 'height', 'max-steps', 'split-strategies', 'job-name'] as const
+
+/** The plan of --only-missing: the job's missing runs as packed submissions (empty: nothing missing). */
+async function missingPlan(
+  batch: BatchClient,
+  logs: CloudWatchLogsClient,
+  jobId: string,
+  values: Values,
+  sources: Readonly<Record<string, string | undefined>>,
+  io: CliIo,
+): Promise<PlannedJob[]> {
+  const described = await describeWithChildren(batch, jobId)
+  const job = described.job
+  if (!isDone(job))
+    throw usageError(`job ${jobId} is ${job.status}: its missing runs are known once it has finished (maze-batch watch ${jobId})`)
+  const packed = describedPacking(described)
+  if (packed === null)
+    throw usageError(
+      `job ${jobId} plays one run per child: --only-missing replays the missing runs of packed jobs (--runs-per-child or --seeds); resubmit its failed children's seeds with --seeds`,
+    )
+  const { children, pending } = await fetchPackedLogs(logs, described)
+  const found = packedResults(packed, children, pending)
+  io.stderr(`${job.jobName} ${jobId}: ${formatMissing(found.missing, packed.strategies)}\n`)
+  const jobDefinition = sources['job-definition'] !== undefined ? str(values, 'job-definition')! : job.jobDefinition!
+  return planMissing(packed, found.missing, {
+    queue: str(values, 'queue') ?? job.jobQueue!,
+    jobDefinition,
+    jobName: job.jobName ?? 'maze-sim',
+    runsPerChild: num(values, 'runs-per-child'),
+    childOverheadS: num(values, 'child-overhead-s'),
+    env: envFlagsOf(values),
+    containerNames: templateContainersOf(jobDefinition),
+  })
+}
 
 export const submit: Command = {
   usage: `Usage: maze-batch submit --queue <queue> [options]
+       maze-batch submit --only-missing <job id> [--runs-per-child <K>] [--dry-run] [--watch]
 
 Submits one run, an array job (seeds x strategies), or one job per strategy. Every setting goes
 through ecsPropertiesOverride.taskProperties[0].containers[] (Batch refuses containerOverrides for
 multi-container jobs). Prints the job id(s) on stdout, one per line; the plan goes to stderr.
+
+Packing (--runs-per-child K): each child plays every strategy on floor(K / strategies) whole seeds,
+so --strategy astar,random-dfs --runs 200 --runs-per-child 50 is 8 children of 50 runs, and
+--runs 10000 --runs-per-child 100 is 100 children. The plan says what that saves in start-up
+(containers x --child-overhead-s x children avoided). --seeds 1-200,500 plays those seeds instead
+of --seed/--runs (packed, one seed per child unless --runs-per-child).
+
+--only-missing <job id>: the runs the finished packed job is missing (results names them), as one
+packed job per group of seeds missing the same strategies; nothing missing: says so, submits nothing.
 
 ${help(SUBMIT_OPTIONS)}
 ${RUN_FLAGS}
@@ -32,24 +104,47 @@ ${AWS_FLAGS}
 `,
   options: { ...runOptions, ...awsOptions, ...SUBMIT_OPTIONS, ...helpOption },
   takesArguments: false,
-  async run(values, _positionals, io) {
+  async run(values, _positionals, io, sources) {
+    const onlyMissing = str(values, 'only-missing')
     const queue = str(values, 'queue')
-    if (queue === undefined) throw usageError('--queue is required (or set MAZE_BATCH_QUEUE): the job queue to submit to')
-    const jobDefinition = str(values, 'job-definition')!
     const aws = awsOf(values)
-    const plan = planSubmissions(submitOptionsOf(values, queue, jobDefinition, templateContainersOf(jobDefinition)))
-    io.stderr(`${formatPlan(plan)}\n`)
-    if (values['dry-run'] === true) {
-      io.stdout(json(plan.map((p) => p.input)))
-      return ExitCode.Ok
-    }
+    let plan: PlannedJob[]
     const client = createBatchClient(aws)
     try {
+      if (onlyMissing !== undefined) {
+        const given = FROM_THE_JOB.filter((k) => sources[k] !== undefined)
+        if (given.length > 0)
+          throw usageError(`--only-missing takes the runs from the job: leave out ${given.map((k) => `--${k}`).join(', ')}`)
+        const logs = createLogsClient(aws)
+        try {
+          plan = await missingPlan(client, logs, onlyMissing, values, sources, io)
+        } finally {
+          logs.destroy()
+        }
+        if (plan.length === 0) {
+          io.stderr('nothing to submit\n')
+          if (values['dry-run'] === true) io.stdout(json([]))
+          return ExitCode.Ok
+        }
+      } else {
+        if (queue === undefined) throw usageError('--queue is required (or set MAZE_BATCH_QUEUE): the job queue to submit to')
+        const jobDefinition = str(values, 'job-definition')!
+        plan = planSubmissions(submitOptionsOf(values, queue, jobDefinition, templateContainersOf(jobDefinition)))
+      }
+      io.stderr(`${formatPlan(plan)}\n`)
+      if (values['dry-run'] === true) {
+        io.stdout(json(plan.map((p) => p.input)))
+        return ExitCode.Ok
+      }
+      const ids: string[] = []
       for (const job of plan) {
         const out = await submitJob(client, job.input)
         io.stderr(`submitted ${out.jobName}: ${out.jobId}\n`)
         io.stdout(`${out.jobId}\n`)
+        ids.push(out.jobId!)
       }
+      // stdout holds only the job ids: the watch lines go to stderr.
+      if (values.watch === true) return await followJobs(client, ids, io, num(values, 'interval')!, (line) => io.stderr(`${line}\n`))
     } finally {
       client.destroy()
     }

@@ -17,14 +17,14 @@
 // Not emulated: image pulls (images must be local), awslogs (logs go to files), volumes and mount
 // points, GPUs, secrets, host loss.
 import { randomUUID } from 'node:crypto'
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { hostname } from 'node:os'
 import { join } from 'node:path'
 import type { RegisterJobDefinitionCommandInput, SubmitJobCommandInput, TaskContainerProperties } from '@aws-sdk/client-batch'
 import { assertValidJobDefinition } from '../check.ts'
 import { BatchError, BatchErrorCode } from '../errors.ts'
 import { applySubmission } from '../overrides.ts'
-import { findResult, localLogFile, localSummaryFile, type ResultRow } from '../results.ts'
+import { findResult, localDefinitionFile, localLogFile, localSubmissionFile, localSummaryFile, type ResultRow } from '../results.ts'
 import { shouldRetry, type AttemptOutcome } from '../retry.ts'
 import { DockerCli } from './docker.ts'
 
@@ -68,6 +68,10 @@ export interface LocalRunOptions {
   /** Also pass every container output line to `log`, prefixed with the run and container. */
   readonly echo?: boolean
   readonly signal?: AbortSignal
+  /** Called once the run directory exists, before any child starts (the job id and directory). */
+  readonly onStart?: (job: { jobId: string; runDir: string; children: number }) => void
+  /** Called as each child (or the single job) finishes, with how many have finished of how many. */
+  readonly onChildDone?: (row: LocalRunRow, done: number, total: number) => void
 }
 
 export interface ContainerOutcome {
@@ -473,9 +477,24 @@ export async function runLocalJob(
   const jobName = submission.jobName ?? applied.jobDefinitionName ?? 'job'
   const runDir = join(options.outDir, jobId)
   mkdirSync(runDir, { recursive: true })
+  // The job as run, so `results --dir` knows what each child was given (and --only-missing can replay it).
+  writeFileSync(localDefinitionFile(runDir), `${JSON.stringify(definition, null, 2)}\n`)
+  writeFileSync(localSubmissionFile(runDir), `${JSON.stringify(submission, null, 2)}\n`)
   const size = submission.arrayProperties?.size
   const indices: (number | null)[] = size === undefined ? [null] : Array.from({ length: size }, (_, i) => i)
   log(`${jobName}: local job ${jobId}${size === undefined ? '' : `, array of ${size}`}; logs in ${runDir}`)
+  options.onStart?.({ jobId, runDir, children: indices.length })
+  const summaryLine = (r: LocalRunRow): string =>
+    JSON.stringify({
+      jobId: r.jobId,
+      arrayIndex: r.arrayIndex,
+      status: r.status,
+      exitCode: r.exitCode,
+      statusReason: r.statusReason,
+      attempts: r.attempts,
+      containers: r.containers,
+    })
+  let done = 0
 
   const runOne = async (index: number | null): Promise<LocalRunRow> => {
     const childJobId = index === null ? jobId : `${jobId}:${index}`
@@ -522,23 +541,17 @@ export async function runLocalJob(
     }
   }
 
-  const rows = await pool(indices, options.parallel ?? 2, runOne, () => options.signal?.aborted === true)
-  writeFileSync(
-    localSummaryFile(runDir),
-    rows
-      .map((r) =>
-        JSON.stringify({
-          jobId: r.jobId,
-          arrayIndex: r.arrayIndex,
-          status: r.status,
-          exitCode: r.exitCode,
-          statusReason: r.statusReason,
-          attempts: r.attempts,
-          containers: r.containers,
-        }),
-      )
-      .join('\n') + '\n',
-  )
+  // Each child's row is appended as it finishes (a stopped run's directory still says what finished),
+  // and the file is rewritten in index order at the end.
+  const finishOne = async (index: number | null): Promise<LocalRunRow> => {
+    const row = await runOne(index)
+    appendFileSync(localSummaryFile(runDir), `${summaryLine(row)}\n`)
+    done += 1
+    options.onChildDone?.(row, done, indices.length)
+    return row
+  }
+  const rows = await pool(indices, options.parallel ?? 2, finishOne, () => options.signal?.aborted === true)
+  writeFileSync(localSummaryFile(runDir), rows.map((r) => `${summaryLine(r)}\n`).join(''))
   const status =
     rows.length === indices.length && rows.every((r) => r.status === JobStatus.Succeeded) ? JobStatus.Succeeded : JobStatus.Failed
   return { jobId, jobName, runDir, status, rows }
