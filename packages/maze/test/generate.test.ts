@@ -1,6 +1,8 @@
+import { createHash } from 'node:crypto'
 import fc from 'fast-check'
 import { describe, expect, test } from 'vitest'
-import { generateMaze, MAX_SEED, MIN_AREA, parseSize, sizeProblem, solve, type Maze } from '../src/index.ts'
+import { carve } from '../src/carve.ts'
+import { createRng, generateMaze, MAX_SEED, MIN_AREA, parseSize, sizeProblem, solve, type Maze } from '../src/index.ts'
 import { borderOpenings, connectivity, manhattan } from './support.ts'
 
 const sizes = fc
@@ -127,5 +129,43 @@ describe('generateMaze', () => {
     expect(parseSize('2x1')).toMatch(/at least 3 cells/)
     expect(parseSize('100001x1')).toMatch(/width must be/)
     expect(parseSize('80 by 20')).toMatch(/WIDTHxHEIGHT/)
+  })
+})
+
+describe('generateMaze on large mazes', () => {
+  // Digests of mazes made by the earlier implementation (carve order in an Int32Array, union-find
+  // over it): the low-memory carve must give the very same mazes, jump after the exit included.
+  test.each([
+    [1000, 1000, 1, '78b42d7afde408e5422fe6d1ca019ccbfe9f98b7b36603db4204c5515eadffdb', [790, 999], [791, 999], [45, 18], 135463],
+    [1500, 400, 7, '67a1f85d71155e23b5827187eb7476f19adcdf2fef3d80427b52f05e5f70b0db', [541, 399], [547, 399], [1062, 116], 480226],
+    [3, 3000, 5, '2624f0c7132fce79f42d5404001bd0ba4e7379b925eb80d8915b10e5120591df', [2, 1998], [2, 2779], [1, 1344], 3535],
+    [640, 480, MAX_SEED, '7f0f18e1ee7f1f43af40bed2ddbf0a1f738c0f39b2b3e374d0cc3b373c0770b7', [13, 479], [40, 479], [379, 237], 418499],
+    [97, 31, 123456, 'e1b9623a070a43e6bdd898cff8dd562d4b3a4e42471dca5b8d21d0a04840c814', [92, 30], [96, 14], [33, 21], 3006],
+  ] as const)('golden: %ix%i seed %i is the maze it always was', (width, height, seed, digest, start, exit, key, optimalSteps) => {
+    const maze = generateMaze({ width, height, seed })
+    expect(createHash('sha256').update(maze.walls).digest('hex')).toBe(digest)
+    expect([maze.start, maze.exit, maze.key]).toEqual([start, exit, key].map(([x, y]) => ({ x, y })))
+    expect(solve(maze).optimalSteps).toBe(optimalSteps)
+  })
+
+  test('a 2000x2000 carve needs under a tenth of a byte per cell besides the walls', { timeout: 60_000 }, () => {
+    const area = 2000 * 2000
+    for (const seed of [1, 2]) {
+      const carved = carve(2000, 2000, createRng(seed))
+      expect(carved.walls.length).toBe(area)
+      expect(carved.scratchBytes / area).toBeLessThan(0.1)
+    }
+  })
+
+  test('generating a 2000x2000 maze adds about one byte per cell of array buffers: its walls', { timeout: 60_000 }, () => {
+    const area = 2000 * 2000
+    generateMaze({ width: 300, height: 300, seed: 1 }) // warm up: the first call allocates nothing extra
+    // A garbage collection in between can only lower the count; nothing else allocates here.
+    const before = process.memoryUsage().arrayBuffers
+    const maze = generateMaze({ width: 2000, height: 2000, seed: 3 })
+    const grown = process.memoryUsage().arrayBuffers - before
+    expect(maze.walls.byteLength).toBe(area)
+    // 1 byte of walls plus scratch; the carve order and its union-find made it 9.
+    expect(grown / area).toBeLessThan(1.25)
   })
 })
