@@ -1,7 +1,7 @@
 // OpenTelemetry across the two programs, as separate processes with the preload the images use,
 // exporting to a real OTLP/HTTP receiver that decodes what it gets (test/support/otlp.ts).
 import { afterEach, describe, expect, test } from 'vitest'
-import { SpanKind, startOtlpReceiver, type OtlpReceiver, type ReceivedSpan } from './support/otlp.ts'
+import { SpanKind, startOtlpReceiver, type OtlpReceiver, type ReceivedDataPoint, type ReceivedSpan } from './support/otlp.ts'
 import {
   agentEntry,
   agentInstrument,
@@ -112,8 +112,31 @@ function expectRunSpan(agentSpans: readonly ReceivedSpan[], result: RunResult): 
   return run
 }
 
-/** The spans of both programs form one trace: a client span per request under the run, the model's server span under each. */
-function expectOneTrace(all: readonly ReceivedSpan[], spans: SpansByService, run: ReceivedSpan, result: RunResult): void {
+/** How many requests each side counted in its request-duration histogram (health checks are not counted). */
+function requestCounts(otlp: OtlpReceiver): { client: number; server: number; serverSteps: number } {
+  const points = (svc: string, name: string) => otlp.metrics.filter((m) => service(m) === svc && m.name === name).flatMap((m) => m.points)
+  const count = (ps: readonly ReceivedDataPoint[]) => ps.reduce((n, p) => n + (p.count ?? 0), 0)
+  const server = points('maze-model', 'http.server.request.duration')
+  return {
+    client: count(points('maze-agent', 'http.client.request.duration')),
+    server: count(server),
+    serverSteps: count(server.filter((p) => p.attributes['http.route'] === '/episodes/:id/moves')),
+  }
+}
+
+/**
+ * The spans of both programs form one trace: the run, a client span per request under it, the
+ * model's server span under each. `steps`: whether the per-step requests (`/moves`) have spans too
+ * (MAZE_TELEMETRY_STEP_SPANS=1) or, by default, are only counted in the metrics.
+ */
+function expectOneTrace(
+  otlp: OtlpReceiver,
+  spans: SpansByService,
+  run: ReceivedSpan,
+  result: RunResult,
+  steps: 'dropped' | 'sampled',
+): void {
+  const all = otlp.spans
   // One trace: every span but the model's own generation span carries the run's trace id.
   const generate = spans.model.filter((s) => s.name === 'maze.generate')
   expect(generate).toHaveLength(1)
@@ -126,16 +149,24 @@ function expectOneTrace(all: readonly ReceivedSpan[], spans: SpansByService, run
   const traced = all.filter((s) => s.name !== 'maze.generate')
   expect(new Set(traced.map((s) => s.traceId))).toEqual(new Set([run.traceId]))
 
-  // Every request of the run is an undici client span under the run...
+  // Every request was counted on both sides, the steps included...
+  const counted = requestCounts(otlp)
+  expect(counted.client).toBe(counted.server)
+  expect(counted.client).toBeGreaterThanOrEqual(result.requests)
+  expect(counted.serverSteps).toBeGreaterThan(0)
+
+  // ...every request that has a span (all, or all but the steps) is an undici client span under the run...
   const clients = spans.agent.filter((s) => s.kind === SpanKind.Client)
-  expect(clients).toHaveLength(result.requests)
+  expect(clients).toHaveLength(steps === 'sampled' ? counted.client : counted.client - counted.serverSteps)
   for (const c of clients) expect(c.parentSpanId).toBe(run.spanId)
-  expect(new Set(clients.map((c) => c.scope))).toEqual(new Set(['@opentelemetry/instrumentation-undici']))
+  expect(new Set(clients.map((c) => c.scope))).toEqual(new Set(['@maze-sim/telemetry']))
+  const stepClients = clients.filter((c) => /\/episodes\/[^/]+\/moves$/.test(String(c.attributes['url.path'])))
+  expect(stepClients).toHaveLength(steps === 'sampled' ? counted.serverSteps : 0)
 
   // ...and the model's server span of that request is its child, through `traceparent`.
   const byId = new Map<string, ReceivedSpan>(all.map((s) => [s.spanId, s]))
   const servers = spans.model.filter((s) => s.kind === SpanKind.Server)
-  expect(servers).toHaveLength(result.requests)
+  expect(servers).toHaveLength(clients.length)
   const childrenOf = new Map<string, number>()
   for (const server of servers) {
     const parent = byId.get(server.parentSpanId)
@@ -143,18 +174,18 @@ function expectOneTrace(all: readonly ReceivedSpan[], spans: SpansByService, run
     expect(service(parent!)).toBe('maze-agent')
     expect(parent!.kind).toBe(SpanKind.Client)
     expect(parent!.attributes['url.path']).toBe(server.attributes['url.path'])
+    expect(server.name).toBe(`${server.attributes['http.request.method']} ${server.attributes['http.route']}`)
     childrenOf.set(parent!.spanId, (childrenOf.get(parent!.spanId) ?? 0) + 1)
   }
   expect([...childrenOf.values()].every((n) => n === 1)).toBe(true)
   // The agent plays an episode of the model's own maze (discovered through GET /episodes), then
   // asks for the map of its walk.
-  expect(new Set(servers.map((s) => s.attributes['http.route']))).toEqual(
-    new Set(['/maze/meta', '/episodes', '/episodes/:id', '/episodes/:id/moves', '/maze/map']),
-  )
-  // Fastify's spans (@fastify/otel) hang under the server spans; health checks make none.
-  const fastify = spans.model.filter((s) => s.scope === '@fastify/otel')
-  expect(fastify.length).toBeGreaterThanOrEqual(result.requests)
-  for (const f of fastify) expect(byId.get(f.parentSpanId), f.name).toBeDefined()
+  const routes = ['/maze/meta', '/episodes', '/episodes/:id', '/maze/map', ...(steps === 'sampled' ? ['/episodes/:id/moves'] : [])]
+  expect(new Set(servers.map((s) => s.attributes['http.route']))).toEqual(new Set(routes))
+  // The model's spans are its server spans (one per request, made by the telemetry package's
+  // Fastify hook) and its generation; health checks make none.
+  expect(new Set(servers.map((s) => s.scope))).toEqual(new Set(['@maze-sim/telemetry']))
+  expect(spans.model.filter((s) => s.kind !== SpanKind.Server).map((s) => s.name)).toEqual(['maze.generate'])
   expect(spans.model.some((s) => String(s.attributes['url.path'] ?? '').startsWith('/health'))).toBe(false)
 }
 
@@ -188,47 +219,92 @@ function expectMetrics(otlp: OtlpReceiver, result: RunResult): void {
   })
   expect(metric('maze-agent', 'agent.run.requests')[0]?.points[0]).toMatchObject({ count: 1, sum: result.requests })
   expect(metric('maze-agent', 'agent.run.duration')[0]?.points[0]).toMatchObject({ count: 1 })
-  const clientLatency = metric('maze-agent', 'http.client.request.duration')
-  expect(clientLatency[0]?.unit).toBe('s')
-  expect(clientLatency[0]!.points.reduce((n, p) => n + (p.count ?? 0), 0)).toBe(result.requests)
+  // Request durations both ways, every request (steps included; requestCounts above sums them).
+  expect(metric('maze-agent', 'http.client.request.duration')[0]?.unit).toBe('s')
   const serverLatency = metric('maze-model', 'http.server.request.duration')
-  expect(serverLatency[0]!.points.reduce((n, p) => n + (p.count ?? 0), 0)).toBe(result.requests)
+  expect(serverLatency[0]).toMatchObject({ type: 'histogram', unit: 's' })
+  for (const point of serverLatency.flatMap((m) => m.points)) {
+    expect(point.attributes).toMatchObject({ 'http.request.method': expect.any(String), 'url.scheme': 'http' })
+    expect([200, 201]).toContain(point.attributes['http.response.status_code'])
+    expect(point.attributes['http.route']).toMatch(/^\//)
+  }
+}
+
+/** A run of random-dfs against an instrumented model, both exporting to one receiver; what arrived, checked. */
+async function oneRun(agentEnv: NodeJS.ProcessEnv, steps: 'dropped' | 'sampled'): Promise<void> {
+  const otlp = await receiver()
+  // Long intervals: what arrives is what the programs flush at exit.
+  const otel = { OTEL_EXPORTER_OTLP_ENDPOINT: otlp.url, OTEL_METRIC_EXPORT_INTERVAL: '600000' }
+  const { model, url } = await startModel(otel)
+
+  const agent = startNodeWithPreload(agentInstrument, agentEntry, ['--quiet'], {
+    ...CLEAN_OTEL,
+    ...otel,
+    ...agentEnv,
+    MAZE_URL: url,
+    AGENT_STRATEGY: 'random-dfs',
+    AWS_BATCH_JOB_ID: 'c0ffee00-1234:7',
+    AWS_BATCH_JOB_ARRAY_INDEX: '7',
+  })
+  expect(await agent.exited, agent.stderr()).toBe(0)
+  expect(agent.stderr()).toBe('')
+  const result: RunResult = JSON.parse(lastLine(agent.stdout()))
+  expect(await model.stop('SIGTERM'), model.stderr()).toBe(0)
+
+  expect(otlp.errors).toEqual([])
+  expect(otlp.requests.length).toBeGreaterThan(0)
+  for (const r of otlp.requests) expect(r.contentType).toBe('application/x-protobuf')
+
+  const spans = {
+    agent: otlp.spans.filter((s) => service(s) === 'maze-agent'),
+    model: otlp.spans.filter((s) => service(s) === 'maze-model'),
+  }
+  expect(spans.agent.length).toBeGreaterThan(0)
+  expect(spans.model.length).toBeGreaterThan(0)
+  const run = expectRunSpan(spans.agent, result)
+  expectOneTrace(otlp, spans, run, result, steps)
+  expectResources(run, spans.model)
+  expectMetrics(otlp, result)
 }
 
 describe('one agent run is one trace across both services (OTLP http/protobuf, the default)', () => {
-  test('spans, parentage, domain attributes, resource attributes and metrics arrive decoded', async () => {
+  test('spans, parentage, domain attributes, resource attributes and metrics arrive decoded; the steps only in the metrics', async () => {
+    await oneRun({}, 'dropped')
+  })
+
+  test("MAZE_TELEMETRY_STEP_SPANS=1 on the agent: the steps too, and the model follows the agent's decision", async () => {
+    await oneRun({ MAZE_TELEMETRY_STEP_SPANS: '1' }, 'sampled')
+  })
+})
+
+describe('per-step requests', () => {
+  test('N moves straight to the model: N in http.server.request.duration, no span for them', async () => {
     const otlp = await receiver()
-    // Long intervals: what arrives is what the programs flush at exit.
-    const otel = { OTEL_EXPORTER_OTLP_ENDPOINT: otlp.url, OTEL_METRIC_EXPORT_INTERVAL: '600000' }
-    const { model, url } = await startModel(otel)
-
-    const agent = startNodeWithPreload(agentInstrument, agentEntry, ['--quiet'], {
-      ...CLEAN_OTEL,
-      ...otel,
-      MAZE_URL: url,
-      AGENT_STRATEGY: 'random-dfs',
-      AWS_BATCH_JOB_ID: 'c0ffee00-1234:7',
-      AWS_BATCH_JOB_ARRAY_INDEX: '7',
+    const { model, url } = await startModel({ OTEL_EXPORTER_OTLP_ENDPOINT: otlp.url, OTEL_METRIC_EXPORT_INTERVAL: '600000' })
+    const created = await fetch(`${url}/episodes`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"agent":"test"}',
     })
-    expect(await agent.exited, agent.stderr()).toBe(0)
-    expect(agent.stderr()).toBe('')
-    const result: RunResult = JSON.parse(lastLine(agent.stdout()))
-    expect(await model.stop('SIGTERM'), model.stderr()).toBe(0)
-
-    expect(otlp.errors).toEqual([])
-    expect(otlp.requests.length).toBeGreaterThan(0)
-    for (const r of otlp.requests) expect(r.contentType).toBe('application/x-protobuf')
-
-    const spans = {
-      agent: otlp.spans.filter((s) => service(s) === 'maze-agent'),
-      model: otlp.spans.filter((s) => service(s) === 'maze-model'),
+    expect(created.status).toBe(201)
+    const { id, observation } = (await created.json()) as { id: string; observation: Record<string, unknown> }
+    const there = ['up', 'right', 'down', 'left'].find((d) => observation[d] === 1)!
+    const back = { up: 'down', down: 'up', left: 'right', right: 'left' }[there]!
+    const N = 40
+    for (let k = 0; k < N; k++) {
+      const moved = await fetch(`${url}/episodes/${id}/moves`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ moves: [k % 2 === 0 ? there : back] }),
+      })
+      expect(moved.status).toBe(200)
+      await moved.arrayBuffer()
     }
-    expect(spans.agent.length).toBeGreaterThan(0)
-    expect(spans.model.length).toBeGreaterThan(0)
-    const run = expectRunSpan(spans.agent, result)
-    expectOneTrace(otlp.spans, spans, run, result)
-    expectResources(run, spans.model)
-    expectMetrics(otlp, result)
+    expect(await model.stop('SIGTERM'), model.stderr()).toBe(0)
+    expect(requestCounts(otlp).serverSteps).toBe(N)
+    expect(otlp.spans.filter((s) => s.attributes['http.route'] === '/episodes/:id/moves')).toEqual([])
+    // The episode's creation has its span, as every request but the steps.
+    expect(otlp.spans.filter((s) => s.kind === SpanKind.Server).map((s) => s.name)).toEqual(['POST /episodes'])
   })
 })
 
@@ -253,7 +329,12 @@ describe('no telemetry loss at exit', () => {
     for (const r of otlp.requests) expect(r.contentType).toMatch(/^application\/json/)
     const run = otlp.spans.find((s) => s.name === 'agent.run')
     expect(run?.attributes).toMatchObject({ 'agent.strategy': 'astar', 'agent.solved': true, 'agent.steps': result.steps })
-    expect(otlp.spans.filter((s) => s.kind === SpanKind.Client)).toHaveLength(result.requests)
+    // Client spans for the requests but the steps; the steps are in the request metrics, with the rest.
+    const clients = otlp.spans.filter((s) => s.kind === SpanKind.Client)
+    expect(clients.length).toBeGreaterThan(0)
+    for (const c of clients) expect(c.parentSpanId).toBe(run!.spanId)
+    expect(clients.filter((c) => /\/moves$/.test(String(c.attributes['url.path'])))).toEqual([])
+    expect(requestCounts(otlp).client).toBeGreaterThanOrEqual(result.requests)
     expect(otlp.metrics.some((m) => m.name === 'agent.run.steps')).toBe(true)
   })
 

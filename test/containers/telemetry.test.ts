@@ -74,16 +74,22 @@ describeWithDocker('telemetry through the collector sidecar', () => {
       // Every agent span belongs to that one trace; its client spans are the run span's children.
       const agentSpans = spans.filter((s) => s.service === 'maze-agent')
       expect(new Set(agentSpans.map((s) => s.traceId))).toEqual(new Set([runSpan.traceId]))
-      const clientIds = new Set(agentSpans.filter((s) => s.kind === CLIENT && s.parentSpanId === runSpan.spanId).map((s) => s.spanId))
-      // One per request, plus the retries of the first ones while the model was still starting.
-      const requests = Number(result.requests)
-      expect(clientIds.size).toBeGreaterThanOrEqual(requests)
-      expect(clientIds.size).toBeLessThan(requests + 20)
+      const clients = agentSpans.filter((s) => s.kind === CLIENT)
+      for (const client of clients) expect(client.parentSpanId).toBe(runSpan.spanId)
+      const clientIds = new Set(clients.map((s) => s.spanId))
+      // One per request but the per-step ones (/episodes/:id/moves: counted in the metrics, no span
+      // unless MAZE_TELEMETRY_STEP_SPANS; packages/telemetry/README.md, "Steps"), plus the retries of
+      // the first ones while the model was still starting.
+      const isStep = (s: LoggedSpan): boolean => /\/episodes\/[^/]+\/moves$/.test(String(s.attributes['url.path']))
+      expect(clients.filter(isStep)).toEqual([])
+      expect(clientIds.size).toBeGreaterThanOrEqual(4)
+      expect(clientIds.size).toBeLessThan(Number(result.requests))
 
       // The model's request spans continue the agent's trace: each server span's parent is one of
       // the agent's client spans.
       const modelServer = spans.filter((s) => s.service === 'maze-model' && s.kind === SERVER)
-      expect(modelServer.length).toBeGreaterThan(100)
+      expect(modelServer.length).toBeGreaterThanOrEqual(4)
+      expect(modelServer.filter(isStep)).toEqual([])
       for (const span of modelServer) {
         expect(span.traceId).toBe(runSpan.traceId)
         expect(clientIds.has(span.parentSpanId)).toBe(true)

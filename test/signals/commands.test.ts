@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto'
 import { readdirSync, readFileSync } from 'node:fs'
 import { connect } from 'node:net'
 import { afterEach, describe, expect, test } from 'vitest'
-import { freePort, modelEntry, repoRoot, start } from '../support/processes.ts'
+import { freePort, modelEntry, repoRoot, start, waitForHttp } from '../support/processes.ts'
 
 const MARKER = 'MAZE_SIM_SIGNAL_TEST'
 const linux = process.platform === 'linux'
@@ -220,6 +220,9 @@ describe.skipIf(!linux)('README commands stop cleanly (Linux: /proc)', () => {
     await using model = start(process.execPath, [modelEntry], {
       env: { OTEL_SDK_DISABLED: 'true', PORT: String(port), HOST: '127.0.0.1', MAZE_WIDTH: '1000', MAZE_HEIGHT: '1000', MAZE_SEED: '5' },
     })
+    // Listening before the agent starts: the agent may be up first, and the end of this test asks
+    // whether the model still listens.
+    await waitForHttp(`http://127.0.0.1:${port}/health/live`)
     const agent = run(pnpm, ['agent'], { MAZE_URL: `http://127.0.0.1:${port}`, AGENT_STRATEGY: 'random-dfs' })
     await waitForOutput(agent, /maze-agent: strategy random-dfs, model/)
     kill(agent.pid(), 'SIGTERM')

@@ -1,5 +1,6 @@
+import { createRequire } from 'node:module'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { Client, interceptors, type Dispatcher } from 'undici'
+import type { Client, Dispatcher, interceptors } from 'undici'
 import { DIRECTION_NAMES, MAX_AREA, MAX_SIDE, type Direction } from '@maze-sim/maze'
 import { AgentError, AgentErrorCode, describeError } from './errors.ts'
 import {
@@ -127,6 +128,15 @@ export function retryAfterMs(headers: unknown): number | null {
   if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000)
   const date = Date.parse(value)
   return Number.isNaN(date) ? null : Math.max(0, date - Date.now())
+}
+
+/**
+ * undici, loaded by the first transport rather than with this module (config.ts reads the defaults
+ * above): the agent program starts its strategy's worker first, and undici's hundred modules load
+ * while the worker starts. A CommonJS package: required, synchronously.
+ */
+function undici(): typeof import('undici') {
+  return createRequire(import.meta.url)('undici') as typeof import('undici')
 }
 
 /**
@@ -297,6 +307,7 @@ class HttpCaller {
   readonly #dispatcher: Dispatcher
 
   constructor(base: URL, options: HttpTransportOptions) {
+    const { Client, interceptors } = undici()
     this.url = base.href.replace(/\/+$/, '')
     this.#prefix = base.pathname.replace(/\/+$/, '')
     this.startupTimeoutMs = options.startupTimeoutMs ?? DEFAULT_STARTUP_TIMEOUT_MS

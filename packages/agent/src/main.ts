@@ -6,16 +6,15 @@
 // in flight, last on stdout: a failed run's has `error` and `message` (result.ts, result-ledger.ts).
 // Exit codes are listed in USAGE (config.ts) and the README.
 // Telemetry, when preloaded (instrument.ts), loads while the strategies do, is awaited before the
-// first request, and is flushed before every exit, within a bound.
+// first request, and is flushed before every exit, within a bound (not even tried when nothing
+// listens on the OTLP endpoint).
 import { shutdownTelemetry, telemetryReady } from '@maze-sim/telemetry/shutdown'
 import { readConfig, USAGE, type AgentConfig } from './config.ts'
 import { AgentError, AgentErrorCode, describeError } from './errors.ts'
 import { ExitCode, exitCodeOf, exitCodeOfSignal } from './exit-code.ts'
 import { createHttpTransport, type HttpTransport } from './http-transport.ts'
 import { closeStrategies, loadIsolatedStrategies, type IsolatedStrategy } from './isolated-strategy.ts'
-import { playMany } from './many-runs.ts'
 import { exitedEarly, ResultLedger } from './result-ledger.ts'
-import { runAgent } from './runner.ts'
 
 const PROGRESS_EVERY_MS = 3_000
 /** After a signal, the longest wait for the run to wind down before the program exits anyway. */
@@ -97,27 +96,38 @@ async function main(): Promise<number> {
   try {
     // Every strategy is loaded before the first run. A failure to load is the first seed's line,
     // naming the strategy that did not load (it could play none of its runs).
-    strategies = await loadIsolatedStrategies(config.strategies, { decisionTimeoutMs: config.decisionTimeoutMs, signal }, (specifier) => {
+    const loading = loadIsolatedStrategies(config.strategies, { decisionTimeoutMs: config.decisionTimeoutMs, signal }, (specifier) => {
       ledger.strategy = specifier
     })
+    // While the strategy's worker starts on another core (a Node.js instance of its own), this
+    // thread, which would only wait, loads the rest: the telemetry SDK the preload registered (on
+    // before the first request, which is the run's: its span, the undici instrumentation's client
+    // spans and traceparent), the runs' modules, and the HTTP client (undici).
+    const telemetry = telemetryReady()
+    const runner = many ? undefined : import('./runner.ts')
+    const manyRuns = many ? import('./many-runs.ts') : undefined
+    try {
+      transport = createHttpTransport({
+        url: config.url,
+        startupTimeoutMs: config.startupTimeoutMs,
+        requestTimeoutMs: config.requestTimeoutMs,
+        signal,
+      })
+      ledger.transport = transport
+    } finally {
+      // Even when the transport could not be made: the loaded strategies must be closed (below).
+      strategies = await loading
+    }
     ledger.strategy = strategies[0]!.name
-    // The SDK the preload started loads meanwhile: it must be on before the first request, which
-    // is the run's (its span, the undici instrumentation's client spans and traceparent).
-    await telemetryReady()
-    transport = createHttpTransport({
-      url: config.url,
-      startupTimeoutMs: config.startupTimeoutMs,
-      requestTimeoutMs: config.requestTimeoutMs,
-      signal,
-    })
-    ledger.transport = transport
-    if (many) {
+    await telemetry
+    if (manyRuns !== undefined) {
+      const { playMany } = await manyRuns
       const code = await playMany({ config, strategies, transport, signal, ledger, log, warn, progressEveryMs: PROGRESS_EVERY_MS })
       if (signalName !== null) process.stderr.write(`maze-agent: ${AgentErrorCode.Aborted}: stopped by ${signalName}\n`)
       return signalName !== null ? exitCodeOfSignal(signalName) : code
     }
     // One run plays one strategy (readConfig refuses a list without --seeds).
-    return await playOne(config, strategies[0]!, transport, signal, log)
+    return await playOne(config, strategies[0]!, transport, signal, log, (await runner!).runAgent)
   } catch (err) {
     const failure = signalName !== null ? stopped() : err
     if (signalName !== null) process.stderr.write(`maze-agent: ${AgentErrorCode.Aborted}: stopped by ${signalName}\n`)
@@ -140,10 +150,11 @@ async function playOne(
   t: HttpTransport,
   signal: AbortSignal,
   log: (line: string) => void,
+  runAgent: typeof import('./runner.ts').runAgent,
 ): Promise<number> {
   log(`strategy ${strategy.name}, model ${t.url}`)
   let lastProgress = Date.now()
-  const run = await runAgent({
+  const played = await runAgent({
     transport: t,
     strategy,
     protocol: config.protocol,
@@ -166,13 +177,13 @@ async function playOne(
       log(`${event.steps} steps, ${t.requests} requests, ${event.observation.hasKey ? 'has the key' : 'looking for the key'}`)
     },
   })
-  log(`${run.outcome}: ${run.result.steps} steps, ${run.result.requests} requests, ${run.result.elapsedMs} ms`)
+  log(`${played.outcome}: ${played.result.steps} steps, ${played.result.requests} requests, ${played.result.elapsedMs} ms`)
   // The map is a nicety: without it the run's outcome and exit code stand (see the README). No map
   // and no error: the episode was not the model's own maze, so there is no map to draw.
-  if (run.map !== null) process.stdout.write(run.map.endsWith('\n') ? run.map : `${run.map}\n`)
-  else if (run.mapError !== null) process.stderr.write(`maze-agent: no map: ${run.mapError.code}: ${run.mapError.message}\n`)
-  ledger.print(run.result, false)
-  return run.result.solved ? ExitCode.Solved : ExitCode.NotSolved
+  if (played.map !== null) process.stdout.write(played.map.endsWith('\n') ? played.map : `${played.map}\n`)
+  else if (played.mapError !== null) process.stderr.write(`maze-agent: no map: ${played.mapError.code}: ${played.mapError.message}\n`)
+  ledger.print(played.result, false)
+  return played.result.solved ? ExitCode.Solved : ExitCode.NotSolved
 }
 
 process.exitCode = await main()

@@ -54,9 +54,20 @@ export const BENCH_OPTIONS = {
     default: 1000,
     description: 'episodes created and left live, for the memory one costs the model',
   }),
+  packingRuns: integer({
+    flag: 'packing-runs',
+    min: 1,
+    max: 10_000,
+    default: 100,
+    description: 'runs of the Batch packing benchmark: one child playing them all, then one child per run (local Docker)',
+  }),
   skipGenerate: boolean({ flag: 'skip-generate', description: 'leave out the generation benchmark' }),
   skipHttp: boolean({ flag: 'skip-http', description: 'leave out the /maze/pos benchmark' }),
   skipEpisodes: boolean({ flag: 'skip-episodes', description: 'leave out the episodes benchmark' }),
+  skipPacking: boolean({
+    flag: 'skip-packing',
+    description: 'leave out the Batch packing benchmark (it is left out by itself, saying why, without Docker and the images)',
+  }),
   help: helpFlag(),
 } as const
 
@@ -75,9 +86,11 @@ export interface BenchOptions {
   readonly viewers: number
   readonly agents: number
   readonly liveEpisodes: number
+  readonly packingRuns: number
   readonly generate: boolean
   readonly http: boolean
   readonly episodes: boolean
+  readonly packing: boolean
 }
 
 /** A bad command line: the message says what to fix (the program prints it and exits 2). */
@@ -104,8 +117,10 @@ export function parseBenchArgs(argv: string[]): BenchOptions {
     viewers: values.viewers,
     agents: values.agents,
     liveEpisodes: values.liveEpisodes,
+    packingRuns: values.packingRuns,
     generate: !values.skipGenerate,
     http: !values.skipHttp,
     episodes: !values.skipEpisodes,
+    packing: !values.skipPacking,
   }
 }

@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url'
 import autocannon from 'autocannon'
 import { BenchArgsError, HELP, parseBenchArgs, type BenchOptions } from './args.ts'
 import { benchEpisodes, episodesTable } from './episodes.ts'
+import { benchPacking, packingProblem, packingTable } from './packing.ts'
 
 let options: BenchOptions
 try {
@@ -143,6 +144,17 @@ if (options.episodes) {
   console.log(episodesTable(result, 80, 20))
   model.kill('SIGTERM')
   await once(model, 'exit')
+}
+
+if (options.packing) {
+  const problem = packingProblem()
+  if (problem !== null) {
+    process.stderr.write(`bench: the Batch packing benchmark is left out: ${problem}\n`)
+  } else {
+    const strategy = 'astar'
+    const modes = await benchPacking({ runs: options.packingRuns, parallel: Math.max(2, cpus().length), strategy })
+    console.log(packingTable(modes, strategy))
+  }
 }
 
 /** `count` SSE clients of /view/events that read (and drop) everything, as browsers would. */

@@ -17,9 +17,11 @@ describe('parseBenchArgs', () => {
       viewers: 10,
       agents: 64,
       liveEpisodes: 1000,
+      packingRuns: 100,
       generate: true,
       http: true,
       episodes: true,
+      packing: true,
     })
   })
 
@@ -42,6 +44,9 @@ describe('parseBenchArgs', () => {
       '8',
       '--live-episodes',
       '20',
+      '--packing-runs',
+      '4',
+      '--skip-packing',
       '-h',
     ]
     expect(parseBenchArgs(argv)).toEqual({
@@ -56,9 +61,11 @@ describe('parseBenchArgs', () => {
       viewers: 0,
       agents: 8,
       liveEpisodes: 20,
+      packingRuns: 4,
       generate: false,
       http: false,
       episodes: false,
+      packing: false,
     })
   })
 

@@ -78,10 +78,13 @@ describe('pnpm bench (src/main.ts)', () => {
   })
 
   test('a tiny run prints every table: one row per size, one per viewer count, the episodes, no errors', async () => {
-    const run = await bench([
-      ...['--sizes', '3x1,5x4', '--duration', '1', '--warmup', '0', '--connections', '2', '--viewers', '1'],
-      ...['--live-episodes', '5', '--agents', '2'],
-    ])
+    const run = await bench(
+      [
+        ...['--sizes', '3x1,5x4', '--duration', '1', '--warmup', '0', '--connections', '2', '--viewers', '1'],
+        ...['--live-episodes', '5', '--agents', '2', '--packing-runs', '2'],
+      ],
+      150_000,
+    )
     expect(run.code, run.stderr).toBe(0)
     const report = run.stdout
     expect(report).toMatch(/^# maze-sim benchmark\n\n\d+ × .+, Node v\d+\.\d+\.\d+\n/)
@@ -129,5 +132,18 @@ describe('pnpm bench (src/main.ts)', () => {
     expect(errors).toBe('0')
     expect(stepsPerSecond).toMatch(/^[\d,]+$/)
     expect(Number(requestsPerStep)).toBeLessThan(1)
-  })
+
+    // Batch packing needs the local Docker engine and images: in CI they are there (.ci/run builds them).
+    if (!report.includes('## AWS Batch packing')) {
+      expect(process.env.CI, 'the packing benchmark was left out in CI').not.toBe('true')
+      expect(run.stderr).toMatch(/the Batch packing benchmark is left out: /)
+      return
+    }
+    const packing = table(report, '## AWS Batch packing')
+    expect(packing.map((row) => row.slice(1, 4))).toEqual([
+      ['1', '2', '2'],
+      ['2', '2', '2'],
+    ])
+    for (const row of packing) expect(row[5]).toMatch(/^\d+\.\d\d$/)
+  }, 180_000)
 })

@@ -1,8 +1,23 @@
 // OpenTelemetry for the maze-model program, preloaded before anything else is imported:
 //   node --import ./packages/model/src/instrument.ts packages/model/src/server.ts
-// Fastify and node:http must be instrumented before the server module loads them, hence a preload
-// rather than a call in server.ts. Configured by the OTEL_* variables (see packages/telemetry);
-// OTEL_SDK_DISABLED=true turns it off. server.ts flushes on SIGTERM (shutdownTelemetry).
-import { startTelemetry } from '@maze-sim/telemetry'
+// Configured by the OTEL_* variables (see packages/telemetry); OTEL_SDK_DISABLED=true turns it off.
+// The SDK is registered here and loaded later, while the maze generation worker starts: startModel
+// (start.ts) calls telemetryReady() then, and awaits it before it makes the Fastify instance, which
+// @fastify/otel and the request metrics hook as it is made. server.ts flushes on SIGTERM
+// (shutdownTelemetry).
+import { enableCompileCache } from 'node:module'
+import { isMainThread } from 'node:worker_threads'
 
-await startTelemetry({ serviceName: 'maze-model' })
+// Node's on-disk module compile cache (the TypeScript stripped and the code compiled), on before
+// anything else is loaded: a start after the first one on a machine strips and compiles none of it
+// again, about half the CPU time of a start. In os.tmpdir()/node-compile-cache, or NODE_COMPILE_CACHE;
+// NODE_DISABLE_COMPILE_CACHE=1 turns it off. Never fails a start (a read-only /tmp: no cache). Worker
+// threads (the maze generation worker) get it through the variable, which Node reads as a worker starts.
+const compileCache = enableCompileCache()
+if (compileCache.directory !== undefined) process.env.NODE_COMPILE_CACHE ??= compileCache.directory
+
+// The preload also runs in the generation worker: no telemetry there (one SDK per process).
+if (isMainThread) {
+  const { startTelemetry } = await import('@maze-sim/telemetry')
+  void startTelemetry({ serviceName: 'maze-model', instrumentations: ['fastify'], deferred: true })
+}

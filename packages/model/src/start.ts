@@ -1,5 +1,6 @@
 import { metrics, SpanStatusCode, trace } from '@opentelemetry/api'
 import { Maze } from '@maze-sim/maze'
+import { telemetryReady } from '@maze-sim/telemetry/shutdown'
 import { buildApp, type BuildAppOptions, type ModelFastify } from './app.ts'
 import type { EpisodeRegistry } from './episodes/registry.ts'
 import { generationSeed } from './episodes/sealed.ts'
@@ -38,27 +39,47 @@ export interface RunningModel {
 }
 
 /**
- * Listens first (every /maze/* route answers 503 meanwhile), then generates the maze in a worker
- * thread and serves it. Logs seed and size at start and the generation time when ready.
+ * Generates the maze in a worker thread while the server starts and listens (every /maze/* route
+ * answers 503 until the maze is served), then serves it. Logs seed and size at start and the
+ * generation time when ready.
  */
 export async function startModel(options: StartModelOptions): Promise<RunningModel> {
   const { width, height, seed } = options
   // Episodes that ask for no size get the model's.
   const episodesOptions = { ...options.episodes, defaultSize: options.episodes?.defaultSize ?? { width, height } }
-  const { app, setMaze, view, episodes } = await buildApp({ ...options, episodes: episodesOptions })
-  const address = await app.listen({ port: options.port ?? 0, host: options.host ?? '127.0.0.1' })
+
+  // The worker first: it starts (a Node.js instance of its own) on another core while this thread
+  // loads the telemetry SDK, builds the app and listens. Its outcome is taken once the app exists.
+  const aborter = new AbortController()
+  const generationStart = performance.timeOrigin + performance.now()
+  // Sealed mode mixes its secret into the generation seed (as the episodes do); the maze still says MAZE_SEED.
+  const secret = options.sealed?.secret
+  const generated = generateInWorker({ width, height, seed: generationSeed(seed, secret) }, aborter.signal)
+  generated.catch(() => {})
+  let built: Awaited<ReturnType<typeof buildApp>>
+  let address: string
+  try {
+    // The SDK the preload registered loads now (at once without one): it must be on before the
+    // Fastify instance is made, which @fastify/otel and the request metrics hook as it is made.
+    await telemetryReady()
+    built = await buildApp({ ...options, episodes: episodesOptions })
+    address = await built.app.listen({ port: options.port ?? 0, host: options.host ?? '127.0.0.1' })
+  } catch (error) {
+    aborter.abort(error)
+    throw error
+  }
+  const { app, setMaze, view, episodes } = built
   const url = address.replace('://0.0.0.0:', '://127.0.0.1:').replace('://[::]:', '://[::1]:')
   app.log.info({ width, height, seed, seedWasRandom: options.seedWasRandom ?? false, url }, 'generating maze')
 
-  const aborter = new AbortController()
-  // Its own trace: generation is not part of any agent's run. A no-op without an SDK.
+  // Its own trace: generation is not part of any agent's run. A no-op without an SDK. Started now,
+  // with the SDK on, from the moment the worker was asked for.
   const tracer = trace.getTracer(ModelTelemetry.scope)
   const span = tracer.startSpan(ModelTelemetry.generateSpan, {
+    startTime: generationStart,
     attributes: { [ModelTelemetry.width]: width, [ModelTelemetry.height]: height, [ModelTelemetry.seed]: seed },
   })
-  // Sealed mode mixes its secret into the generation seed (as the episodes do); the maze still says MAZE_SEED.
-  const secret = options.sealed?.secret
-  const ready = generateInWorker({ width, height, seed: generationSeed(seed, secret) }, aborter.signal).then(
+  const ready = generated.then(
     ({ maze, optimalSteps, generationMs }) => {
       const served = secret === undefined ? maze : new Maze({ ...maze.toData(), seed })
       setMaze(served, optimalSteps)

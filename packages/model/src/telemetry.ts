@@ -5,7 +5,7 @@
 export const ModelTelemetry = {
   /** Instrumentation scope of the model's spans and metrics. */
   scope: '@maze-sim/model',
-  /** Span: listen → maze ready (worker start, generation, solving), a trace of its own. */
+  /** Span: start-up → maze ready (worker start, generation, solving, while the server starts), a trace of its own. */
   generateSpan: 'maze.generate',
   /** Histogram, seconds: generation + solving time measured in the worker. */
   generationDuration: 'maze.generation.duration',

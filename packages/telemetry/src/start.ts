@@ -1,139 +1,123 @@
 import { readFileSync } from 'node:fs'
-import type { IncomingMessage } from 'node:http'
 import { isMainThread } from 'node:worker_threads'
 import type { Attributes } from '@opentelemetry/api'
-import { CountingSpanExporter, summaryLine } from './counting-exporter.ts'
+import { summaryLine } from './counting-exporter.ts'
 import { createOnceLogger } from './diag.ts'
-import {
-  batchAttributes,
-  otlpEndpoint,
-  otlpTracesProtocol,
-  ResourceKeys,
-  SERVICE_NAMESPACE,
-  sdkDisabled,
-  summaryWanted,
-  tracesExportedByOtlpOnly,
-  type Env,
-} from './resource.ts'
-import { registerShutdown, telemetryStarted } from './shutdown.ts'
+import { otlpEndpoint, sdkDisabled, summaryWanted } from './resource.ts'
+import type { InstrumentationName } from './sdk.ts'
+import { registerStarting, type RunningTelemetry, telemetryStarted } from './shutdown.ts'
+
+export type { InstrumentationName } from './sdk.ts'
 
 export interface StartTelemetryOptions {
   /** `service.name` (`maze-model`, `maze-agent`); `OTEL_SERVICE_NAME` overrides it. */
   readonly serviceName: string
-  /** More resource attributes, e.g. the agent's strategy; `OTEL_RESOURCE_ATTRIBUTES` overrides them. */
-  readonly attributes?: Attributes
+  /**
+   * More resource attributes, e.g. the agent's strategy; `OTEL_RESOURCE_ATTRIBUTES` overrides them.
+   * A function is called while the SDK loads: the preload need not wait for what it reads.
+   */
+  readonly attributes?: Attributes | (() => Attributes | Promise<Attributes>)
+  /**
+   * The instrumentations the program needs (default: `undici` and `fastify`): `undici` for a client
+   * (a span and `traceparent` per request, `http.client.request.duration`), `fastify` for a Fastify
+   * server (`http.server.request.duration`, a server span per request), `fastify-hooks` for
+   * @fastify/otel's spans of every hook and handler besides, `http` for node:http
+   * (instrumentation-http: not needed by either program, and costly on a busy server).
+   * `OTEL_NODE_ENABLED_INSTRUMENTATIONS` / `OTEL_NODE_DISABLED_INSTRUMENTATIONS` change the set.
+   */
+  readonly instrumentations?: readonly InstrumentationName[]
+  /**
+   * Load the SDK only when the program first calls `telemetryReady()` (default: at once). A preload
+   * defers it so that it loads while the program's main thread waits (for its worker thread) rather
+   * than alongside the program's own modules; a program that never asks loads nothing.
+   */
+  readonly deferred?: boolean
 }
 
 /** What startTelemetry did. */
-export type StartOutcome = 'started' | 'already-started' | 'disabled' | 'worker-thread'
+export type StartOutcome = 'started' | 'already-started' | 'disabled' | 'worker-thread' | 'failed'
+
+/** The instrumentations a program gets unless it names its own. */
+export const DEFAULT_INSTRUMENTATIONS: readonly InstrumentationName[] = ['undici', 'fastify']
 
 /**
- * The instrumentations of auto-instrumentations-node we turn on when `OTEL_NODE_ENABLED_INSTRUMENTATIONS`
- * is unset: the agent's undici client and the model's HTTP server. The package's own default is
- * nearly all 40 of them (fs, dns and net spans for every request included), noise for these programs.
+ * Starts OpenTelemetry once per process, configured by the standard `OTEL_*` variables (OTLP over
+ * http/protobuf to `http://localhost:4318` by default, traces and metrics): resource `service.name`,
+ * `service.namespace=maze-sim`, the AWS Batch job id, array index and attempt when the job's
+ * environment has them, plus `attributes`; the instrumentations the program names; per-step requests
+ * counted in metrics but spanned only when sampled (MAZE_TELEMETRY_STEP_SPANS, README "Steps").
+ * Nothing happens with `OTEL_SDK_DISABLED=true` (the SDK is not even loaded) or in a worker thread
+ * (the preload runs there too; one SDK per process).
+ *
+ * It registers at once and loads in the background (`deferred`: from the first `telemetryReady()`):
+ * a preload calls it without waiting, and the program awaits `telemetryReady()` before its first
+ * traced work (before it makes its Fastify instance, before its first request). The returned
+ * promise settles when the SDK runs.
  */
-export const DEFAULT_INSTRUMENTATIONS = 'http,undici'
-
-/** Paths that are polled by health checks: no spans for them. */
-const isHealthCheck = (url: string | undefined): boolean => url?.startsWith('/health/') === true
-
-/**
- * Starts the OpenTelemetry NodeSDK once per process, configured by the standard `OTEL_*` variables
- * (OTLP over http/protobuf to `http://localhost:4318` by default, traces and metrics): resource
- * `service.name`, `service.namespace=maze-sim`, the AWS Batch job id, array index and attempt when
- * the job's environment has them, plus `attributes`; instrumentations undici (client spans, W3C
- * `traceparent` on every request), http (server spans continuing the caller's trace) and
- * `@fastify/otel` (route and handler spans). Nothing happens with `OTEL_SDK_DISABLED=true` (the SDK
- * is not even loaded) or in a worker thread (the preload runs there too; one SDK per process).
- * Register before the program loads Fastify: a preload (`node --import`) does.
- */
-export async function startTelemetry(options: StartTelemetryOptions): Promise<StartOutcome> {
-  if (!isMainThread) return 'worker-thread'
+export function startTelemetry(options: StartTelemetryOptions): Promise<StartOutcome> {
+  if (!isMainThread) return Promise.resolve('worker-thread')
   const env = process.env
-  if (sdkDisabled(env)) return 'disabled'
-  if (telemetryStarted()) return 'already-started'
+  if (sdkDisabled(env)) return Promise.resolve('disabled')
+  if (telemetryStarted()) return Promise.resolve('already-started')
+  if (options.deferred === true) {
+    let outcome: (running: RunningTelemetry | undefined) => void = () => {}
+    const started = new Promise<RunningTelemetry | undefined>((resolve) => (outcome = resolve))
+    registerStarting(() => {
+      const starting = boot(options)
+      void starting.then(outcome)
+      return starting
+    })
+    return started.then((running) => (running === undefined ? 'failed' : 'started'))
+  }
+  const starting = boot(options)
+  registerStarting(starting)
+  return starting.then((running) => (running === undefined ? 'failed' : 'started'))
+}
 
-  // Loaded here, not at the top: with the SDK disabled none of it is loaded.
+async function boot(options: StartTelemetryOptions): Promise<RunningTelemetry | undefined> {
+  const env = process.env
+  const service = options.serviceName
+  // Without OTEL_LOG_LEVEL the SDK would log nothing at all, so that a missing collector would go
+  // unnoticed; with it, sdk.ts installs the SDK's console logger at that level.
   const { diag, DiagLogLevel } = await import('@opentelemetry/api')
-  // Without OTEL_LOG_LEVEL the SDK logs nothing at all, so that a missing collector would go
-  // unnoticed; with it, the NodeSDK installs its own console logger at that level.
-  const endpoint = otlpEndpoint(env)
   if ((env.OTEL_LOG_LEVEL ?? '').trim() === '') {
-    diag.setLogger(createOnceLogger({ prefix: `${options.serviceName} telemetry`, endpoint }), {
+    diag.setLogger(createOnceLogger({ prefix: `${service} telemetry`, endpoint: otlpEndpoint(env) }), {
       logLevel: DiagLogLevel.WARN,
       suppressOverrideMessage: true,
     })
   }
-  if ((env.OTEL_NODE_ENABLED_INSTRUMENTATIONS ?? '').trim() === '') {
-    // auto-instrumentations-node reads this variable itself (there is no option for its default).
-    env.OTEL_NODE_ENABLED_INSTRUMENTATIONS = DEFAULT_INSTRUMENTATIONS
+  try {
+    const given = options.attributes ?? {}
+    const attributes = typeof given === 'function' ? given : () => given
+    const [{ startSdk }, resolved] = await Promise.all([import('./sdk.ts'), Promise.resolve().then(attributes)])
+    const sdk = await startSdk(
+      {
+        serviceName: service,
+        attributes: resolved,
+        instrumentations: options.instrumentations ?? DEFAULT_INSTRUMENTATIONS,
+        hostDetector: hasMachineId(),
+      },
+      env,
+    )
+    return {
+      shutdown: () => sdk.shutdown(),
+      endpoints: sdk.endpoints,
+      ...(summaryWanted(env)
+        ? {
+            summary: (outcome: string) => {
+              const counts = sdk.counts()
+              return counts === undefined
+                ? `${service} telemetry: spans not counted (OTEL_TRACES_EXPORTER=${env.OTEL_TRACES_EXPORTER}) (${outcome})`
+                : summaryLine(service, counts, outcome)
+            },
+          }
+        : {}),
+    }
+  } catch (error) {
+    // Telemetry never stops a program: it runs without.
+    diag.warn(`not started: ${error instanceof Error ? error.message : String(error)}`)
+    return undefined
   }
-  const [
-    { NodeSDK },
-    { getNodeAutoInstrumentations },
-    { FastifyOtelInstrumentation },
-    { defaultResource, envDetector, hostDetector, processDetector, resourceFromAttributes },
-  ] = await Promise.all([
-    import('@opentelemetry/sdk-node'),
-    import('@opentelemetry/auto-instrumentations-node'),
-    import('@fastify/otel'),
-    import('@opentelemetry/resources'),
-  ])
-
-  // The SDK's own choice of trace exporter (OTLP over the configured protocol), wrapped to count
-  // what it delivered; any other OTEL_TRACES_EXPORTER is left to the SDK, uncounted.
-  const traceExporter = tracesExportedByOtlpOnly(env) ? new CountingSpanExporter(await otlpTraceExporter(env)) : undefined
-  const sdk = new NodeSDK({
-    ...(traceExporter === undefined ? {} : { traceExporter }),
-    // The host detector reads host.id from the machine id; slim container images have none (or an
-    // empty one) and the SDK then warns about an invalid host.id on every start, so it runs only
-    // where there is a machine id to read.
-    resourceDetectors: [envDetector, processDetector, ...(hasMachineId() ? [hostDetector] : [])],
-    // The SDK's detectors (host, process, OTEL_RESOURCE_ATTRIBUTES, OTEL_SERVICE_NAME) are merged
-    // over this, so the standard variables win.
-    resource: defaultResource().merge(
-      resourceFromAttributes({
-        'service.name': options.serviceName,
-        [ResourceKeys.serviceNamespace]: SERVICE_NAMESPACE,
-        ...batchAttributes(env),
-        ...options.attributes,
-      }),
-    ),
-    instrumentations: [
-      getNodeAutoInstrumentations({
-        '@opentelemetry/instrumentation-http': {
-          ignoreIncomingRequestHook: (request: IncomingMessage) => isHealthCheck(request.url),
-        },
-      }),
-      // Fastify's instrumentation left auto-instrumentations-node: @fastify/otel hooks every Fastify
-      // instance as it is created (registerOnInitialization), so the app needs no plugin of its own.
-      new FastifyOtelInstrumentation({ registerOnInitialization: true, ignorePaths: ({ url }) => isHealthCheck(url) }),
-    ],
-  })
-  sdk.start()
-  const service = options.serviceName
-  registerShutdown(
-    () => sdk.shutdown(),
-    summaryWanted(env)
-      ? (outcome) =>
-          traceExporter === undefined
-            ? `${service} telemetry: spans not counted (OTEL_TRACES_EXPORTER=${env.OTEL_TRACES_EXPORTER}) (${outcome})`
-            : summaryLine(service, traceExporter.counts(), outcome)
-      : undefined,
-  )
-  return 'started'
-}
-
-/** The OTLP trace exporter the SDK would make from the environment (endpoint, headers, timeout: its own). */
-async function otlpTraceExporter(env: Env) {
-  const protocol = otlpTracesProtocol(env)
-  if (protocol === 'grpc') return new (await import('@opentelemetry/exporter-trace-otlp-grpc')).OTLPTraceExporter()
-  if (protocol === 'http/json') return new (await import('@opentelemetry/exporter-trace-otlp-http')).OTLPTraceExporter()
-  if (protocol !== 'http/protobuf') {
-    const { diag } = await import('@opentelemetry/api')
-    diag.warn(`Unsupported OTLP traces protocol: ${protocol}. Using http/protobuf.`)
-  }
-  return new (await import('@opentelemetry/exporter-trace-otlp-proto')).OTLPTraceExporter()
 }
 
 /** True where the host detector can read a machine id (Linux: /etc/machine-id or D-Bus's copy). */

@@ -1,5 +1,13 @@
-import { afterEach, describe, expect, test } from 'vitest'
-import { registerShutdown, shutdownTelemetry, telemetryStarted } from '../src/shutdown.ts'
+import { createServer, type Server } from 'node:net'
+import { afterEach, describe, expect, test, vi } from 'vitest'
+import { registerShutdown, registerStarting, shutdownTelemetry, telemetryReady, telemetryStarted } from '../src/shutdown.ts'
+
+/** A TCP server on a free port, or (closed) a port nothing listens on. */
+async function listening(): Promise<{ server: Server; endpoint: string }> {
+  const server = createServer((socket) => socket.destroy()).listen(0, '127.0.0.1')
+  await new Promise((resolve) => server.once('listening', resolve))
+  return { server, endpoint: `http://127.0.0.1:${(server.address() as { port: number }).port}` }
+}
 
 // startTelemetry records the SDK's shutdown here; these tests record their own and remove it after.
 const SLOT = Symbol.for('@maze-sim/telemetry.shutdown')
@@ -33,6 +41,53 @@ describe('shutdownTelemetry', () => {
   test('a failing flush is reported, not thrown', async () => {
     registerShutdown(() => Promise.reject(new Error('exporter broke')))
     expect(await shutdownTelemetry(1_000)).toBe('failed')
+  })
+
+  test('nothing listening on an OTLP endpoint: no flush at all, one warning, "unreachable"', async () => {
+    const { server, endpoint } = await listening()
+    await new Promise((resolve) => server.close(resolve))
+    const warn = vi.spyOn((await import('@opentelemetry/api')).diag, 'warn').mockImplementation(() => {})
+    const shutdown = vi.fn(async () => {})
+    registerShutdown(shutdown, undefined, [endpoint])
+    // Not a clock: the flush, which would retry against a refused connection, is never started.
+    expect(await shutdownTelemetry(1_000)).toBe('unreachable')
+    expect(shutdown).not.toHaveBeenCalled()
+    expect(warn.mock.calls).toEqual([[`spans and metrics not sent: nothing listening at ${endpoint} (ECONNREFUSED)`]])
+    warn.mockRestore()
+  })
+
+  test('a collector listening: the flush goes ahead', async () => {
+    const { server, endpoint } = await listening()
+    const shutdown = vi.fn(async () => {})
+    registerShutdown(shutdown, undefined, [endpoint, endpoint])
+    expect(await shutdownTelemetry(1_000)).toBe('flushed')
+    expect(shutdown).toHaveBeenCalledTimes(1)
+    await new Promise((resolve) => server.close(resolve))
+  })
+
+  test('telemetryReady waits for an SDK that is starting; the shutdown too', async () => {
+    // Without an SDK it is resolved already.
+    await telemetryReady()
+    let started: (running: { shutdown: () => Promise<void> }) => void = () => {}
+    const shutdown = vi.fn(async () => {})
+    registerStarting(new Promise((resolve) => (started = resolve)))
+    expect(telemetryStarted()).toBe(true)
+    let ready = false
+    void telemetryReady().then(() => (ready = true))
+    const outcome = shutdownTelemetry(1_000)
+    await new Promise((resolve) => setImmediate(resolve))
+    expect(ready).toBe(false)
+    expect(shutdown).not.toHaveBeenCalled()
+    started({ shutdown })
+    expect(await outcome).toBe('flushed')
+    expect(ready).toBe(true)
+    expect(shutdown).toHaveBeenCalledTimes(1)
+  })
+
+  test('an SDK that could not start: nothing to flush', async () => {
+    registerStarting(Promise.resolve(undefined))
+    await telemetryReady()
+    expect(await shutdownTelemetry(1_000)).toBe('no-sdk')
   })
 
   test('later calls share the first one: the SDK is shut down once', async () => {
