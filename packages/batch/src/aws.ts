@@ -203,6 +203,45 @@ export async function describeWithChildren(batch: BatchClient, jobId: string): P
 }
 
 /**
+ * The result-looking events (RESULT_FILTER_PATTERN) of log streams, by group and 100 streams a
+ * request (FilterLogEvents' limit), from the jobs' creation on; paginated with the bounded
+ * PAGINATION. A failing call is a BatchError naming its group.
+ */
+async function* resultEvents(
+  logs: CloudWatchLogsClient,
+  streams: readonly { readonly group: string; readonly stream: string }[],
+  jobs: readonly JobDetail[],
+): AsyncGenerator<{ logStreamName: string; timestamp: number; message: string }> {
+  const byGroup = new Map<string, string[]>()
+  for (const { group, stream } of streams) byGroup.set(group, [...(byGroup.get(group) ?? []), stream])
+  const startTime = Math.min(...jobs.map((j) => j.createdAt ?? j.startedAt ?? 0))
+  for (const [group, groupStreams] of byGroup) {
+    for (let i = 0; i < groupStreams.length; i += 100) {
+      const logStreamNames = groupStreams.slice(i, i + 100)
+      try {
+        const pages = paginateFilterLogEvents(
+          { client: logs, ...PAGINATION },
+          {
+            logGroupName: group,
+            logStreamNames,
+            filterPattern: RESULT_FILTER_PATTERN,
+            ...(Number.isFinite(startTime) && startTime > 0 ? { startTime } : {}),
+          },
+        )
+        for await (const page of pages) {
+          for (const event of page.events ?? []) {
+            if (event.logStreamName === undefined || event.message === undefined) continue
+            yield { logStreamName: event.logStreamName, timestamp: event.timestamp ?? 0, message: event.message }
+          }
+        }
+      } catch (err) {
+        throw awsError(err, `FilterLogEvents (${group})`)
+      }
+    }
+  }
+}
+
+/**
  * The result rows of a job: for an array job one per finished child, else one. The result line is
  * read from the CloudWatch Logs stream of `container` (its awslogs group, default /aws/batch/job),
  * with FilterLogEvents over up to 100 streams per call.
@@ -227,37 +266,13 @@ export async function resultsOf(logs: CloudWatchLogsClient, described: Described
     const group = c.logConfiguration?.options?.['awslogs-group'] ?? '/aws/batch/job'
     streamOf.set(j.jobId!, { group, stream: c.logStreamName })
   }
-  const byGroup = new Map<string, string[]>()
-  for (const { group, stream } of streamOf.values()) byGroup.set(group, [...(byGroup.get(group) ?? []), stream])
-  const startTime = Math.min(...jobs.map((j) => j.createdAt ?? j.startedAt ?? 0))
-
   const lastResult = new Map<string, { timestamp: number; result: RunResult }>()
-  for (const [group, streams] of byGroup) {
-    for (let i = 0; i < streams.length; i += 100) {
-      const logStreamNames = streams.slice(i, i + 100)
-      try {
-        const pages = paginateFilterLogEvents(
-          { client: logs, ...PAGINATION },
-          {
-            logGroupName: group,
-            logStreamNames,
-            filterPattern: RESULT_FILTER_PATTERN,
-            ...(Number.isFinite(startTime) && startTime > 0 ? { startTime } : {}),
-          },
-        )
-        for await (const page of pages) {
-          for (const event of page.events ?? []) {
-            const result = findResult(event.message ?? '')
-            if (result === null || event.logStreamName === undefined) continue
-            const ts = event.timestamp ?? 0
-            const previous = lastResult.get(event.logStreamName)
-            if (previous === undefined || previous.timestamp <= ts) lastResult.set(event.logStreamName, { timestamp: ts, result })
-          }
-        }
-      } catch (err) {
-        throw awsError(err, `FilterLogEvents (${group})`)
-      }
-    }
+  for await (const event of resultEvents(logs, [...streamOf.values()], jobs)) {
+    const result = findResult(event.message)
+    if (result === null) continue
+    const previous = lastResult.get(event.logStreamName)
+    if (previous === undefined || previous.timestamp <= event.timestamp)
+      lastResult.set(event.logStreamName, { timestamp: event.timestamp, result })
   }
 
   return jobs.map((j) => {
@@ -338,35 +353,11 @@ export async function fetchPackedLogs(
   } else if (!DONE_STATUSES.includes(job.status!)) pending.push(0)
 
   const streams = jobs.flatMap((j) => attemptStreams(j, j.arrayProperties?.index ?? 0, names))
-  const byGroup = new Map<string, string[]>()
-  for (const { group, stream } of streams) byGroup.set(group, [...(byGroup.get(group) ?? []), stream])
-  const startTime = Math.min(...jobs.map((j) => j.createdAt ?? j.startedAt ?? 0))
   const lines = new Map<string, { timestamp: number; message: string }[]>()
-  for (const [group, groupStreams] of byGroup) {
-    for (let i = 0; i < groupStreams.length; i += 100) {
-      const logStreamNames = groupStreams.slice(i, i + 100)
-      try {
-        const pages = paginateFilterLogEvents(
-          { client: logs, ...PAGINATION },
-          {
-            logGroupName: group,
-            logStreamNames,
-            filterPattern: RESULT_FILTER_PATTERN,
-            ...(Number.isFinite(startTime) && startTime > 0 ? { startTime } : {}),
-          },
-        )
-        for await (const page of pages) {
-          for (const event of page.events ?? []) {
-            if (event.logStreamName === undefined || event.message === undefined) continue
-            const list = lines.get(event.logStreamName) ?? []
-            list.push({ timestamp: event.timestamp ?? 0, message: event.message })
-            lines.set(event.logStreamName, list)
-          }
-        }
-      } catch (err) {
-        throw awsError(err, `FilterLogEvents (${group})`)
-      }
-    }
+  for await (const event of resultEvents(logs, streams, jobs)) {
+    const list = lines.get(event.logStreamName) ?? []
+    list.push({ timestamp: event.timestamp, message: event.message })
+    lines.set(event.logStreamName, list)
   }
   const messages = (stream: string | undefined): string[] =>
     stream === undefined ? [] : (lines.get(stream) ?? []).sort((a, b) => a.timestamp - b.timestamp).map((e) => e.message)
