@@ -2,7 +2,7 @@
 // `GET /episodes/:id` plus `elapsedMs`, ../shared API "Episodes") read back, and reconciled with
 // the agent's own result lines: the referee's figures win, and where the agent said otherwise the
 // disagreement is reported. Pure: the sweep and the Batch CLI read the lines from wherever they are.
-import type { ParsedAgentResult } from './result.ts'
+import { isCount, isNullableCount, jsonObjectLine, type ParsedAgentResult } from './result.ts'
 
 const AGENT_LABEL = /[^A-Za-z0-9._:@/+-]/g
 
@@ -32,26 +32,14 @@ export interface RefereeLine {
 export const UNLABELLED = '(unlabelled)'
 
 const ENDED = new Set(['solved', 'unsolved', 'abandoned'])
-const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0
-const isNullableCount = (v: unknown): boolean => v === null || isCount(v)
 
 /**
  * A referee line, read back from a line of the model's stdout (or its JSON already parsed); null for
  * anything else: the model's log lines, an agent's result line, a truncated line.
  */
 export function parseRefereeLine(input: unknown): RefereeLine | null {
-  let value = input
-  if (typeof input === 'string') {
-    const text = input.trim()
-    if (!text.startsWith('{"id"') || !text.endsWith('}')) return null
-    try {
-      value = JSON.parse(text)
-    } catch {
-      return null
-    }
-  }
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) return null
-  const v = value as Record<string, unknown>
+  const v = jsonObjectLine(input, '{"id"')
+  if (v === null) return null
   // An episode created without a label has `agent: null` (another team's agent may not send one).
   const agent = v.agent === null ? UNLABELLED : v.agent
   if (typeof v.id !== 'string' || typeof agent !== 'string' || typeof v.status !== 'string' || !ENDED.has(v.status)) return null

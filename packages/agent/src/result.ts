@@ -124,8 +124,27 @@ export const AGENT_RESULT_SCHEMA = {
   else: { properties: { strategy: { type: 'string' }, width: { type: 'integer' }, height: { type: 'integer' } } },
 } as const
 
-const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0
-const isNullableCount = (v: unknown): v is number | null => v === null || isCount(v)
+/**
+ * A JSON object read back from one line of a program's output (trimmed, starting with `start`), or
+ * that line's JSON already parsed; null for anything else (not JSON, not an object, truncated).
+ */
+export function jsonObjectLine(input: unknown, start: string): Record<string, unknown> | null {
+  let value = input
+  if (typeof input === 'string') {
+    const text = input.trim()
+    if (!text.startsWith(start) || !text.endsWith('}')) return null
+    try {
+      value = JSON.parse(text)
+    } catch {
+      return null
+    }
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return null
+  return value as Record<string, unknown>
+}
+
+export const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0
+export const isNullableCount = (v: unknown): v is number | null => v === null || isCount(v)
 const isSide = (v: unknown): v is number => isCount(v) && v >= 1
 
 /**
@@ -138,18 +157,8 @@ const isSide = (v: unknown): v is number => isCount(v) && v >= 1
  * The value returned has the schema's keys in the printed order.
  */
 export function parseAgentResult(input: unknown): ParsedAgentResult | null {
-  let value = input
-  if (typeof input === 'string') {
-    const text = input.trim()
-    if (!text.startsWith('{') || !text.endsWith('}')) return null
-    try {
-      value = JSON.parse(text)
-    } catch {
-      return null
-    }
-  }
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) return null
-  const v = value as Record<string, unknown>
+  const v = jsonObjectLine(input, '{')
+  if (v === null) return null
   if (!AGENT_RESULT_KEYS.every((k) => k in v)) return null
   const failed = v.error !== undefined
   if (failed && (typeof v.error !== 'string' || v.error === '')) return null
