@@ -1,20 +1,43 @@
 // The benchmark's command line, parsed apart from running it so that it can be tested. Read with
 // @maze-sim/config's rules; --help is generated from the same table.
-import { boolean, ConfigProblems, decimal, help, helpFlag, integer, list, read, size, type Values } from '@maze-sim/config'
+import { fileURLToPath } from 'node:url'
+import {
+  boolean,
+  ConfigProblems,
+  decimal,
+  help,
+  helpFlag,
+  integer,
+  list,
+  read,
+  REFUSED,
+  type Size,
+  string,
+  type Values,
+} from '@maze-sim/config'
 
 /** Every option of `pnpm bench`, with its default. */
 export const BENCH_OPTIONS = {
   sizes: list({
     flag: 'sizes',
-    of: size({ flag: 'sizes', description: '' }),
+    // Any WIDTHxHEIGHT: a size over the maze's limit is measured as refused, with the reason.
+    of: {
+      allowed: 'WIDTHxHEIGHT such as 80x20',
+      parse: (raw: string): Size | typeof REFUSED => {
+        const match = /^([1-9]\d{0,5})x([1-9]\d{0,5})$/.exec(raw)
+        return match === null ? REFUSED : { width: Number(match[1]), height: Number(match[2]) }
+      },
+    },
     default: [
       { width: 80, height: 20 },
       { width: 1000, height: 1000 },
       { width: 3000, height: 3000 },
       { width: 10000, height: 10000 },
+      { width: 20000, height: 20000 },
     ],
     placeholder: '<WxH,...>',
-    description: 'maze sizes to generate, each in a fresh process',
+    description:
+      'maze sizes to generate, each in a fresh process, then started as a model process (sizes over the limit are reported as refused)',
   }),
   duration: decimal({
     flag: 'duration',
@@ -30,7 +53,28 @@ export const BENCH_OPTIONS = {
     max: 86_400,
     default: 2,
     placeholder: '<seconds>',
-    description: 'seconds of load before the HTTP runs, not measured (0: none)',
+    description: 'seconds of load before each HTTP run, not measured (0: none)',
+  }),
+  port: integer({
+    flag: 'port',
+    min: 0,
+    max: 65_535,
+    default: 0,
+    description: 'the port every model process the benchmark starts listens on, one at a time, on 127.0.0.1 (0: a free one each time)',
+  }),
+  rounds: integer({
+    flag: 'rounds',
+    min: 1,
+    max: 100,
+    default: 3,
+    description: 'rounds of the telemetry off/on throughput runs, alternating (each --duration seconds after --warmup)',
+  }),
+  repeat: integer({
+    flag: 'repeat',
+    min: 1,
+    max: 1000,
+    default: 7,
+    description: 'starts and agent runs per variant in the telemetry and start-up part (the median is reported)',
   }),
   connections: integer({ flag: 'connections', min: 1, max: 10_000, default: 32, description: 'concurrent keep-alive connections' }),
   viewers: integer({
@@ -62,11 +106,22 @@ export const BENCH_OPTIONS = {
     description: 'runs of the Batch packing benchmark: one child playing them all, then one child per run (local Docker)',
   }),
   skipGenerate: boolean({ flag: 'skip-generate', description: 'leave out the generation benchmark' }),
-  skipHttp: boolean({ flag: 'skip-http', description: 'leave out the /maze/pos benchmark' }),
+  skipTelemetry: boolean({ flag: 'skip-telemetry', description: 'leave out the telemetry off/on and start-up benchmark' }),
+  skipHttp: boolean({ flag: 'skip-http', description: 'leave out the /maze/pos latency benchmark (with and without viewers)' }),
   skipEpisodes: boolean({ flag: 'skip-episodes', description: 'leave out the episodes benchmark' }),
   skipPacking: boolean({
     flag: 'skip-packing',
     description: 'leave out the Batch packing benchmark (it is left out by itself, saying why, without Docker and the images)',
+  }),
+  writeReadme: boolean({
+    flag: 'write-readme',
+    description: "put each part's tables into the README, between its markers <!-- bench:<part> --> and <!-- /bench:<part> -->",
+  }),
+  readme: string({
+    flag: 'readme',
+    default: null,
+    placeholder: '<path>',
+    description: "the README --write-readme writes (default: the repository's README.md)",
   }),
   help: helpFlag(),
 } as const
@@ -82,15 +137,21 @@ export interface BenchOptions {
   readonly sizes: ReadonlyArray<readonly [number, number]>
   readonly durationSeconds: number
   readonly warmupSeconds: number
+  readonly port: number
+  readonly rounds: number
+  readonly repeat: number
   readonly connections: number
   readonly viewers: number
   readonly agents: number
   readonly liveEpisodes: number
   readonly packingRuns: number
   readonly generate: boolean
+  readonly telemetry: boolean
   readonly http: boolean
   readonly episodes: boolean
   readonly packing: boolean
+  /** The README to write the tables into, or null (print them only). */
+  readonly readme: string | null
 }
 
 /** A bad command line: the message says what to fix (the program prints it and exits 2). */
@@ -113,14 +174,19 @@ export function parseBenchArgs(argv: string[]): BenchOptions {
     sizes: values.sizes.map((s) => [s.width, s.height] as const),
     durationSeconds: values.duration,
     warmupSeconds: values.warmup,
+    port: values.port,
+    rounds: values.rounds,
+    repeat: values.repeat,
     connections: values.connections,
     viewers: values.viewers,
     agents: values.agents,
     liveEpisodes: values.liveEpisodes,
     packingRuns: values.packingRuns,
     generate: !values.skipGenerate,
+    telemetry: !values.skipTelemetry,
     http: !values.skipHttp,
     episodes: !values.skipEpisodes,
     packing: !values.skipPacking,
+    readme: values.writeReadme ? (values.readme ?? fileURLToPath(new URL('../../../README.md', import.meta.url))) : null,
   }
 }

@@ -111,7 +111,7 @@ export async function benchEpisodes(options: EpisodesBenchOptions): Promise<Epis
 export function episodesTable(r: EpisodesBenchResult, width: number, height: number): string {
   const n = (v: number): string => Math.round(v).toLocaleString('en')
   return [
-    `## Episodes: one model process hosting many runs (${width}x${height}, astar agents in the benchmark process)\n`,
+    `The model as \`pnpm model\` starts it (telemetry on), ${width} × ${height}, seeds of their own per agent; the astar agents in the benchmark process.\n`,
     '| live episodes | model RSS before | with them | per live episode |',
     '| ---: | ---: | ---: | ---: |',
     `| ${n(r.live)} | ${r.rssBeforeMiB.toFixed(0)} MiB | ${r.rssLiveMiB.toFixed(0)} MiB | ${(r.bytesPerEpisode / 1024).toFixed(1)} KiB |`,

@@ -98,7 +98,7 @@ export async function benchPacking(options: PackingBenchOptions): Promise<Packin
 /** The benchmark's Markdown for the README. */
 export function packingTable(modes: readonly PackingMode[], strategy: string): string {
   const lines = [
-    `## AWS Batch packing, on the local Docker engine (maze-batch run-local: collector, model and agent containers per child; strategy ${strategy}, 80 × 20)\n`,
+    `\`maze-batch run-local\`: collector, model and agent containers per child, strategy ${strategy}, 80 × 20, images already local (no pulls).\n`,
     '| mode | children | runs | solved | wall time | runs/s |',
     '| --- | ---: | ---: | ---: | ---: | ---: |',
     ...modes.map(

@@ -10,18 +10,24 @@ describe('parseBenchArgs', () => {
         [1000, 1000],
         [3000, 3000],
         [10000, 10000],
+        [20000, 20000],
       ],
       durationSeconds: 10,
       warmupSeconds: 2,
+      port: 0,
+      rounds: 3,
+      repeat: 7,
       connections: 32,
       viewers: 10,
       agents: 64,
       liveEpisodes: 1000,
       packingRuns: 100,
       generate: true,
+      telemetry: true,
       http: true,
       episodes: true,
       packing: true,
+      readme: null,
     })
   })
 
@@ -47,6 +53,16 @@ describe('parseBenchArgs', () => {
       '--packing-runs',
       '4',
       '--skip-packing',
+      '--skip-telemetry',
+      '--port',
+      '8123',
+      '--rounds',
+      '2',
+      '--repeat',
+      '3',
+      '--write-readme',
+      '--readme',
+      '/tmp/R.md',
       '-h',
     ]
     expect(parseBenchArgs(argv)).toEqual({
@@ -57,15 +73,20 @@ describe('parseBenchArgs', () => {
       ],
       durationSeconds: 0.5,
       warmupSeconds: 0,
+      port: 8123,
+      rounds: 2,
+      repeat: 3,
       connections: 4,
       viewers: 0,
       agents: 8,
       liveEpisodes: 20,
       packingRuns: 4,
       generate: false,
+      telemetry: false,
       http: false,
       episodes: false,
       packing: false,
+      readme: '/tmp/R.md',
     })
   })
 
@@ -73,7 +94,9 @@ describe('parseBenchArgs', () => {
   test.each([
     [['--sizes', '80by20'], '--sizes="80by20" is not allowed: expected a comma-separated list, each item WIDTHxHEIGHT such as 80x20'],
     [['--sizes', '80x20,'], '--sizes="80x20," is not allowed'],
-    [['--sizes', '1x1'], '--sizes="1x1" is not allowed'],
+    [['--sizes', '0x5'], '--sizes="0x5" is not allowed'],
+    [['--port', '65536'], '--port="65536" is not allowed: expected an integer from 0 to 65535'],
+    [['--rounds', '0'], '--rounds="0" is not allowed'],
     [['--duration', '0'], '--duration="0" is not allowed: expected a number greater than 0'],
     [['--duration', 'long'], '--duration="long" is not allowed'],
     [['--connections=-1'], '--connections="-1" is not allowed: expected an integer from 1 to 10000'],
@@ -95,9 +118,37 @@ describe('parseBenchArgs', () => {
       /^--duration="0" is not allowed: [^;]+; --viewers="x" is not allowed/,
     )
   })
+})
+
+describe('parseBenchArgs: the README and sizes', () => {
+  test('--write-readme writes the repository README unless --readme names another', () => {
+    expect(parseBenchArgs(['--write-readme']).readme).toMatch(/\/README\.md$/)
+    expect(parseBenchArgs(['--readme', '/tmp/R.md']).readme).toBeNull()
+  })
+
+  test('sizes over the maze limit are read (the benchmark reports them refused)', () => {
+    expect(parseBenchArgs(['--sizes', '20000x20000,1x1']).sizes).toEqual([
+      [20000, 20000],
+      [1, 1],
+    ])
+  })
 
   test('the help names every option', () => {
-    for (const option of ['--sizes', '--duration', '--warmup', '--connections', '--viewers', '--skip-generate', '--skip-http']) {
+    for (const option of [
+      '--sizes',
+      '--duration',
+      '--warmup',
+      '--port',
+      '--rounds',
+      '--repeat',
+      '--connections',
+      '--viewers',
+      '--skip-generate',
+      '--skip-telemetry',
+      '--skip-http',
+      '--write-readme',
+      '--readme',
+    ]) {
       expect(HELP).toContain(option)
     }
   })

@@ -1,6 +1,9 @@
 // `pnpm bench` as the real program: its help, a bad option, and a tiny real run whose report has the
 // shape of the README's tables. Only the shape: what the numbers are is the benchmark's business.
 import { spawn } from 'node:child_process'
+import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { once } from 'node:events'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, test } from 'vitest'
@@ -77,13 +80,18 @@ describe('pnpm bench (src/main.ts)', () => {
     expect((await bench(['--turbo'])).code).toBe(2)
   })
 
-  test('a tiny run prints every table: one row per size, one per viewer count, the episodes, no errors', async () => {
+  test('a tiny run prints every table and writes each into the README between its markers', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bench-readme-'))
+    const readme = join(dir, 'README.md')
+    // The repository's own README: it must carry every part's markers.
+    copyFileSync(fileURLToPath(new URL('../../../README.md', import.meta.url)), readme)
     const run = await bench(
       [
-        ...['--sizes', '3x1,5x4', '--duration', '1', '--warmup', '0', '--connections', '2', '--viewers', '1'],
-        ...['--live-episodes', '5', '--agents', '2', '--packing-runs', '2'],
+        ...['--sizes', '3x1,5x4,20000x20000', '--duration', '1', '--warmup', '0', '--connections', '2', '--viewers', '1'],
+        ...['--rounds', '1', '--repeat', '1', '--live-episodes', '5', '--agents', '2', '--packing-runs', '2'],
+        ...['--write-readme', '--readme', readme],
       ],
-      150_000,
+      240_000,
     )
     expect(run.code, run.stderr).toBe(0)
     const report = run.stdout
@@ -94,13 +102,19 @@ describe('pnpm bench (src/main.ts)', () => {
     expect(generation.map((row) => row.slice(0, 2))).toEqual([
       ['3 × 1', '3'],
       ['5 × 4', '20'],
+      ['20000 × 20000', '400,000,000'],
     ])
-    for (const row of generation) {
-      expect(row).toHaveLength(5)
+    for (const row of generation.slice(0, 2)) {
+      expect(row).toHaveLength(7)
       expect(row[2]).toMatch(/^\d+ ms$/)
       expect(row[3]).toMatch(/^\d+ ms$/)
       expect(row[4]).toMatch(/^\d+ MiB$/)
+      expect(row[5]).toMatch(/^\d+(\.\d\d)? m?s$/) // the model process, spawn → ready
+      expect(row[6]).toMatch(/^\d+ MiB$/)
     }
+    expect(generation[2]![2]).toMatch(/^refused: width x height must be at most 100,000,000 cells/)
+
+    expectTelemetryAndGoals(report)
 
     const load = table(report, '## GET /maze/pos under load')
     expect(load).toHaveLength(2)
@@ -133,6 +147,9 @@ describe('pnpm bench (src/main.ts)', () => {
     expect(stepsPerSecond).toMatch(/^[\d,]+$/)
     expect(Number(requestsPerStep)).toBeLessThan(1)
 
+    expectReadmeBlocks(readFileSync(readme, 'utf8'), report)
+    rmSync(dir, { recursive: true, force: true })
+
     // Batch packing needs the local Docker engine and images: in CI they are there (.ci/run builds them).
     if (!report.includes('## AWS Batch packing')) {
       expect(process.env.CI, 'the packing benchmark was left out in CI').not.toBe('true')
@@ -145,5 +162,47 @@ describe('pnpm bench (src/main.ts)', () => {
       ['2', '2', '2'],
     ])
     for (const row of packing) expect(row[5]).toMatch(/^\d+\.\d\d$/)
-  }, 180_000)
+  }, 300_000)
 })
+
+/** The telemetry table's rows, each with its figures, and the goals, each met or missed. */
+function expectTelemetryAndGoals(report: string): void {
+  const telemetry = table(report, '## Telemetry off and on, start-up')
+  expect(telemetry.map((row) => row[0])).toEqual([
+    'GET /maze/pos/:y/:x, requests/s (model CPU per request)',
+    'POST /episodes/:id/moves, one move a request, requests/s (model CPU per request)',
+    'agent run (astar, 80 × 20), spawn → exit (agent CPU)',
+    'the same run with nothing listening on the OTLP endpoint',
+    'agent spawn → first request, warm compile cache (agent CPU)',
+    'agent spawn → first request, empty compile cache: the image entry point',
+    '`pnpm agent` → first request (pnpm, its launcher, the agent)',
+    'model spawn → ready on 80 × 20, warm compile cache (model CPU)',
+    'model spawn → ready on 80 × 20, empty compile cache: the image entry point',
+  ])
+  for (const row of telemetry.slice(0, 2)) {
+    expect(row.slice(1, 3)).toEqual([expect.stringMatching(/^[\d,]+ \(\d+ µs\)$/), expect.stringMatching(/^[\d,]+ \(\d+ µs\)$/)])
+    expect(row[3]).toMatch(/^\d+%$/)
+  }
+  for (const row of telemetry.slice(2)) expect(row[2]).toMatch(/^\d+\.\d\d s( \(\d+\.\d\d s\))?$/)
+
+  const goals = table(report, '## Goals')
+  expect(goals.map((row) => [row[1], row[3]])).toEqual([
+    ['≥ 85%', expect.stringMatching(/^(met|\*\*missed\*\*)$/)],
+    ['≥ 85%', expect.stringMatching(/^(met|\*\*missed\*\*)$/)],
+    ['≤ 0.20 s', expect.stringMatching(/^(met|\*\*missed\*\*)$/)],
+    ...Array.from({ length: 5 }, () => [expect.stringMatching(/^≤ 0\.[35]0 s$/), expect.stringMatching(/^(met|\*\*missed\*\*)$/)]),
+    ['≤ 5 s', '–'],
+    ['≤ 300 MB', '–'],
+  ])
+}
+
+/** Every part's block is in the README, between its markers, as printed. */
+function expectReadmeBlocks(written: string, report: string): void {
+  // Every part's block is in the README copy, between its markers, as printed.
+  for (const id of ['goals', 'generation', 'telemetry', 'pos', 'episodes']) {
+    const block = written.slice(written.indexOf(`<!-- bench:${id} -->`), written.indexOf(`<!-- /bench:${id} -->`))
+    expect(block).toContain('Measured by `pnpm bench --sizes 3x1,5x4,20000x20000')
+    expect(block).not.toContain('--write-readme')
+    expect(report).toContain(block.slice(block.indexOf('Measured by')).trim())
+  }
+}
