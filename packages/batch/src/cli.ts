@@ -47,7 +47,8 @@ Run \`maze-batch <command> --help\` for a command's options. See batch/README.md
 
 Exit codes: 0 ok; 1 a job FAILED or check found errors; 2 bad command line, template or
 parameter (BATCH_ERR_USAGE, BATCH_ERR_TEMPLATE); 3 AWS or Docker could not do it (BATCH_ERR_AWS,
-BATCH_ERR_JOB_NOT_FOUND, BATCH_ERR_RESULTS, BATCH_ERR_DOCKER, BATCH_ERR_IMAGE_MISSING); 130 interrupted.
+BATCH_ERR_JOB_NOT_FOUND, BATCH_ERR_STACK_NOT_FOUND, BATCH_ERR_RESULTS, BATCH_ERR_DOCKER,
+BATCH_ERR_IMAGE_MISSING); 130 interrupted.
 `
 
 /** `maze-batch --help` (`main`) and every command's `--help`. */
@@ -98,18 +99,31 @@ const exitCodeOf = (err: BatchError): number => {
   }
 }
 
+/** Where the main usage's list of commands ends: more commands' lines go before it. */
+const COMMANDS_END = '\n\nRun `maze-batch <command> --help`'
+
+/** Commands of a package on top of this one (@maze-sim/infra: deploy, push-images, destroy), and their lines in the main usage. */
+export interface MoreCommands {
+  readonly commands: Readonly<Record<string, Command>>
+  /** Lines for the main usage's list of commands, each starting with a newline. */
+  readonly usage: string
+}
+
 /** Runs one command line; returns the exit code. Errors are printed as `maze-batch: <CODE>: <message>`. */
-export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+export async function runCli(argv: readonly string[], io: CliIo, more?: MoreCommands): Promise<number> {
+  const commands: Readonly<Record<string, Command>> = { ...COMMANDS, ...more?.commands }
+  const mainUsage = more === undefined ? MAIN_USAGE : MAIN_USAGE.replace(COMMANDS_END, `${more.usage}${COMMANDS_END}`)
   const [name, ...rest] = argv
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     const topic = name === 'help' ? rest[0] : undefined
-    io.stdout(USAGE[topic ?? 'main'] ?? MAIN_USAGE)
+    const usage = topic === undefined ? mainUsage : Object.hasOwn(commands, topic) ? commands[topic]!.usage : mainUsage
+    io.stdout(usage)
     return name === undefined ? ExitCode.Usage : ExitCode.Ok
   }
   try {
-    const command = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined
+    const command = Object.hasOwn(commands, name) ? commands[name] : undefined
     if (command === undefined)
-      throw usageError(`unknown command ${JSON.stringify(name)}; the commands are ${Object.keys(COMMANDS).join(', ')} (see --help)`)
+      throw usageError(`unknown command ${JSON.stringify(name)}; the commands are ${Object.keys(commands).join(', ')} (see --help)`)
     const { values, positionals, sources, help } = parseCommandLine(name, command, rest, io.env)
     if (help) {
       io.stdout(command.usage)

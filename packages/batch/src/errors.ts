@@ -10,6 +10,8 @@ export const BatchErrorCode = {
   Aws: 'BATCH_ERR_AWS',
   /** A job id that AWS Batch does not know (or no longer shows: jobs are kept for about 7 days). */
   JobNotFound: 'BATCH_ERR_JOB_NOT_FOUND',
+  /** The stack of `pnpm batch deploy` is not in the account and region (submit without --queue). */
+  StackNotFound: 'BATCH_ERR_STACK_NOT_FOUND',
   /** Results could not be read (no log stream yet, no result line, a missing local run directory). */
   Results: 'BATCH_ERR_RESULTS',
   /** The Docker engine is not reachable, or a docker command failed (local runner). */

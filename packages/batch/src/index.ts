@@ -7,6 +7,7 @@ export {
   fillTemplate,
   readJsonFile,
   Platform,
+  partitionOf,
   TEMPLATE_FILES,
   LOCAL_IMAGES,
   DEFAULT_COLLECTOR_IMAGE,
@@ -78,6 +79,18 @@ export type { ResultRow, RunResult } from './results.ts'
 export { runLocalJob, containerArgs, ESSENTIAL_EXITED, TIMEOUT_REASON, LABEL, OWNER_LABEL, KEEP_LABEL } from './local/runner.ts'
 export type { LocalRunOptions, LocalJobRun, LocalRunRow } from './local/runner.ts'
 export { DockerCli } from './local/docker.ts'
-export { runCli, ExitCode, USAGE } from './cli.ts'
+export { runCli, ExitCode, USAGE, COMMANDS } from './cli.ts'
+export type { MoreCommands } from './cli.ts'
+export { runMain } from './run-main.ts'
+// What a package on top (@maze-sim/infra) needs to add commands to `maze-batch`.
+export { helpOption, json } from './commands/command.ts'
+export type { CliIo, Command, Values } from './commands/command.ts'
+export { AWS_FLAGS, awsOf, awsOptions, num, str } from './commands/flags.ts'
+export { awsError, clientConfig, resolveRegion } from './aws.ts'
+export type { AwsOptions } from './aws.ts'
+export { usageError } from './errors.ts'
+export { REPO_ROOT } from './template.ts'
+export { createCloudFormationClient, DEFAULT_STACK_NAME, describeStackOutputs, STACK_OUTPUTS } from './stack.ts'
+export type { StackOutputs } from './stack.ts'
 // The SDK types of what this package reads and writes, for callers without their own SDK dependency.
 export type { RegisterJobDefinitionCommandInput, SubmitJobCommandInput, TaskContainerProperties, JobDetail } from '@aws-sdk/client-batch'

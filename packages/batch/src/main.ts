@@ -1,29 +1,5 @@
 #!/usr/bin/env node
-// `maze-batch`: the program around runCli (cli.ts). SIGINT/SIGTERM stop a run-local run or a watch
-// cleanly (the local containers are stopped and removed) instead of killing the process at once.
-import { runCli } from './cli.ts'
+// `maze-batch` without the stack commands (`pnpm batch` adds them: packages/infra/src/main.ts).
+import { runMain } from './run-main.ts'
 
-const controller = new AbortController()
-let signals = 0
-const onSignal = (signal: NodeJS.Signals): void => {
-  signals += 1
-  if (signals > 1) process.exit(signal === 'SIGINT' ? 130 : 143)
-  process.stderr.write(`maze-batch: ${signal}: stopping (again to exit at once)\n`)
-  controller.abort()
-}
-process.on('SIGINT', onSignal)
-process.on('SIGTERM', onSignal)
-
-try {
-  process.exitCode = await runCli(process.argv.slice(2), {
-    stdout: (text) => process.stdout.write(text),
-    stderr: (text) => process.stderr.write(text),
-    env: process.env,
-    signal: controller.signal,
-    stderrIsTTY: process.stderr.isTTY === true,
-  })
-} catch (err) {
-  // A bug, not a BatchError: show it whole.
-  process.stderr.write(`maze-batch: unexpected error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`)
-  process.exitCode = 1
-}
+await runMain()

@@ -188,13 +188,7 @@ describe('submit', () => {
     expect(batch.calls()).toHaveLength(0)
   })
 
-  test('without a queue: BATCH_ERR_USAGE, exit 2', async () => {
-    expect(await cli('submit')).toEqual({
-      code: 2,
-      stdout: '',
-      stderr: 'maze-batch: BATCH_ERR_USAGE: --queue is required (or set MAZE_BATCH_QUEUE): the job queue to submit to\n',
-    })
-  })
+  // Without --queue, submit reads the deployed stack's outputs: test/stack.test.ts.
 })
 
 const parent = (summary: Record<string, number>, status: JobDetail['status'] = 'RUNNING'): JobDetail => ({

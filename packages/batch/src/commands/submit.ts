@@ -2,11 +2,12 @@
 // one job per strategy, or just the runs a packed job is missing (--only-missing).
 import type { BatchClient } from '@aws-sdk/client-batch'
 import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs'
-import { boolean, help, string } from '@maze-sim/config'
+import { boolean, help, oneOf, string } from '@maze-sim/config'
 import { createBatchClient, createLogsClient, describedPacking, describeWithChildren, fetchPackedLogs, submitJob } from '../aws.ts'
 import { usageError } from '../errors.ts'
 import { formatMissing, packedResults } from '../packed-results.ts'
 import { planMissing } from '../resubmit.ts'
+import { createCloudFormationClient, DEFAULT_STACK_NAME, describeStackOutputs } from '../stack.ts'
 import { isDone } from '../status.ts'
 import { formatPlan, planSubmissions, type PlannedJob } from '../submit.ts'
 import { ExitCode, helpOption, json, type CliIo, type Command, type Values } from './command.ts'
@@ -25,13 +26,31 @@ import {
 import { followJobs, WATCH_OPTIONS } from './watch.ts'
 
 const SUBMIT_OPTIONS = {
-  queue: string({ flag: 'queue', env: 'MAZE_BATCH_QUEUE', placeholder: '<name|arn>', description: 'job queue (required)' }),
+  queue: string({
+    flag: 'queue',
+    env: 'MAZE_BATCH_QUEUE',
+    placeholder: '<name|arn>',
+    defaultText: "the deployed stack's queue",
+    description: 'job queue',
+  }),
   'job-definition': string({
     flag: 'job-definition',
     placeholder: '<name[:rev]|arn>',
     default: 'maze-sim',
-    defaultText: 'maze-sim (the latest active revision)',
+    defaultText: "the deployed stack's definition without --queue, else maze-sim (the latest active revision)",
     description: 'the job definition',
+  }),
+  stack: string({
+    flag: 'stack',
+    env: 'MAZE_BATCH_STACK',
+    placeholder: '<name>',
+    default: DEFAULT_STACK_NAME,
+    description: 'without --queue: the stack of `maze-batch deploy` whose queue and job definition to use (CloudFormation DescribeStacks)',
+  }),
+  platform: oneOf(['ec2', 'fargate'], {
+    flag: 'platform',
+    default: 'ec2',
+    description: "without --queue: the stack's EC2 or Fargate queue and job definition",
   }),
   'dry-run': boolean({ flag: 'dry-run', description: 'print the SubmitJob input(s) as JSON and stop' }),
   'only-missing': string({
@@ -80,13 +99,43 @@ async function missingPlan(
   })
 }
 
+/**
+ * The queue and job definition of the deployed stack (`maze-batch deploy`), for a submit without
+ * --queue: the EC2 ones, or the Fargate ones with --platform fargate; --job-definition still wins.
+ */
+async function fromStack(
+  values: Values,
+  sources: Readonly<Record<string, string | undefined>>,
+  io: CliIo,
+): Promise<{ queue: string; jobDefinition: string }> {
+  const stackName = str(values, 'stack')!
+  const client = createCloudFormationClient(awsOf(values))
+  try {
+    const outputs = await describeStackOutputs(client, stackName)
+    const fargate = values.platform === 'fargate'
+    const queue = fargate ? outputs.fargateQueue : outputs.queue
+    const definition = fargate ? outputs.fargateJobDefinition : outputs.jobDefinition
+    if (queue === undefined || definition === undefined)
+      throw usageError(
+        `the stack ${stackName} has no ${fargate ? 'Fargate ' : ''}queue or job definition output: pass --queue and --job-definition`,
+      )
+    const jobDefinition = sources['job-definition'] !== undefined ? str(values, 'job-definition')! : definition
+    io.stderr(`stack ${stackName}: queue ${queue}, job definition ${jobDefinition}\n`)
+    return { queue, jobDefinition }
+  } finally {
+    client.destroy()
+  }
+}
+
 export const submit: Command = {
-  usage: `Usage: maze-batch submit --queue <queue> [options]
+  usage: `Usage: maze-batch submit [--queue <queue>] [options]
        maze-batch submit --only-missing <job id> [--runs-per-child <K>] [--dry-run] [--watch]
 
 Submits one run, an array job (seeds x strategies), or one job per strategy. Every setting goes
 through ecsPropertiesOverride.taskProperties[0].containers[] (Batch refuses containerOverrides for
 multi-container jobs). Prints the job id(s) on stdout, one per line; the plan goes to stderr.
+Without --queue (or MAZE_BATCH_QUEUE) the queue and job definition are the outputs of the stack
+\`maze-batch deploy\` created (--stack, --platform), read with CloudFormation DescribeStacks.
 
 Packing (--runs-per-child K): each child plays every strategy on floor(K / strategies) whole seeds,
 so --strategy astar,random-dfs --runs 200 --runs-per-child 50 is 8 children of 50 runs, and
@@ -127,9 +176,8 @@ ${AWS_FLAGS}
           return ExitCode.Ok
         }
       } else {
-        if (queue === undefined) throw usageError('--queue is required (or set MAZE_BATCH_QUEUE): the job queue to submit to')
-        const jobDefinition = str(values, 'job-definition')!
-        plan = planSubmissions(submitOptionsOf(values, queue, jobDefinition, templateContainersOf(jobDefinition)))
+        const target = queue !== undefined ? { queue, jobDefinition: str(values, 'job-definition')! } : await fromStack(values, sources, io)
+        plan = planSubmissions(submitOptionsOf(values, target.queue, target.jobDefinition, templateContainersOf(target.jobDefinition)))
       }
       io.stderr(`${formatPlan(plan)}\n`)
       if (values['dry-run'] === true) {
