@@ -14,6 +14,9 @@ Builds, without any container registry:
                                  Node 24 binary (npm package node-linux-<arch>), npm, and a `node`
                                  user (uid 1000), imported with `docker import` under the public
                                  name, so `FROM node:24-bookworm-slim` builds unchanged;
+  python:3.11-slim-bookworm      a Debian 12 rootfs (debootstrap --variant=minbase) with Debian's
+                                 python3 (3.11), imported under the public name, so the Python agent
+                                 image (packages/python-sdk/Dockerfile) builds unchanged;
   maze-sim/otlp-receiver:latest  our own small OTLP receiver (test/fixtures/otlp-receiver), a stand-in
                                  for the ADOT collector: point compose at it with
                                  COLLECTOR_IMAGE=maze-sim/otlp-receiver:latest.
@@ -30,6 +33,7 @@ Environment (all optional):
   DEBIAN_SUITE    Debian release                     (default bookworm)
   DEBIAN_MIRROR   Debian mirror for debootstrap      (default: the one this machine's apt uses)
   OTLP_IMAGE      tag of the OTLP receiver stand-in  (default maze-sim/otlp-receiver:latest)
+  PYTHON_IMAGE    tag of the Python stand-in         (default python:3.11-slim-bookworm)
 EOF
 }
 
@@ -49,6 +53,7 @@ NPM_VERSION=${NPM_VERSION:-11.19.0}
 DEBIAN_SUITE=${DEBIAN_SUITE:-bookworm}
 DEBIAN_MIRROR=${DEBIAN_MIRROR:-$(bash "$repo_root/scripts/debian-mirror.sh")}
 OTLP_IMAGE=${OTLP_IMAGE:-maze-sim/otlp-receiver:latest}
+PYTHON_IMAGE=${PYTHON_IMAGE:-python:3.11-slim-bookworm}
 
 step() { printf '\n==> %s\n' "$*"; }
 info() { printf '    %s\n' "$*"; }
@@ -128,6 +133,41 @@ build_node_image() {
   info "smoke test: $(docker run --rm --user node "$NODE_IMAGE" sh -c 'echo "npm $(npm --version) as $(id -un) ($(id -u))"')"
 }
 
+# --- python:3.11-slim-bookworm ------------------------------------------------------------------
+# Debian 12's own python3 is 3.11, the version the official image's tag names. Unlike the official
+# image, it lives at /usr/bin/python3 (not /usr/local/bin) and pip is not included: the Python
+# agent image needs neither (it copies the SDK's sources and runs `python3 -m maze_sim_agent`).
+build_python_image() {
+  step "$PYTHON_IMAGE: Debian $DEBIAN_SUITE (minbase) + Debian's python3"
+  [ "$(id -u)" = 0 ] || die "debootstrap needs root: run as root (or with sudo)"
+  need debootstrap "apt-get install debootstrap"
+
+  work=$(mktemp -d /tmp/maze-sim-stand-in.XXXXXX)
+  local rootfs="$work/rootfs"
+  info "debootstrap $DEBIAN_SUITE --include=python3 from $DEBIAN_MIRROR (about 30-90 s)"
+  local started=$SECONDS
+  if ! debootstrap --variant=minbase --include=python3 "$DEBIAN_SUITE" "$rootfs" "$DEBIAN_MIRROR" >"$work/debootstrap.log" 2>&1; then
+    tail -n 30 "$work/debootstrap.log" >&2
+    die "debootstrap failed (full log above, last 30 lines)"
+  fi
+  info "rootfs ready in $((SECONDS - started)) s"
+  rm -rf "$rootfs"/var/cache/apt/archives/*.deb "$rootfs"/var/lib/apt/lists/* "$rootfs"/var/log/* \
+    "$rootfs"/usr/share/man/* "$rootfs"/usr/share/info/* "$rootfs"/usr/share/locale/*
+  find "$rootfs/usr/share/doc" -type f ! -name copyright -delete
+  info "checking the rootfs: $(chroot "$rootfs" /usr/bin/python3 --version)"
+
+  info "docker import as $PYTHON_IMAGE"
+  tar -C "$rootfs" -c . | docker import \
+    --change 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
+    --change 'ENV LANG=C.UTF-8' \
+    --change 'CMD ["python3"]' \
+    --message "offline stand-in for $PYTHON_IMAGE (maze-sim docker/offline/build-stand-ins.sh): debootstrap $DEBIAN_SUITE + python3" \
+    - "$PYTHON_IMAGE" >/dev/null
+  rm -rf "$work"
+  work=''
+  info "smoke test: $(docker run --rm "$PYTHON_IMAGE" python3 -c 'import sys, http.client, json; print("python", sys.version.split()[0])')"
+}
+
 # --- maze-sim/otlp-receiver ---------------------------------------------------------------------
 build_otlp_image() {
   step "$OTLP_IMAGE: our OTLP receiver, the collector's stand-in (test/fixtures/otlp-receiver)"
@@ -142,6 +182,12 @@ else
   build_node_image
 fi
 
+if [ "$force" = 0 ] && image_exists "$PYTHON_IMAGE"; then
+  step "$PYTHON_IMAGE exists: skipped (--force rebuilds it)"
+else
+  build_python_image
+fi
+
 if [ "$force" = 0 ] && image_exists "$OTLP_IMAGE"; then
   step "$OTLP_IMAGE exists: skipped (--force rebuilds it)"
 else
@@ -149,4 +195,4 @@ else
 fi
 
 step "done"
-docker image ls --format '    {{.Repository}}:{{.Tag}}  {{.Size}}' | grep -F -e "$NODE_IMAGE" -e "$OTLP_IMAGE" || true
+docker image ls --format '    {{.Repository}}:{{.Tag}}  {{.Size}}' | grep -F -e "$NODE_IMAGE" -e "$PYTHON_IMAGE" -e "$OTLP_IMAGE" || true
