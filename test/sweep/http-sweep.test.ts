@@ -181,6 +181,28 @@ describe('pnpm sweep --transport http: dead processes and signals', () => {
     expect(all).toHaveLength(24)
     expect(new Set(all.map(key)).size).toBe(24)
   })
+
+  test('SIGKILL of the sweep: its models and agents end on their own (their stdin, a pipe from it, ends)', {
+    timeout: 240_000,
+  }, async () => {
+    const out = join(dir, 'killed.jsonl')
+    const args = ['--strategies', 'random-dfs', '--seeds', '1-400', '--size', '30x10', '--transport', 'http', '--workers', '2']
+    const sweep = startNode(sweepEntry, [...args, '--out', out])
+    running.push(sweep)
+    const deadline = Date.now() + 120_000
+    while (results(out).length < 2) {
+      if (Date.now() > deadline) throw new Error(`no results within the bound: ${sweep.stderr()}`)
+      await new Promise((r) => setTimeout(r, 50))
+    }
+    const children = childPids(sweep.child.pid!)
+    expect(children.length).toBeGreaterThanOrEqual(2) // a model and an agent at least
+    sweep.child.kill('SIGKILL')
+    await sweep.exited
+    // Orphans would go on playing (and listening) for ever; the bound is the programs' own SIGTERM handling.
+    const gone = Date.now() + 30_000
+    while (children.some(isRunning) && Date.now() < gone) await new Promise((r) => setTimeout(r, 100))
+    for (const pid of children) expect(isRunning(pid), `child ${pid} still runs`).toBe(false)
+  })
 })
 
 /** The pids of a process's children (procps `ps`). */
@@ -191,10 +213,11 @@ function childPids(pid: number): number[] {
     .filter((n) => n > 0)
 }
 
+/** Whether a process runs (a zombie, exited and not yet reaped by whoever adopted it, does not). */
 function isRunning(pid: number): boolean {
   try {
-    process.kill(pid, 0)
-    return true
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z'
   } catch {
     return false
   }

@@ -22,6 +22,14 @@ try {
   process.exit(2)
 }
 
+// A reader of stdout or stderr that went away: nothing more can be written there, and nothing is
+// lost by going on (the model keeps serving; a signal still stops it). Anything else is a bug.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error
+  })
+}
+
 let model: RunningModel
 try {
   model = await startModel({
@@ -31,7 +39,10 @@ try {
     height: config.height,
     seed: config.seed,
     seedWasRandom: config.seedWasRandom,
-    logger: { level: config.logLevel },
+    // process.stdout, not pino's own destination: when the reader of stdout is gone (a parent killed,
+    // `| head`), pino's destination retries the failed write for ever as it flushes at exit, and
+    // the model could never stop. Write errors on stdout are dropped below.
+    logger: { level: config.logLevel, stream: process.stdout },
     logRequests: config.logRequests,
     closeTimeoutMs: config.shutdownTimeoutMs,
     requestTimeoutMs: config.requestTimeoutMs,

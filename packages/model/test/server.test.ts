@@ -128,6 +128,20 @@ describe('node src/server.ts', () => {
     expect(await server.exit).toBe(0)
   }, 60_000)
 
+  test('its stdout reader gone (a parent killed, `| head`): SIGTERM still stops it, exit 0', async () => {
+    const server = startServer({ PORT: '0', HOST: '127.0.0.1', MAZE_WIDTH: '30', MAZE_HEIGHT: '10', MAZE_SEED: '3' })
+    const url = await waitFor(
+      'the listening log line',
+      () => logLines(server).find((l) => l.msg === 'generating maze')?.url as string | undefined,
+    )
+    await waitFor('ready', async () => ((await fetch(`${url}/health/ready`)).status === 200 ? true : undefined))
+    // Closes this end of the stdout pipe: the model's next writes there fail with EPIPE.
+    server.child.stdout!.destroy()
+    // Its first write there after this (the shutdown's log line) fails with EPIPE.
+    server.child.kill('SIGTERM')
+    expect(await server.exit).toBe(0)
+  }, 60_000)
+
   test('a bad environment variable exits 2 with a message naming it, without a stack trace', async () => {
     const server = startServer({ MAZE_WIDTH: 'wide', MAZE_SEED: '-3' })
     expect(await server.exit).toBe(2)

@@ -12,6 +12,9 @@ import { OutputTail, readLines } from './child-output.ts'
 import type { Slice } from './http-slices.ts'
 import { describeEnd, type Ended } from './model-process.ts'
 
+/** The preload that ends the process when the sweep is gone (leash.ts). */
+const LEASH = import.meta.resolve('./leash.ts')
+
 /** A line of the agent's stdout longer than this is not a result line (they are a few hundred bytes): dropped. */
 export const AGENT_MAX_LINE_BYTES = 64 * 1024
 /** After SIGTERM, how long an agent may take to stop (it gives itself 5 s) before it is killed. */
@@ -80,10 +83,11 @@ export class AgentProcess {
   constructor(options: AgentProcessOptions) {
     this.slice = options.slice
     const entry = fileURLToPath(import.meta.resolve('@maze-sim/agent/main'))
-    this.#child = spawn(process.execPath, [entry, ...agentArgs(options.slice, options.url, options.cwd)], {
+    this.#child = spawn(process.execPath, ['--import', LEASH, entry, ...agentArgs(options.slice, options.url, options.cwd)], {
       cwd: options.cwd,
       env: agentEnv(options.env),
-      stdio: ['ignore', 'pipe', 'pipe'],
+      // stdin: the leash (leash.ts), which ends the agent if the sweep is gone.
+      stdio: ['pipe', 'pipe', 'pipe'],
     })
     const stdout = readLines(this.#child.stdout!, AGENT_MAX_LINE_BYTES, (line) => {
       const result = parseAgentResult(line)

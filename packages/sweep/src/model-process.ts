@@ -10,6 +10,9 @@ import { EPISODE_LIMIT_ENV_VARS, EPISODE_LIMIT_RANGES, DEFAULT_EPISODE_LIMITS, M
 import { OutputTail, readLines } from './child-output.ts'
 import { SweepError, SweepErrorCode } from './errors.ts'
 
+/** The preload that ends the process when the sweep is gone (leash.ts). */
+const LEASH = import.meta.resolve('./leash.ts')
+
 /** The longest a model may take to listen and be ready. */
 export const MODEL_START_TIMEOUT_MS = 30_000
 /** After SIGTERM, how long a model may take to stop before it is killed. */
@@ -92,9 +95,10 @@ export class ModelProcess {
   /** Starts a model and resolves once it is ready; SWEEP_ERR_MODEL when it exits or is not ready within the bound. */
   static async start(options: ModelProcessOptions): Promise<ModelProcess> {
     const entry = fileURLToPath(import.meta.resolve('@maze-sim/model/server'))
-    const child = spawn(process.execPath, [entry], {
+    const child = spawn(process.execPath, ['--import', LEASH, entry], {
       env: modelEnv(options.env, options.maxArea, options.agents),
-      stdio: ['ignore', 'pipe', 'pipe'],
+      // stdin: the leash (leash.ts), which ends the model if the sweep is gone.
+      stdio: ['pipe', 'pipe', 'pipe'],
     })
     options.onSpawn?.({ kill: () => child.exitCode === null && child.signalCode === null && child.kill('SIGKILL') })
     const ended = new Promise<Ended>((resolve) => {
