@@ -20,7 +20,8 @@
 // Dependency-free and Node 20 compatible, like bootstrap.mjs. POSIX only (`exec`, process groups).
 import { spawn, spawnSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
-import { constants } from 'node:os'
+import { constants, tmpdir } from 'node:os'
+import { join } from 'node:path'
 
 const RELAYED = /** @type {const} */ (['SIGINT', 'SIGTERM', 'SIGHUP'])
 /** What a terminal sends to its whole foreground process group (Ctrl-C, hangup). */
@@ -63,7 +64,22 @@ if (steps.some((step) => step.length === 0)) {
   process.exit(2)
 }
 
+/**
+ * The environment of the command: Node's module compile cache on from the command's first module.
+ * Our programs' preloads turn it on themselves (module.enableCompileCache, in the same directory),
+ * but only once the preload is loaded: the preload, a TypeScript file, would otherwise be stripped of
+ * its types on every start, which loads Node's TypeScript stripper (a WebAssembly module) first,
+ * about 60 ms of CPU. With the variable set, Node reads the preload from the cache too. Nothing is
+ * changed when the caller chose (NODE_COMPILE_CACHE) or turned the cache off (NODE_DISABLE_COMPILE_CACHE).
+ */
+function commandEnv() {
+  const env = process.env
+  if (env.NODE_COMPILE_CACHE !== undefined || env.NODE_DISABLE_COMPILE_CACHE !== undefined) return env
+  return { ...env, NODE_COMPILE_CACHE: join(tmpdir(), 'node-compile-cache') }
+}
+
 const foreground = inTerminalForeground()
+const env = commandEnv()
 /** @type {import('node:child_process').ChildProcess | undefined} */
 let child
 /** The first signal received: no further step of a chain starts. */
@@ -94,7 +110,7 @@ function endLike(code, signal) {
 }
 
 for (const [index, [command, ...args]] of steps.entries()) {
-  child = spawn(command, args, { stdio: 'inherit', detached: !foreground })
+  child = spawn(command, args, { stdio: 'inherit', detached: !foreground, env })
   const { code, signal } = await new Promise((resolve) => {
     child.once('error', (err) => {
       process.stderr.write(`launch: cannot run ${command}: ${err.message}\n`)

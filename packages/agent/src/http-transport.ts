@@ -130,13 +130,33 @@ export function retryAfterMs(headers: unknown): number | null {
   return Number.isNaN(date) ? null : Math.max(0, date - Date.now())
 }
 
+/** The three parts of undici the transport uses: the client, the retry interceptor, and `request`. */
+export interface UndiciParts {
+  readonly Client: typeof Client
+  readonly retry: typeof interceptors.retry
+  /** `Dispatcher.prototype.request` in undici's index: called with the composed dispatcher as `this`. */
+  readonly request: (this: Dispatcher, options: Dispatcher.RequestOptions) => Promise<Dispatcher.ResponseData>
+}
+
+let loadedUndici: UndiciParts | undefined
+
 /**
- * undici, loaded by the first transport rather than with this module (config.ts reads the defaults
- * above): the agent program starts its strategy's worker first, and undici's hundred modules load
- * while the worker starts. A CommonJS package: required, synchronously.
+ * undici's client, retry interceptor and `request`, loaded by the first transport rather than with
+ * this module (config.ts reads the defaults above): the agent program starts its strategy's worker
+ * first, and undici loads while the worker starts. Required one file each, not through undici's
+ * index, which loads every dispatcher, fetch, WebSocket, the mocks and the cache stores besides (110
+ * modules, twice the CPU time of these three). A CommonJS package: required, synchronously. The
+ * test of this module checks that they are the index's own.
  */
-function undici(): typeof import('undici') {
-  return createRequire(import.meta.url)('undici') as typeof import('undici')
+export function undiciParts(): UndiciParts {
+  if (loadedUndici !== undefined) return loadedUndici
+  const require = createRequire(import.meta.url)
+  loadedUndici = {
+    Client: require('undici/lib/dispatcher/client.js') as typeof Client,
+    retry: require('undici/lib/interceptor/retry.js') as typeof interceptors.retry,
+    request: require('undici/lib/api/api-request.js') as UndiciParts['request'],
+  }
+  return loadedUndici
 }
 
 /**
@@ -305,14 +325,16 @@ class HttpCaller {
   readonly #gate: Gate = { ready: false, deadline: null, lastError: undefined }
   readonly #client: Client
   readonly #dispatcher: Dispatcher
+  readonly #request: UndiciParts['request']
 
   constructor(base: URL, options: HttpTransportOptions) {
-    const { Client, interceptors } = undici()
+    const { Client, retry, request } = undiciParts()
     this.url = base.href.replace(/\/+$/, '')
     this.#prefix = base.pathname.replace(/\/+$/, '')
     this.startupTimeoutMs = options.startupTimeoutMs ?? DEFAULT_STARTUP_TIMEOUT_MS
     this.requestTimeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS
     this.signal = options.signal
+    this.#request = request
     this.#client = new Client(base.origin, {
       connectTimeout: this.requestTimeoutMs,
       keepAliveTimeout: 30_000,
@@ -322,7 +344,7 @@ class HttpCaller {
     this.#dispatcher = this.#client.compose(
       counting(() => this.attempts++),
       bounds(this.requestTimeoutMs),
-      interceptors.retry({
+      retry({
         retry: retryPolicy(this.#gate, options.retries ?? 3),
         // POST /maze/map only renders a map: repeating it is harmless; POST .../moves is marked not
         // replayable (see NOT_SENT_CODES); a repeated DELETE finds the episode gone (404), harmless.
@@ -387,7 +409,7 @@ class HttpCaller {
         ...(how.replayable === false ? { replayable: false } : {}),
         ...(body === undefined ? {} : { body, headers: { 'content-type': 'application/json' } }),
       }
-      const response = await this.#dispatcher.request(request)
+      const response = await this.#request.call(this.#dispatcher, request)
       const text = await response.body.text()
       if (response.statusCode < 500) gate.ready = true
       return { status: response.statusCode, text, retryAfterMs: retryAfterMs(response.headers) }

@@ -13,6 +13,8 @@ import { isMainThread } from 'node:worker_threads'
 // again, about half the CPU time of a start. In os.tmpdir()/node-compile-cache, or NODE_COMPILE_CACHE;
 // NODE_DISABLE_COMPILE_CACHE=1 turns it off. Never fails a start (a read-only /tmp: no cache). Worker
 // threads (the strategy workers, which run without this preload) get it through the variable, which Node reads as a worker starts.
+// This file itself is stripped of its types before the cache is on, unless NODE_COMPILE_CACHE was set
+// when the process started (scripts/launch.mjs sets it for `pnpm agent`, an image can too).
 const compileCache = enableCompileCache()
 if (compileCache.directory !== undefined) process.env.NODE_COMPILE_CACHE ??= compileCache.directory
 

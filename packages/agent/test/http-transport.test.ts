@@ -2,7 +2,7 @@ import { createServer } from 'node:http'
 import { generateMaze, solve } from '@maze-sim/maze'
 import { describe, expect, test } from 'vitest'
 import { AgentErrorCode } from '../src/errors.ts'
-import { createHttpTransport, retryAfterMs } from '../src/http-transport.ts'
+import { createHttpTransport, retryAfterMs, undiciParts } from '../src/http-transport.ts'
 import { createInProcessTransport } from '../src/in-process-transport.ts'
 import { runAgent } from '../src/runner.ts'
 import { randomDfs } from '../src/strategies/random-dfs.ts'
@@ -237,4 +237,13 @@ describe('HTTP transport validation', () => {
     const inTwo = new Date(Date.now() + 2000).toUTCString()
     expect(retryAfterMs({ 'retry-after': inTwo })).toBeGreaterThan(500)
   })
+})
+
+test('the parts of undici the transport loads are the ones undici exports', async () => {
+  const { Client, interceptors, Dispatcher } = await import('undici')
+  const parts = undiciParts()
+  expect(parts.Client).toBe(Client)
+  expect(parts.retry).toBe(interceptors.retry)
+  // What undici's index puts on every dispatcher.
+  expect(parts.request).toBe(Dispatcher.prototype.request)
 })

@@ -3,6 +3,7 @@ import type { Maze } from '@maze-sim/maze'
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyServerOptions } from 'fastify'
 import { IDLE_TIMEOUT_DEFAULT_MS, REQUEST_TIMEOUT_DEFAULT_MS } from './config.ts'
 import { httpServerOptions, shortKeepAliveOnClose } from './http-server.ts'
+import { lazyCompilers } from './lazy-compilers.ts'
 import type { EpisodeRegistry } from './episodes/registry.ts'
 import { ViewerAccess, sealedViews, validateSealedSettings, type SealedSettings } from './episodes/sealed.ts'
 import { createEpisodeRegistry, type EpisodesOptions } from './episodes/setup.ts'
@@ -89,6 +90,8 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<ModelApp>
     return503OnClosing: true,
     forceCloseConnections: 'idle',
     frameworkErrors,
+    // Each schema compiled at its route's first request, not all of them at start (lazy-compilers.ts).
+    schemaController: { compilersFactory: lazyCompilers() },
   }).withTypeProvider<TypeBoxTypeProvider>() as ModelFastify
 
   // Plugins that apply to the whole app, first: they must see every route added after them.

@@ -1,4 +1,5 @@
-import { Type, type Static } from 'typebox'
+import type { Static } from 'typebox'
+import { Type } from './schema-type.ts'
 import { ModelErrorCode } from './errors.ts'
 import { MOVES_SHAPE } from './moves-body.ts'
 

@@ -4,7 +4,7 @@ import { telemetryReady } from '@maze-sim/telemetry/shutdown'
 import { buildApp, type BuildAppOptions, type ModelFastify } from './app.ts'
 import type { EpisodeRegistry } from './episodes/registry.ts'
 import { generationSeed } from './episodes/sealed.ts'
-import { generateInWorker } from './generate-in-worker.ts'
+import { generateInWorkerOrInline } from './generate-in-worker.ts'
 import { ModelTelemetry } from './telemetry.ts'
 import type { LiveView } from './view/live-view.ts'
 
@@ -40,21 +40,24 @@ export interface RunningModel {
 
 /**
  * Generates the maze in a worker thread while the server starts and listens (every /maze/* route
- * answers 503 until the maze is served), then serves it. Logs seed and size at start and the
- * generation time when ready.
+ * answers 503 until the maze is served), then serves it; a small maze (INLINE_MAX_CELLS) is
+ * generated on this thread before the server listens, and served from the first request. Logs seed
+ * and size at start and the generation time when ready.
  */
 export async function startModel(options: StartModelOptions): Promise<RunningModel> {
   const { width, height, seed } = options
   // Episodes that ask for no size get the model's.
   const episodesOptions = { ...options.episodes, defaultSize: options.episodes?.defaultSize ?? { width, height } }
 
-  // The worker first: it starts (a Node.js instance of its own) on another core while this thread
-  // loads the telemetry SDK, builds the app and listens. Its outcome is taken once the app exists.
+  // Generation first: a big maze's worker starts (a Node.js instance of its own) on another core
+  // while this thread loads the telemetry SDK, builds the app and listens; a small maze is generated
+  // on this thread at once (cheaper than a worker's start), so it is served from the first request.
+  // Its outcome is taken once the app exists.
   const aborter = new AbortController()
   const generationStart = performance.timeOrigin + performance.now()
   // Sealed mode mixes its secret into the generation seed (as the episodes do); the maze still says MAZE_SEED.
   const secret = options.sealed?.secret
-  const generated = generateInWorker({ width, height, seed: generationSeed(seed, secret) }, aborter.signal)
+  const generated = generateInWorkerOrInline({ width, height, seed: generationSeed(seed, secret) }, aborter.signal)
   generated.catch(() => {})
   let built: Awaited<ReturnType<typeof buildApp>>
   let address: string
@@ -94,7 +97,7 @@ export async function startModel(options: StartModelOptions): Promise<RunningMod
         .getMeter(ModelTelemetry.scope)
         .createHistogram(ModelTelemetry.generationDuration, {
           unit: 's',
-          description: 'Time to generate a maze and solve it (in the worker thread)',
+          description: 'Time to generate a maze and solve it (in the worker thread, or inline for a small maze)',
           advice: { explicitBucketBoundaries: [...ModelTelemetry.generationBuckets] },
         })
         .record(generationMs / 1000, { [ModelTelemetry.width]: width, [ModelTelemetry.height]: height })

@@ -5,9 +5,9 @@
 export const ModelTelemetry = {
   /** Instrumentation scope of the model's spans and metrics. */
   scope: '@maze-sim/model',
-  /** Span: start-up → maze ready (worker start, generation, solving, while the server starts), a trace of its own. */
+  /** Span: start-up → maze ready (worker start, generation, solving, while the server starts; a small maze inline), a trace of its own. */
   generateSpan: 'maze.generate',
-  /** Histogram, seconds: generation + solving time measured in the worker. */
+  /** Histogram, seconds: generation + solving time measured in the worker (or inline, for a small maze). */
   generationDuration: 'maze.generation.duration',
   width: 'maze.width',
   height: 'maze.height',

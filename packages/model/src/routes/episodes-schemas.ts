@@ -1,5 +1,6 @@
 import { MAX_SEED } from '@maze-sim/maze'
-import { Type, type TSchema } from 'typebox'
+import type { TSchema } from 'typebox'
+import { Type } from '../schema-type.ts'
 import { errorResponse } from '../schemas.ts'
 
 // The schemas of the /episodes routes (API.md, "Episodes"): they document the routes in

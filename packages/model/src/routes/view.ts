@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs'
 import type { FastifyReply, FastifyRequest } from 'fastify'
-import { Type } from 'typebox'
+import { Type } from '../schema-type.ts'
 import { HttpError, ModelErrorCode } from '../errors.ts'
 import type { EpisodeRegistry } from '../episodes/registry.ts'
 import type { ModelPlugin } from '../plugin.ts'
