@@ -18,7 +18,7 @@ export type Telemetry = 'off' | 'on' | 'no collector'
 /** A way to start a measured program: its telemetry, and its compile cache. */
 export interface Variant {
   readonly telemetry: Telemetry
-  /** An empty compile cache of its own, as a container just started has (else the machine's, warm). */
+  /** An empty compile cache of its own, as a first start on a machine has (else the machine's, warm). */
   readonly cold?: boolean
 }
 
@@ -76,9 +76,11 @@ function startNode(args: string[], v: Variant, env: NodeJS.ProcessEnv, stdout: O
   for (const [k, value] of Object.entries(process.env)) {
     if (!/^(OTEL_|MAZE_|AGENT_|EPISODES_|NODE_COMPILE_CACHE|NODE_OPTIONS)/.test(k)) clean[k] = value
   }
-  const cold = v.cold === true ? { NODE_COMPILE_CACHE: coldCache() } : {}
+  // Warm: the machine's cache, set from the first module as `pnpm model` / `pnpm agent` set it (the
+  // images ship one, filled at build). Cold: an empty one of its own.
+  const cache = { NODE_COMPILE_CACHE: v.cold === true ? coldCache() : join(tmpdir(), 'node-compile-cache') }
   return spawn(process.execPath, args, {
-    env: { ...clean, ...telemetryEnv(v), ...cold, ...env },
+    env: { ...clean, ...telemetryEnv(v), ...cache, ...env },
     stdio: ['ignore', stdout, stderr],
   })
 }

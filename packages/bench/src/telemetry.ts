@@ -344,14 +344,14 @@ export function telemetryTable(r: TelemetryBenchResult): string {
       '≤ +0.20 s',
     ],
     [
-      'agent spawn → first request, warm compile cache (agent CPU)',
+      'agent spawn → first request, warm compile cache: `pnpm agent`, the image (agent CPU)',
       timed(off(r.agentStart)),
       timed(off(r.agentStart, ON)),
       '',
       '≤ 0.30 s on',
     ],
     [
-      'agent spawn → first request, empty compile cache: the image entry point',
+      'agent spawn → first request, empty compile cache: a first start',
       timed(off(r.agentStart, COLD_OFF)),
       timed(off(r.agentStart, COLD_ON)),
       '',
@@ -359,14 +359,14 @@ export function telemetryTable(r: TelemetryBenchResult): string {
     ],
     ['`pnpm agent` → first request (pnpm, its launcher, the agent)', '–', timed(r.pnpmAgentStart ?? undefined), '', '≤ 0.30 s'],
     [
-      'model spawn → ready on 80 × 20, warm compile cache (model CPU)',
+      'model spawn → ready on 80 × 20, warm compile cache: `pnpm model`, the image (model CPU)',
       timed(off(r.modelStart)),
       timed(off(r.modelStart, ON)),
       '',
       '≤ 0.50 s on',
     ],
     [
-      'model spawn → ready on 80 × 20, empty compile cache: the image entry point',
+      'model spawn → ready on 80 × 20, empty compile cache: a first start',
       timed(off(r.modelStart, COLD_OFF)),
       timed(off(r.modelStart, COLD_ON)),
       '',
