@@ -173,11 +173,11 @@ function expectTelemetryAndGoals(report: string): void {
     'POST /episodes/:id/moves, one move a request, requests/s (model CPU per request)',
     'agent run (astar, 80 × 20), spawn → exit (agent CPU)',
     'the same run with nothing listening on the OTLP endpoint',
-    'agent spawn → first request, warm compile cache (agent CPU)',
-    'agent spawn → first request, empty compile cache: the image entry point',
+    'agent spawn → first request, warm compile cache: `pnpm agent`, the image (agent CPU)',
+    'agent spawn → first request, empty compile cache: a first start',
     '`pnpm agent` → first request (pnpm, its launcher, the agent)',
-    'model spawn → ready on 80 × 20, warm compile cache (model CPU)',
-    'model spawn → ready on 80 × 20, empty compile cache: the image entry point',
+    'model spawn → ready on 80 × 20, warm compile cache: `pnpm model`, the image (model CPU)',
+    'model spawn → ready on 80 × 20, empty compile cache: a first start',
   ])
   for (const row of telemetry.slice(0, 2)) {
     expect(row.slice(1, 3)).toEqual([expect.stringMatching(/^[\d,]+ \(\d+ µs\)$/), expect.stringMatching(/^[\d,]+ \(\d+ µs\)$/)])
