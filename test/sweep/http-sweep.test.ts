@@ -2,7 +2,7 @@
 // The same seeds give the same runs and the same leaderboard as the in-process sweep; an agent
 // killed mid-slice, or a model, costs nothing (their runs are played again); SIGINT stops every
 // process, keeps what finished, and the rerun completes the sweep.
-import { execFileSync } from 'node:child_process'
+import { spawnSync } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -185,8 +185,9 @@ describe('pnpm sweep --transport http: dead processes and signals', () => {
   test('SIGKILL of the sweep: its models and agents end on their own (their stdin, a pipe from it, ends)', {
     timeout: 240_000,
   }, async () => {
-    const out = join(dir, 'killed.jsonl')
-    const args = ['--strategies', 'random-dfs', '--seeds', '1-400', '--size', '30x10', '--transport', 'http', '--workers', '2']
+    const out = join(dir, 'sweep-killed.jsonl')
+    // Far more runs than it plays before it is killed: it is still running then, with its children.
+    const args = ['--strategies', 'random-dfs', '--seeds', '1-20000', '--size', '80x20', '--transport', 'http', '--workers', '2']
     const sweep = startNode(sweepEntry, [...args, '--out', out])
     running.push(sweep)
     const deadline = Date.now() + 120_000
@@ -195,7 +196,7 @@ describe('pnpm sweep --transport http: dead processes and signals', () => {
       await new Promise((r) => setTimeout(r, 50))
     }
     const children = childPids(sweep.child.pid!)
-    expect(children.length).toBeGreaterThanOrEqual(2) // a model and an agent at least
+    expect(children.length, `exit ${sweep.child.exitCode}, ${results(out).length} results: ${sweep.stderr()}`).toBeGreaterThanOrEqual(2) // a model and an agent at least
     sweep.child.kill('SIGKILL')
     await sweep.exited
     // Orphans would go on playing (and listening) for ever; the bound is the programs' own SIGTERM handling.
@@ -207,7 +208,9 @@ describe('pnpm sweep --transport http: dead processes and signals', () => {
 
 /** The pids of a process's children (procps `ps`). */
 function childPids(pid: number): number[] {
-  return execFileSync('ps', ['-o', 'pid=', '--ppid', String(pid)], { encoding: 'utf8' })
+  // `ps` exits 1 when it lists nothing.
+  const listed = spawnSync('ps', ['-o', 'pid=', '--ppid', String(pid)], { encoding: 'utf8' }).stdout ?? ''
+  return listed
     .split('\n')
     .map((s) => Number(s.trim()))
     .filter((n) => n > 0)
