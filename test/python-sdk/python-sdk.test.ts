@@ -14,7 +14,7 @@ import { join } from 'node:path'
 import { afterAll, afterEach, describe, expect, test } from 'vitest'
 import { reconcile, parseRefereeLine, type RefereeLine } from '@maze-sim/agent/referee'
 import { type AgentResult, isFailedResult, parseAgentResult, type ParsedAgentResult } from '@maze-sim/agent/result'
-import { buildLeaderboard } from '@maze-sim/sweep'
+import { buildLeaderboard, parseResultLines } from '@maze-sim/sweep'
 import {
   agentEntry,
   findPython,
@@ -185,5 +185,51 @@ describe.skipIf(python === undefined)('the Python SDK (packages/python-sdk) with
     expect(rows.get('python:random-dfs')!.steps).toEqual(rows.get('random-dfs')!.steps)
     expect(rows.get('python:random-dfs')!.ratio).toEqual(rows.get('random-dfs')!.ratio)
     expect(rows.get('astar')!.ratio.mean).toBeLessThan(rows.get('python:random-dfs')!.ratio.mean)
+  }, 300_000)
+})
+
+describe.skipIf(python === undefined)('pnpm sweep with Python strategies', () => {
+  test('pnpm sweep --strategies astar,python:random-dfs,random-dfs --transport http: one sweep, Python agent processes beside ours, one leaderboard', async () => {
+    const out = join(scratch, 'mixed-sweep.jsonl')
+    const args = [
+      '--strategies',
+      'astar,python:random-dfs,random-dfs',
+      '--seeds',
+      '1-30',
+      '--size',
+      '30x10',
+      '--transport',
+      'http',
+      '--workers',
+      '2',
+    ]
+    const sweep = startNode(sweepEntry, [...args, '--out', out], { MAZE_PYTHON: python!, OTEL_SDK_DISABLED: 'true' })
+    running.push(sweep)
+    expect(await sweep.exited, sweep.stderr()).toBe(0)
+    expect(sweep.stderr()).not.toMatch(/played a second time|written as failed/)
+    const results = parseResultLines(readFileSync(out, 'utf8')).results
+    expect(results).toHaveLength(90)
+    const [board] = buildLeaderboard(results).sizes
+    const rows = new Map(board!.strategies.map((s) => [s.strategy, s]))
+    expect([...rows.keys()].sort()).toEqual(['astar', 'python:random-dfs', 'random-dfs'])
+    for (const name of rows.keys()) expect(rows.get(name)).toMatchObject({ runs: 30, solved: 30, errors: 0 })
+    // Refereed by the same models, walked by the same generator: the Python row's steps are ours.
+    expect(rows.get('python:random-dfs')!.steps).toEqual(rows.get('random-dfs')!.steps)
+    expect(sweep.stdout()).toContain('python:random-dfs')
+
+    // In process there is no Python: refused before any run, saying what to do.
+    const inProcess = startNode(sweepEntry, [
+      '--strategies',
+      'python:random-dfs',
+      '--seeds',
+      '1-2',
+      '--size',
+      '30x10',
+      '--out',
+      join(scratch, 'no.jsonl'),
+    ])
+    running.push(inProcess)
+    expect(await inProcess.exited).toBe(2)
+    expect(inProcess.stderr()).toMatch(/SWEEP_ERR_STRATEGY_LOAD: python:random-dfs: .*add --transport http/)
   }, 300_000)
 })

@@ -2,18 +2,21 @@
 // (`--strategy a,b --seeds LIST --width W --height H`) against one model, one result line per run
 // on stdout, read line by line (bounded) and handed on as they come.
 import { type ChildProcess, spawn } from 'node:child_process'
-import { isAbsolute, resolve } from 'node:path'
+import { delimiter, isAbsolute, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { AGENT_OPTIONS } from '@maze-sim/agent'
 import { parseAgentResult, type ParsedAgentResult } from '@maze-sim/agent/result'
 import { helpRows } from '@maze-sim/config'
 import { formatSeedList } from '@maze-sim/maze'
 import { OutputTail, readLines } from './child-output.ts'
-import type { Slice } from './http-slices.ts'
+import { isPythonStrategy, type Slice } from './http-slices.ts'
 import { describeEnd, type Ended } from './model-process.ts'
 
 /** The preload that ends the process when the sweep is gone (leash.ts). */
 const LEASH = import.meta.resolve('./leash.ts')
+
+/** The Python SDK's sources (packages/python-sdk/src), on the PYTHONPATH of its runner. */
+const PYTHON_SDK_SRC = fileURLToPath(new URL('../../python-sdk/src', import.meta.url))
 
 /** A line of the agent's stdout longer than this is not a result line (they are a few hundred bytes): dropped. */
 export const AGENT_MAX_LINE_BYTES = 64 * 1024
@@ -82,10 +85,19 @@ export class AgentProcess {
 
   constructor(options: AgentProcessOptions) {
     this.slice = options.slice
-    const entry = fileURLToPath(import.meta.resolve('@maze-sim/agent/main'))
-    this.#child = spawn(process.execPath, ['--import', LEASH, entry, ...agentArgs(options.slice, options.url, options.cwd)], {
+    const args = agentArgs(options.slice, options.url, options.cwd)
+    const env = agentEnv(options.env)
+    // python: strategies: the Python SDK's runner (MAZE_PYTHON, else python3), same flags and result lines.
+    const [file, argv, childEnv] = options.slice.strategies.every(isPythonStrategy)
+      ? [
+          options.env.MAZE_PYTHON ?? 'python3',
+          ['-m', 'maze_sim_agent', ...args],
+          { ...env, PYTHONPATH: [PYTHON_SDK_SRC, options.env.PYTHONPATH].filter(Boolean).join(delimiter) },
+        ]
+      : [process.execPath, ['--import', LEASH, fileURLToPath(import.meta.resolve('@maze-sim/agent/main')), ...args], env]
+    this.#child = spawn(file, argv, {
       cwd: options.cwd,
-      env: agentEnv(options.env),
+      env: childEnv,
       // stdin: the leash (leash.ts), which ends the agent if the sweep is gone.
       stdio: ['pipe', 'pipe', 'pipe'],
     })

@@ -57,7 +57,7 @@ const PLAN_OPTIONS = {
     flag: 'strategies',
     placeholder: '<a,b,...>',
     defaultText: DEFAULTS.strategies,
-    allowed: `built-in names (${STRATEGY_NAMES.join(', ')}), package names or module paths, separated by commas`,
+    allowed: `built-in names (${STRATEGY_NAMES.join(', ')}), package names or module paths, or python:<name> for the Python SDK's runner (--transport http), separated by commas`,
     description: 'the strategies',
   }),
   seeds: string({

@@ -14,6 +14,13 @@ export interface Slice {
   readonly height: number
 }
 
+/**
+ * A strategy the Python SDK's runner plays (packages/python-sdk: `python:random-dfs`, or
+ * `python:<module>`): its agent processes are `python3 -m maze_sim_agent`, with the same flags.
+ */
+export const PYTHON_PREFIX = 'python:'
+export const isPythonStrategy = (specifier: string): boolean => specifier.startsWith(PYTHON_PREFIX)
+
 /** Slices per agent process at once: several, so a process that drew long runs does not hold up the end. */
 export const SLICES_PER_AGENT = 4
 /** The most seeds one slice plays: bounds an agent's command line (`--seeds`) and what a dead agent takes with it. */
@@ -36,7 +43,18 @@ export const sliceSize = (slice: Slice): number => slice.seeds.length * slice.st
  */
 export function planSlices(runs: readonly NamedRun[], strategyOrder: readonly string[], agents: number): Slice[] {
   if (runs.length === 0) return []
-  const groups = groupRuns(runs, strategyOrder)
+  // One agent program plays a slice: the Python SDK's runner the python: strategies, ours the rest.
+  const python = runs.filter((r) => isPythonStrategy(r.strategy))
+  const groups =
+    python.length === 0 || python.length === runs.length
+      ? groupRuns(runs, strategyOrder)
+      : [
+          ...groupRuns(
+            runs.filter((r) => !isPythonStrategy(r.strategy)),
+            strategyOrder,
+          ),
+          ...groupRuns(python, strategyOrder),
+        ]
   const runsPerSlice = Math.max(1, Math.ceil(runs.length / (SLICES_PER_AGENT * Math.max(1, agents))))
   const slices: Slice[] = []
   for (const group of groups) {

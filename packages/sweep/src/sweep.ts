@@ -2,6 +2,7 @@
 // rerun with the same file, it runs only what is missing. In-process (the default) on a pool of
 // worker threads; over HTTP between model and agent processes (http-sweep.ts), as on AWS Batch.
 import { loadStrategy } from '@maze-sim/agent'
+import { isPythonStrategy } from './http-slices.ts'
 import type { Disagreement } from '@maze-sim/agent/referee'
 import { SweepError, SweepErrorCode } from './errors.ts'
 import type { ExpectedRun } from './leaderboard.ts'
@@ -75,6 +76,11 @@ export interface SweepOutcome {
 export async function resolveStrategyNames(specifiers: readonly string[], cwd: string): Promise<Map<string, string>> {
   const names = new Map<string, string>()
   for (const specifier of specifiers) {
+    // Played by the Python SDK's runner, which names its runs so (python:<name>).
+    if (isPythonStrategy(specifier)) {
+      names.set(specifier, specifier)
+      continue
+    }
     try {
       names.set(specifier, (await loadStrategy(specifier, { cwd })).name)
     } catch (err) {
@@ -99,6 +105,13 @@ export async function runSweep(options: SweepOptions): Promise<SweepOutcome> {
   const { plan } = options
   const cwd = options.cwd ?? process.cwd()
   const names = await resolveStrategyNames(plan.strategies, cwd)
+  const python = plan.strategies.filter(isPythonStrategy)
+  if (python.length > 0 && options.transport !== 'http') {
+    throw new SweepError(
+      SweepErrorCode.StrategyLoad,
+      `${python.join(', ')}: python: strategies are played by the Python SDK's runner, in agent processes of their own: add --transport http`,
+    )
+  }
   const runs = expandPlan(plan)
   const keyOf = (r: PlannedRun): string => runKey(names.get(r.strategy)!, r.seed, r.width, r.height)
   const expected = runs.map((r): ExpectedRun => ({ strategy: names.get(r.strategy)!, seed: r.seed, width: r.width, height: r.height }))

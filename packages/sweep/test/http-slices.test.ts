@@ -19,6 +19,15 @@ describe('planSlices', () => {
   }
   const runs = expandPlan(plan)
 
+  test('python: strategies (the Python SDK runner) never share a slice with ours; every run still in exactly one', () => {
+    const mixed = expandPlan({ ...plan, strategies: ['astar', 'python:random-dfs', 'random-dfs'] })
+    const slices = planSlices(mixed, ['astar', 'python:random-dfs', 'random-dfs'], 2)
+    const played = slices.flatMap(sliceRuns).map(key)
+    expect(played).toHaveLength(mixed.length)
+    expect(new Set(played)).toEqual(new Set(mixed.map(key)))
+    for (const s of slices) expect([['astar', 'random-dfs'], ['python:random-dfs']]).toContainEqual(s.strategies)
+  })
+
   test('every run in exactly one slice; about SLICES_PER_AGENT slices per agent', () => {
     const slices = planSlices(runs, plan.strategies, 2)
     const played = slices.flatMap(sliceRuns).map(key)
