@@ -1,8 +1,8 @@
 // The episodes part of `pnpm bench`: one model process hosting many runs. Memory per live episode
 // (episodes created and left waiting, each on its own seed), then many agents playing at once, each
 // a sequence of episodes on its own seeds, for the aggregate steps per second the model referees.
-import { readFileSync } from 'node:fs'
 import { aStar, createHttpTransport, runEpisodes } from '@maze-sim/agent'
+import { memoryMiB } from './programs.ts'
 
 export interface EpisodesBenchOptions {
   /** The model's base URL (a process started for the benchmark, with room for `live` episodes). */
@@ -34,12 +34,7 @@ export interface EpisodesBenchResult {
   readonly rssPeakMiB: number
 }
 
-/** Resident memory of a process, in MiB (Linux). */
-export function rssMiB(pid: number): number {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8')
-  const kib = Number(/^VmRSS:\s+(\d+) kB/m.exec(status)?.[1] ?? Number.NaN)
-  return kib / 1024
-}
+const rssMiB = (pid: number): number => memoryMiB(pid, 'VmRSS')
 
 async function post(url: string, body: unknown): Promise<Response> {
   return fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })

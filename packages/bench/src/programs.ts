@@ -71,16 +71,21 @@ function coldCache(): string {
 /** Where a measured process's stdout and stderr go. */
 type Output = 'ignore' | 'pipe' | 'inherit'
 
-function startNode(args: string[], v: Variant, env: NodeJS.ProcessEnv, stdout: Output, stderr: Output): ChildProcess {
+/** This process's environment without the variables of the programs it measures (their OTEL_*, MAZE_*, ...). */
+export function measuredEnv(): NodeJS.ProcessEnv {
   const clean: NodeJS.ProcessEnv = {}
   for (const [k, value] of Object.entries(process.env)) {
     if (!/^(OTEL_|MAZE_|AGENT_|EPISODES_|NODE_COMPILE_CACHE|NODE_OPTIONS)/.test(k)) clean[k] = value
   }
+  return clean
+}
+
+function startNode(args: string[], v: Variant, env: NodeJS.ProcessEnv, stdout: Output, stderr: Output): ChildProcess {
   // Warm: the machine's cache, set from the first module as `pnpm model` / `pnpm agent` set it (the
   // images ship one, filled at build). Cold: an empty one of its own.
   const cache = { NODE_COMPILE_CACHE: v.cold === true ? coldCache() : join(tmpdir(), 'node-compile-cache') }
   return spawn(process.execPath, args, {
-    env: { ...clean, ...telemetryEnv(v), ...cache, ...env },
+    env: { ...measuredEnv(), ...telemetryEnv(v), ...cache, ...env },
     stdio: ['ignore', stdout, stderr],
   })
 }

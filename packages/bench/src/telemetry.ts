@@ -14,6 +14,7 @@ import {
   cpuMs,
   freePort,
   label,
+  measuredEnv,
   NO_COLLECTOR,
   OFF,
   ON,
@@ -265,11 +266,9 @@ async function pnpmAgent(repeat: number): Promise<Sample | null> {
   for (let r = 0; r < repeat; r++) {
     const stub = await stubModel()
     const started = performance.now()
-    const env: NodeJS.ProcessEnv = {}
-    for (const [k, value] of Object.entries(process.env)) if (!/^(OTEL_|MAZE_|AGENT_|NODE_OPTIONS)/.test(k)) env[k] = value
     const child = spawn('pnpm', ['--silent', 'agent'], {
       cwd: root,
-      env: { ...env, MAZE_URL: stub.url, AGENT_STRATEGY: 'astar', ...telemetryEnv(ON) },
+      env: { ...measuredEnv(), MAZE_URL: stub.url, AGENT_STRATEGY: 'astar', ...telemetryEnv(ON) },
       stdio: 'ignore',
       detached: true,
     })
