@@ -591,10 +591,14 @@ export function createHttpTransport(options: HttpTransportOptions): HttpTranspor
   return {
     url,
     episodes() {
-      // Asked once per transport: `GET /episodes?limit=1` is the list on a model with episodes and a
-      // 404 (or 405) on one without, such as the original. A failure to answer is not cached.
+      // Asked once per transport: `GET /episodes?limit=1` is the list on a model with episodes (a
+      // scoreboard when sealed) and a 404 (or 405) on one without, such as the original. A 401 or 403
+      // says the route is there behind a token (a sealed model of another make): episodes are offered,
+      // since POST /episodes needs none. Any other answer, or a 200 that is not the list (some other
+      // server), is "not offered". A failure to answer is not cached.
       offered ??= caller.call('GET', '/episodes?limit=1').then(
         (answer) => {
+          if (answer.status === 401 || answer.status === 403) return routes
           if (answer.status !== 200) return null
           try {
             return isEpisodeList(JSON.parse(answer.text)) ? routes : null

@@ -11,7 +11,11 @@ export interface InProcessTransportOptions {
    * false: the original contract only). An episode of another seed or size gets its own maze.
    */
   readonly episodes?: boolean
-  /** With `episodes`: withhold `seed` and `optimalSteps` until an episode ends, as a sealed model does. */
+  /**
+   * With `episodes`: withhold `seed` and `optimalSteps` until an episode ends, as a sealed model does.
+   * (A sealed model also generates its episodes apart from its classic maze; this test double plays
+   * the same maze either way, so that sealed and open runs of one maze compare step for step.)
+   */
   readonly sealed?: boolean
 }
 

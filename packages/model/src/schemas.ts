@@ -18,12 +18,30 @@ export const ErrorBody = Type.Object(
 )
 export type ErrorBody = Static<typeof ErrorBody>
 
-/** The error body, described for one status of one route. */
-export const errorResponse = (description: string) => Type.Object(ErrorBody.properties, { description, additionalProperties: false })
+/** Response headers of the OpenAPI document, by name (@fastify/swagger reads a response schema's `headers`). */
+export type ResponseHeaders = Readonly<Record<string, { type: 'integer' | 'string'; minimum?: number; description: string }>>
+
+/** The Retry-After header of a 202, 409, 429 or 503. */
+export const RETRY_AFTER: ResponseHeaders = {
+  'Retry-After': { type: 'integer', minimum: 1, description: 'seconds to wait before asking again' },
+}
+
+/** The error body, described for one status of one route (with the response headers it sets, if any). */
+export const errorResponse = (description: string, headers?: ResponseHeaders) =>
+  Type.Object(ErrorBody.properties, { description, additionalProperties: false, ...(headers === undefined ? {} : { headers }) })
 
 export const NotReadyResponse = errorResponse(
   'MAZE_ERR_NOT_READY: the maze is being generated; a Retry-After header (seconds) says when to retry',
+  RETRY_AFTER,
 )
+
+/** The answers of a whole-maze view in sealed mode (API.md, "Episodes"). */
+export const sealedErrors = {
+  401: errorResponse('MAZE_ERR_UNAUTHORIZED: sealed mode, no viewer token presented (WWW-Authenticate: Bearer)', {
+    'WWW-Authenticate': { type: 'string', description: 'Bearer realm="maze-model viewer"' },
+  }),
+  403: errorResponse('MAZE_ERR_FORBIDDEN: sealed mode, a wrong viewer token (or none configured)'),
+} as const
 
 export const Size = Type.Object(
   {

@@ -55,9 +55,10 @@ export async function startModel(options: StartModelOptions): Promise<RunningMod
   // Its outcome is taken once the app exists.
   const aborter = new AbortController()
   const generationStart = performance.timeOrigin + performance.now()
-  // Sealed mode mixes its secret into the generation seed (as the episodes do); the maze still says MAZE_SEED.
+  // Sealed mode mixes its secret into the generation seed, in the classic domain (never an episode's
+  // maze: /maze/pos answers any cell to anyone); the maze still says MAZE_SEED.
   const secret = options.sealed?.secret
-  const generated = generateInWorkerOrInline({ width, height, seed: generationSeed(seed, secret) }, aborter.signal)
+  const generated = generateInWorkerOrInline({ width, height, seed: generationSeed(seed, secret, 'classic') }, aborter.signal)
   generated.catch(() => {})
   let built: Awaited<ReturnType<typeof buildApp>>
   let address: string
@@ -86,8 +87,9 @@ export async function startModel(options: StartModelOptions): Promise<RunningMod
     ({ maze, optimalSteps, generationMs }) => {
       const served = secret === undefined ? maze : new Maze({ ...maze.toData(), seed })
       setMaze(served, optimalSteps)
-      // An episode of MAZE_SEED's seed and size plays this very maze: no second generation.
-      episodes.cache.offer({ maze: served, optimalSteps })
+      // Outside sealed mode an episode of MAZE_SEED's seed and size plays this very maze: no second
+      // generation. In sealed mode it is not an episode's maze, so it is never offered.
+      if (secret === undefined) episodes.cache.offer({ maze: served, optimalSteps })
       app.log.info({ width, height, seed, optimalSteps, generationMs: Math.round(generationMs) }, 'maze ready')
       span.setAttribute(ModelTelemetry.optimalSteps, optimalSteps)
       span.end()

@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto'
 import { generateMaze, solve } from '@maze-sim/maze'
 import type { InjectOptions, LightMyRequestResponse } from 'fastify'
 import { Value } from 'typebox/value'
@@ -466,8 +467,10 @@ describe('sealed mode', () => {
     const body = await created(h, { seed: 8, width: 12, height: 9 })
     expect(body).toMatchObject({ seed: null, optimalSteps: null })
     expect((await h.inject({ url: `/episodes/${body.id}` })).json()).toMatchObject({ seed: null, optimalSteps: null })
-    // Only viewers list the episodes (ids are all it takes to move one); they see everything.
-    expect((await h.inject({ url: '/episodes' })).statusCode).toBe(401)
+    // Without the token the list is a scoreboard (ids are all it takes to move one); viewers see everything.
+    const board = await h.inject({ url: '/episodes' })
+    expect(board.statusCode).toBe(200)
+    expect(board.json().episodes[0]).toMatchObject({ id: null, seed: null, optimalSteps: null, x: null, y: null, status: 'running' })
     const listed = await h.inject({ url: '/episodes', headers: { authorization: `Bearer ${TOKEN}` } })
     expect(listed.json().episodes[0]).toMatchObject({ id: body.id, seed: 8 })
     // A viewer sees them.
@@ -510,7 +513,6 @@ describe('sealed mode', () => {
       ['GET', '/maze/meta'],
       ['GET', '/view/events'],
       ['GET', `/episodes/${body.id}/replay`],
-      ['GET', '/episodes'],
     ] as const) {
       const payload = method === 'POST' ? { payload: [[0, 0]] } : {}
       const none = await h.inject({ method, url, ...payload })
@@ -554,6 +556,79 @@ describe('sealed mode', () => {
   })
 })
 
+describe('sealed mode: the list, the description, the domains', () => {
+  const sealed = { secret: SECRET, viewerToken: TOKEN }
+
+  test('GET /episodes: 200 without the token, a scoreboard with id, seed, optimalSteps, x and y null; full with it; 403 wrong', async () => {
+    const h = await harness({ sealed })
+    const running = await created(h, { seed: 7, width: 12, height: 9, agent: 'team-a' })
+    const ended = await created(h, { seed: 7, width: 12, height: 9, agent: 'team-b' })
+    const real = generateMaze({ seed: generationSeed(7, SECRET), width: 12, height: 9 })
+    expect((await moves(h, ended.id, solution(real))).json().observations.at(-1)).toMatchObject({ solved: true })
+    const board = await h.inject({ url: '/episodes' })
+    expect(board.statusCode).toBe(200)
+    const body = board.json()
+    expect(Value.Check(EpisodeList, body)).toBe(true)
+    expect(body).toMatchObject({ live: 1 })
+    expect(body.episodes).toHaveLength(2)
+    for (const entry of body.episodes) expect(entry).toMatchObject({ id: null, seed: null, optimalSteps: null, x: null, y: null })
+    expect(body.episodes.map((e: { agent: string; status: string }) => [e.agent, e.status]).sort()).toEqual([
+      ['team-a', 'running'],
+      ['team-b', 'solved'],
+    ])
+    // Nothing of either id anywhere in the answer.
+    expect(board.body).not.toContain(running.id)
+    expect(board.body).not.toContain(ended.id)
+    const full = await h.inject({ url: '/episodes', headers: { authorization: `Bearer ${TOKEN}` } })
+    expect(
+      full
+        .json()
+        .episodes.map((e: { id: string }) => e.id)
+        .sort(),
+    ).toEqual([running.id, ended.id].sort())
+    expect(full.json().episodes.find((e: { id: string }) => e.id === ended.id)).toMatchObject({ seed: 7, x: real.exit.x, y: real.exit.y })
+    expectError(await h.inject({ url: '/episodes?token=not-the-token-at-all' }), 403, 'MAZE_ERR_FORBIDDEN')
+  })
+
+  test('GET /openapi.json: list entries may be null; sealed 401/403, Retry-After and Location are described', async () => {
+    const h = await harness({ sealed })
+    const paths = (await h.inject({ url: '/openapi.json' })).json().paths
+    const list = paths['/episodes'].get.responses['200'].content['application/json'].schema
+    const entry = list.properties.episodes.items
+    for (const field of ['id', 'seed', 'optimalSteps', 'x', 'y']) {
+      expect(JSON.stringify(entry.properties[field]), field).toMatch(/"nullable":true|"type":"null"/)
+    }
+    expect(Object.keys(paths['/episodes'].get.responses)).toContain('403')
+    const create = paths['/episodes'].post
+    expect(create.description).toMatch(/never plays the classic maze/)
+    expect(Object.keys(create.responses['201'].headers)).toEqual(['Location'])
+    expect(Object.keys(create.responses['202'].headers).sort()).toEqual(['Location', 'Retry-After'])
+    expect(Object.keys(create.responses['429'].headers)).toEqual(['Retry-After'])
+    expect(Object.keys(paths['/episodes/{id}/moves'].post.responses['409'].headers)).toEqual(['Retry-After'])
+    for (const [path, method] of [
+      ['/maze/meta', 'get'],
+      ['/maze/map', 'get'],
+      ['/maze/map', 'post'],
+      ['/episodes/{id}/replay', 'get'],
+    ] as const) {
+      expect(Object.keys(paths[path][method].responses), `${method} ${path}`).toEqual(expect.arrayContaining(['401', '403']))
+    }
+    expect(Object.keys(paths['/maze/meta'].get.responses['503'].headers)).toEqual(['Retry-After'])
+  })
+
+  test('the classic maze and the episodes come from separate domains of the secret; the episode derivation is unchanged', () => {
+    const hmac = (input: string) => createHmac('sha256', SECRET).update(input).digest().readUInt32BE(0)
+    for (const seed of [0, 7, 2024, 2 ** 32 - 1]) {
+      expect(generationSeed(seed, SECRET)).toBe(hmac(`maze-sim/sealed/v1:${seed}`))
+      expect(generationSeed(seed, SECRET, 'episode')).toBe(hmac(`maze-sim/sealed/v1:${seed}`))
+      expect(generationSeed(seed, SECRET, 'classic')).toBe(hmac(`maze-sim/sealed/v1:classic:${seed}`))
+      expect(generationSeed(seed, SECRET, 'classic')).not.toBe(generationSeed(seed, SECRET))
+      // Outside sealed mode both are the seed itself.
+      expect(generationSeed(seed, undefined, 'classic')).toBe(seed)
+    }
+  })
+})
+
 describe('limits', () => {
   test('the defaults are valid; a bad value is named with its range', () => {
     expect(validateEpisodeLimits()).toEqual(DEFAULT_EPISODE_LIMITS)
@@ -573,7 +648,7 @@ describe('limits', () => {
 })
 
 describe('sealed mode in startModel', () => {
-  test('the classic maze mixes the secret too, and still reports MAZE_SEED to viewers', async () => {
+  test('the classic maze mixes the secret in its own domain, still reports MAZE_SEED to viewers, and is never an episode', async () => {
     const { startModel } = await import('../src/start.ts')
     const model = await startModel({
       width: 20,
@@ -585,16 +660,21 @@ describe('sealed mode in startModel', () => {
     })
     try {
       await model.ready
-      const real = generateMaze({ seed: generationSeed(2024, SECRET), width: 20, height: 10 })
+      const real = generateMaze({ seed: generationSeed(2024, SECRET, 'classic'), width: 20, height: 10 })
       expect(await (await fetch(`${model.url}/maze/start`)).json()).toEqual(real.start)
       expect((await fetch(`${model.url}/maze/meta`)).status).toBe(401)
       const meta = await (await fetch(`${model.url}/maze/meta`, { headers: { authorization: `Bearer ${TOKEN}` } })).json()
       expect(meta).toMatchObject({ seed: 2024, optimalSteps: solve(real).optimalSteps })
-      // An episode on the same seed and size plays the same (mixed) maze.
+      // An episode on the same seed and size plays the episodes' maze of that seed, not the classic one
+      // (which /maze/pos answers cell by cell to anyone): the classic maze is not in the episodes' cache.
       const created = (await (
         await fetch(`${model.url}/episodes`, { method: 'POST', body: '{"seed":2024}', headers: { 'content-type': 'application/json' } })
-      ).json()) as { observation: unknown }
-      expect(created.observation).toMatchObject(real.start)
+      ).json()) as { id: string; observation: unknown }
+      const episodeMaze = generateMaze({ seed: generationSeed(2024, SECRET), width: 20, height: 10 })
+      expect(created.observation).toMatchObject(episodeMaze.start)
+      expect(model.episodes.find(created.id)?.episode?.maze.walls).toEqual(episodeMaze.walls)
+      expect(episodeMaze.walls).not.toEqual(real.walls)
+      expect(model.episodes.cache.stats().generated).toBe(1)
     } finally {
       await model.close()
     }
@@ -632,5 +712,23 @@ describe('the referee cannot be told the result', () => {
     const bumped = (await moves(h, body.id, [wall])).json()
     expect(bumped).toMatchObject({ applied: 0, bumped: true })
     expect((await h.inject({ url: `/episodes/${body.id}` })).json()).toMatchObject({ steps: 2, bumps: 1, status: 'running' })
+  })
+})
+
+describe('an episode id over the length limit', () => {
+  test('GET, POST moves, replay and DELETE answer MAZE_ERR_BAD_REQUEST echoing at most 64 characters of it', async () => {
+    const h = await harness()
+    const id = 'x'.repeat(5000)
+    for (const [method, url] of [
+      ['GET', `/episodes/${id}`],
+      ['POST', `/episodes/${id}/moves`],
+      ['GET', `/episodes/${id}/replay`],
+      ['DELETE', `/episodes/${id}`],
+    ] as const) {
+      const response = await h.inject({ method, url, ...(method === 'POST' ? { payload: { moves: ['up'] } } : {}) })
+      const body = expectError(response, 414, 'MAZE_ERR_BAD_REQUEST')
+      expect(body.message, `${method} ${url.slice(0, 20)}`).toContain(`"/episodes/${'x'.repeat(54)}…"`)
+      expect(body.message.length).toBeLessThan(200)
+    }
   })
 })

@@ -68,8 +68,13 @@ export class MazeCache {
     return hit
   }
 
-  /** Keeps a maze generated elsewhere (the classic routes' own), under the seed it says, unless one is kept already. */
+  /**
+   * Keeps a maze generated elsewhere (the classic routes' own), under the seed it says, unless one is
+   * kept already. Ignored in sealed mode: no maze generated outside the episodes' domain of the
+   * secret may be played as an episode's (the classic one is readable cell by cell at /maze/pos).
+   */
   offer(ready: ReadyMaze): void {
+    if (this.#options.secret !== undefined) return
     const { seed, width, height } = ready.maze
     const key = keyOf(seed, width, height)
     if (!this.#entries.has(key)) this.#keep(key, ready)

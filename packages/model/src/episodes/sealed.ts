@@ -8,7 +8,7 @@ import { unencapsulated } from '../plugin.ts'
  * sense. Off when the model has no `SealedSettings`.
  */
 export interface SealedSettings {
-  /** Mixed into every generation seed (classic maze and episodes); at least 16 characters. */
+  /** Mixed into every generation seed (classic maze and episodes, in separate domains); at least 16 characters. */
   secret: string
   /**
    * Opens the whole-maze views (maps, live view, replays of running episodes, /maze/meta) to whoever
@@ -48,14 +48,25 @@ export function validateSealedSettings(settings: SealedSettings): SealedSettings
 }
 
 /**
- * The seed the generator is given for public `seed` in sealed mode: the first 32 bits of
- * HMAC-SHA256(secret, "maze-sim/sealed/v1:" + seed). Without the secret, knowing `seed` says
- * nothing about the maze; with it, the same seed still gives the same maze, every time. Outside
- * sealed mode (no secret) the seed is used as it is, so today's mazes stay exactly as they are.
+ * What a generation seed is for. In sealed mode the classic maze and the episodes' mazes come from
+ * separate domains of the secret: the classic routes answer any cell to anyone (`/maze/pos`), so an
+ * episode must never play the classic maze of the same seed and size.
  */
-export function generationSeed(seed: number, secret: string | undefined): number {
+export type SeedDomain = 'episode' | 'classic'
+
+/**
+ * The seed the generator is given for public `seed` in sealed mode: the first 32 bits of
+ * HMAC-SHA256(secret, "maze-sim/sealed/v1:" + seed) for an episode, of
+ * HMAC-SHA256(secret, "maze-sim/sealed/v1:classic:" + seed) for the classic maze (the two inputs
+ * never coincide: an episode's ends in digits only). Without the secret, knowing `seed` says nothing
+ * about the maze; with it, the same seed still gives the same maze, every time. Outside sealed mode
+ * (no secret) the seed is used as it is in both domains, so today's mazes stay exactly as they are
+ * and an episode of MAZE_SEED's seed and size is the classic maze.
+ */
+export function generationSeed(seed: number, secret: string | undefined, domain: SeedDomain = 'episode'): number {
   if (secret === undefined) return seed
-  return createHmac('sha256', secret).update(`maze-sim/sealed/v1:${seed}`).digest().readUInt32BE(0)
+  const input = domain === 'classic' ? `maze-sim/sealed/v1:classic:${seed}` : `maze-sim/sealed/v1:${seed}`
+  return createHmac('sha256', secret).update(input).digest().readUInt32BE(0)
 }
 
 const COOKIE = 'maze_viewer'
@@ -146,10 +157,8 @@ export const sealedViews = unencapsulated<SealedViewsOptions>(async function sea
       route.onRequest = [...hooks(route.onRequest), setViewerCookie(access)]
       return
     }
-    // The list names every episode's id, and an id is all it takes to move or end an episode:
-    // in sealed mode only viewers may list them (an agent knows its own id from POST /episodes).
-    const listing = route.url === '/episodes' && [route.method].flat().includes('GET')
-    const what = listing ? 'the list of episodes' : SEALED_VIEWS[route.url]
+    // GET /episodes is not gated: without the token it answers a scoreboard (routes/episodes.ts).
+    const what = SEALED_VIEWS[route.url]
     if (what === undefined) return
     const gate: onRequestHookHandler = (request, _reply, done) => {
       try {

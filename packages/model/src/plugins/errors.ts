@@ -21,6 +21,14 @@ export function toHttpError(error: unknown): HttpError {
       return new HttpError(400, ModelErrorCode.BadJson, message, { cause: error })
     case 'FST_ERR_VALIDATION':
       return new HttpError(400, ModelErrorCode.BadRequest, message, { cause: error })
+    // A path parameter over the router's limit (an episode id of kilobytes): Fastify's message repeats
+    // the whole path ('<path>' is exceeding the max param length); ours echoes its start only.
+    case 'FST_ERR_MAX_PARAM_LENGTH': {
+      const path = /^'(.*)' is exceeding/s.exec(message)?.[1] ?? ''
+      return new HttpError(414, ModelErrorCode.BadRequest, `the path ${echoed(path)} has a parameter longer than the limit`, {
+        cause: error,
+      })
+    }
     default:
       break
   }
@@ -34,6 +42,9 @@ export function toHttpError(error: unknown): HttpError {
   if (status >= 400 && status < 500) return new HttpError(status, ModelErrorCode.BadRequest, message, { cause: error })
   return new HttpError(500, ModelErrorCode.Internal, 'internal server error', { cause: error })
 }
+
+/** At most the first 64 characters of a client's text, to echo it in a message. */
+const echoed = (text: string): string => JSON.stringify(text.length > 64 ? `${text.slice(0, 64)}…` : text)
 
 function sendError(reply: FastifyReply, error: HttpError): void {
   // A request whose body was not read to its end (413 at the limit, 415, an early 400): the rest of

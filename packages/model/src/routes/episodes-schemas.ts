@@ -1,7 +1,7 @@
 import { MAX_SEED } from '@maze-sim/maze'
 import type { TSchema } from 'typebox'
 import { Type } from '../schema-type.ts'
-import { errorResponse } from '../schemas.ts'
+import { errorResponse, RETRY_AFTER, type ResponseHeaders, sealedErrors } from '../schemas.ts'
 
 // The schemas of the /episodes routes (API.md, "Episodes"): they document the routes in
 // /openapi.json and serialize the answers. Bodies and queries are checked by the hand-written
@@ -11,6 +11,10 @@ const nullable = <T extends TSchema>(schema: T, description: string) => Type.Uni
 const side = (name: string) =>
   Type.Unsafe<0 | 1>({ type: 'integer', enum: [0, 1], description: `1 when the ${name} side is a wall, 0 when open` })
 const Count = (description: string) => Type.Integer({ minimum: 0, description })
+const LOCATION: ResponseHeaders = { Location: { type: 'string', description: 'the episode: /episodes/{id}' } }
+
+/** The Retry-After header (seconds) of the 202, 409 and 429 answers. */
+export const retryAfter = RETRY_AFTER
 
 /** A direction word of the wire. */
 export const DirectionWord = Type.Unsafe<'up' | 'right' | 'down' | 'left'>({
@@ -71,7 +75,7 @@ export const EpisodeCreated = Type.Object(
     optimalSteps: nullable(Count('moves on the shortest start → key → exit walk'), 'null in sealed mode until the episode ends'),
     observation: Observation,
   },
-  { description: 'the episode is ready: the agent stands on the start', additionalProperties: false },
+  { description: 'the episode is ready: the agent stands on the start', additionalProperties: false, headers: LOCATION },
 )
 
 export const EpisodeGenerating = Type.Object(
@@ -79,7 +83,11 @@ export const EpisodeGenerating = Type.Object(
     id: Type.String(),
     status: Type.Unsafe<'generating'>({ type: 'string', enum: ['generating'] }),
   },
-  { description: 'a large maze is being generated: poll GET /episodes/:id (Retry-After, Location)', additionalProperties: false },
+  {
+    description: 'a large maze is being generated: poll GET /episodes/:id (Retry-After, Location)',
+    additionalProperties: false,
+    headers: { ...RETRY_AFTER, ...LOCATION },
+  },
 )
 
 export const MovesRequest = Type.Object(
@@ -120,9 +128,26 @@ export const EpisodeRecord = Type.Object(
   { description: "the referee's record", additionalProperties: false },
 )
 
+/**
+ * An entry of GET /episodes: the record, or in sealed mode without the viewer token a scoreboard
+ * entry whose `id`, `seed`, `optimalSteps`, `x` and `y` are null (an id is a capability; the others
+ * would tell an agent where its own key and exit are).
+ */
+export const ListedEpisode = Type.Object(
+  {
+    ...EpisodeRecord.properties,
+    id: nullable(Type.String(), 'the episode id; null in sealed mode without the viewer token'),
+    seed: nullable(Type.Integer({ minimum: 0, maximum: MAX_SEED }), 'null in sealed mode without the viewer token'),
+    x: nullable(Count('column'), 'where the agent stands; null while generating, and in sealed mode without the viewer token'),
+    y: nullable(Count('row'), 'where the agent stands; null while generating, and in sealed mode without the viewer token'),
+    optimalSteps: nullable(Count('moves'), 'null while generating, and in sealed mode without the viewer token'),
+  },
+  { description: "the referee's record, or in sealed mode without the viewer token a scoreboard entry", additionalProperties: false },
+)
+
 export const EpisodeList = Type.Object(
   {
-    episodes: Type.Array(EpisodeRecord, { description: 'live and recently ended episodes, newest first' }),
+    episodes: Type.Array(ListedEpisode, { description: 'live and recently ended episodes, newest first' }),
     live: Count('episodes generating or running now'),
     maxLive: Count('the most live episodes the model hosts at once'),
   },
@@ -144,7 +169,4 @@ export const episodeErrors = {
   415: errorResponse('MAZE_ERR_UNSUPPORTED_MEDIA_TYPE: send JSON as application/json'),
 } as const
 
-export const sealedErrors = {
-  401: errorResponse('MAZE_ERR_UNAUTHORIZED: sealed mode, no viewer token presented'),
-  403: errorResponse('MAZE_ERR_FORBIDDEN: sealed mode, a wrong viewer token'),
-} as const
+export { sealedErrors }

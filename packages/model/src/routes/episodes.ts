@@ -5,7 +5,7 @@ import type { FastifyReply } from 'fastify'
 import { HttpError, ModelErrorCode } from '../errors.ts'
 import type { EpisodeLimits } from '../episodes/limits.ts'
 import type { CreateEpisode, EpisodeEntry, EpisodeRegistry } from '../episodes/registry.ts'
-import type { ViewerAccess } from '../episodes/sealed.ts'
+import { ViewerAccess } from '../episodes/sealed.ts'
 import type { ModelFastify, ModelPlugin } from '../plugin.ts'
 import { DRAIN_LIMIT } from '../plugins/body-drain.ts'
 import { readBody } from '../read-body.ts'
@@ -21,6 +21,7 @@ import {
   ListQuery,
   MovesAnswer,
   MovesRequest,
+  retryAfter,
   sealedErrors,
 } from './episodes-schemas.ts'
 
@@ -98,14 +99,16 @@ function createRoute(app: ModelFastify, { registry, defaultSize, sealed }: Episo
         summary: 'Start an episode: a maze of the given seed and size, refereed by the model',
         description:
           'Every field is optional. 201 once the maze is ready; 202 (Retry-After, Location) while a large one is generated; ' +
-          '429 (Retry-After) when the model hosts its limit of live episodes or cells. In sealed mode seed and optimalSteps are null.',
+          '429 (Retry-After) when the model hosts its limit of live episodes or cells. In sealed mode seed and optimalSteps are null, ' +
+          'and an episode never plays the classic maze of the same seed (the classic routes answer any cell to anyone): the ' +
+          'classic maze and the episodes are generated in separate domains of the secret.',
         tags: ['episodes'],
         body: CreateEpisodeBody,
         response: {
           201: EpisodeCreated,
           202: EpisodeGenerating,
           ...episodeErrors,
-          429: errorResponse('MAZE_ERR_TOO_MANY_EPISODES: the live limit is reached (Retry-After)'),
+          429: errorResponse('MAZE_ERR_TOO_MANY_EPISODES: the live limit is reached (Retry-After)', retryAfter),
           500: errorResponse('MAZE_ERR_INTERNAL: the maze could not be generated'),
         },
       },
@@ -157,7 +160,10 @@ function movesRoute(app: ModelFastify, { registry }: EpisodesRoutesOptions): voi
         response: {
           200: MovesAnswer,
           ...episodeErrors,
-          409: errorResponse('MAZE_ERR_EPISODE_ENDED: the episode has ended; MAZE_ERR_EPISODE_GENERATING: its maze is not ready yet'),
+          409: errorResponse(
+            'MAZE_ERR_EPISODE_ENDED: the episode has ended; MAZE_ERR_EPISODE_GENERATING: its maze is not ready yet (Retry-After)',
+            retryAfter,
+          ),
         },
       },
       validatorCompiler: ({ httpPart }) =>
@@ -245,16 +251,29 @@ function listRoute(app: ModelFastify, { registry, sealed }: EpisodesRoutesOption
     {
       schema: {
         summary: 'The live and recently ended episodes, newest first',
+        description:
+          'In sealed mode, without the viewer token, a scoreboard: every entry has id, seed, optimalSteps, x and y null. ' +
+          'With the token, the full records; a wrong token is 403.',
         tags: ['episodes'],
         querystring: ListQuery,
-        response: { 200: EpisodeList, 400: episodeErrors[400] },
+        response: { 200: EpisodeList, 400: episodeErrors[400], 403: sealedErrors[403] },
       },
       validatorCompiler: ({ httpPart }) =>
         httpPart === 'querystring' ? (query: unknown) => validated(() => parseListQuery(query)) : () => true,
     },
     (request, reply) => {
       const { limit } = request.query as { limit: number }
-      const episodes = registry.list(limit).map((entry) => entry.record(reveal(sealed, entry, request)))
+      // Sealed, without the viewer token: a scoreboard. Ids are capabilities (moves, DELETE, an ended
+      // episode's replay), and the seeds, positions and optimal lengths of other episodes (an ended one
+      // on the same seed stands on its exit) would tell an agent where its own key and exit are. A
+      // token presented is checked (403 when wrong) and shows everything.
+      const scoreboard = sealed !== undefined && ViewerAccess.presented(request) === undefined
+      if (sealed !== undefined && !scoreboard) sealed.check(request, 'the full list of episodes')
+      const episodes = registry
+        .list(limit)
+        .map((entry) =>
+          scoreboard ? { ...entry.record(false), id: null, x: null, y: null } : entry.record(reveal(sealed, entry, request)),
+        )
       reply.send({ episodes, live: registry.stats().live, maxLive: limits.maxLive })
     },
   )
@@ -353,12 +372,14 @@ export function parseMovesBody(body: unknown, max: number): Direction[] {
 
 /** GET /episodes' query: `limit` from 1 to 1000 (default 100); other parameters (such as `token`) are left alone. */
 export function parseListQuery(query: unknown): { limit: number } {
-  const raw = (query as Record<string, unknown> | undefined)?.limit
-  if (raw === undefined) return { limit: LIST_DEFAULT }
+  // The other parameters are kept: the viewer check reads `token` from the parsed query.
+  const rest = (query ?? {}) as Record<string, unknown>
+  const raw = rest.limit
+  if (raw === undefined) return { ...rest, limit: LIST_DEFAULT }
   if (typeof raw !== 'string' || !/^[0-9]{1,4}$/.test(raw) || Number(raw) < 1 || Number(raw) > LIST_MAX) {
     throw new HttpError(400, ModelErrorCode.BadRequest, `limit must be an integer from 1 to ${LIST_MAX}, got ${show(raw)}`)
   }
-  return { limit: Number(raw) }
+  return { ...rest, limit: Number(raw) }
 }
 
 /** The replay as NDJSON, in pieces of about 64 KiB. */

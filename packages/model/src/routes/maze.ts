@@ -8,7 +8,18 @@ import type { MazeState, Served } from '../maze-state.ts'
 import { MovesParser, movesBodyLimit, type ParsedMoves } from '../moves-body.ts'
 import type { ModelPlugin } from '../plugin.ts'
 import { readBody } from '../read-body.ts'
-import { CellView, errorResponse, Meta, MovesBody, NotReadyResponse, Point, PosParams, Size, textContent } from '../schemas.ts'
+import {
+  CellView,
+  errorResponse,
+  Meta,
+  MovesBody,
+  NotReadyResponse,
+  Point,
+  PosParams,
+  Size,
+  sealedErrors,
+  textContent,
+} from '../schemas.ts'
 import type { LiveView } from '../view/live-view.ts'
 
 // The original contract under /maze (plus the /maze/meta extension), with each route's schemas.
@@ -42,11 +53,14 @@ const posSchema = {
 const getMapSchema = {
   summary: 'The ASCII map inside <pre>…</pre>',
   tags: ['maze'],
-  response: { 200: textContent('text/html', '`<pre>` + ASCII map + `</pre>`'), ...mazeErrors },
+  description: 'In sealed mode it needs the viewer token.',
+  response: { 200: textContent('text/html', '`<pre>` + ASCII map + `</pre>`'), ...sealedErrors, ...mazeErrors },
 }
 const postMapSchema = {
   summary: 'The ASCII map with * on every visited cell that has no label',
-  description: 'The body is the list of moves as JSON (application/json). It may repeat cells; its limit is max(1 MiB, 64 bytes per cell).',
+  description:
+    'The body is the list of moves as JSON (application/json). It may repeat cells; its limit is max(1 MiB, 64 bytes per cell). ' +
+    'In sealed mode it needs the viewer token.',
   tags: ['maze'],
   body: MovesBody,
   response: {
@@ -56,13 +70,15 @@ const postMapSchema = {
     ),
     413: errorResponse('MAZE_ERR_BODY_TOO_LARGE: the body exceeds max(1 MiB, 64 bytes per cell)'),
     415: errorResponse('MAZE_ERR_UNSUPPORTED_MEDIA_TYPE: the body is not application/json'),
+    ...sealedErrors,
     ...mazeErrors,
   },
 }
 const metaSchema = {
   summary: 'Extension: size, seed and the optimal start → key → exit path length, for scoring',
+  description: 'In sealed mode it needs the viewer token.',
   tags: ['extensions'],
-  response: { 200: Meta, ...mazeErrors },
+  response: { 200: Meta, ...sealedErrors, ...mazeErrors },
 }
 
 export interface MazeRoutesOptions {

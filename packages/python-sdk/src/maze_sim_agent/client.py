@@ -350,14 +350,20 @@ class ModelClient:
     # --- episodes --------------------------------------------------------------------------------
 
     def has_episodes(self) -> bool:
-        """Whether the model offers episodes: ``GET /episodes?limit=1`` answers the list (asked once)."""
+        """Whether the model offers episodes (asked once): ``GET /episodes?limit=1`` answers the list
+        (a scoreboard when sealed), or 401/403 (the route is there behind a token; POST /episodes needs
+        none). 404/405, any other answer, or a 200 that is not the list (some other server): not offered."""
         if self._episodes is None:
             try:
                 answer = self.request("GET", "/episodes?limit=1")
-                body = json.loads(answer.body)
+            except ModelError as err:
+                self._episodes = err.status in (401, 403)
+            else:
+                try:
+                    body = json.loads(answer.body)
+                except ValueError:
+                    body = None
                 self._episodes = answer.status == 200 and isinstance(body, dict) and isinstance(body.get("episodes"), list)
-            except (ModelError, ValueError):
-                self._episodes = False
         return self._episodes
 
     def create_episode(
