@@ -1,6 +1,7 @@
 // Clients that ask for a large answer and stop reading it, against a real model process on a
 // 3000 x 3000 maze (a 36 MB map). What such a client pins in the model must stay small, the model
-// must keep answering others, and the stalled connections must be cut at IDLE_TIMEOUT_MS.
+// must keep answering others, and the stalled connections must be cut at IDLE_TIMEOUT_MS. Past the
+// budget of POST /maze/map answers in flight, a client is answered 429 rather than held.
 // The model's memory and answer times are printed; the bound asserted is explained below.
 import { request } from 'node:http'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
@@ -13,13 +14,36 @@ const MAP_PAGE_BYTES = 5 + (2 * SIDE + 1) * (2 * SIDE + 2) + 6
 const IDLE_TIMEOUT_MS = 2500
 const CLIENTS = 30
 /**
- * The most the model's RSS may grow while 30 clients hold a GET /maze/map they do not read.
+ * The most the model's RSS may grow while 30 clients hold a GET /maze/map they do not read (and
+ * while the POST /maze/map clients below do).
  * Measured by this test on a 2-core machine: rendering a fresh 36 MB copy per request grew it by
  * 987 MiB (183 -> 1169 MiB); streaming the map as it is read grows it by 35 MiB (a few 64 KiB
  * pieces per client, plus what a burst of activity leaves to the collector). 150 MiB is four
  * renderings' worth: far above the second and far below the first.
  */
 const GROWTH_BOUND_MIB = 150
+/**
+ * POST /maze/map clients, more than the model's 64 MiB budget of answers in flight lets in at once
+ * here (50: each holds 1.1 MB of visited cells and a few 64 KiB pieces of its map; the others are
+ * answered 429). Each walks the diagonal, one move per row, so its visited cells touch every page of
+ * their set. Measured by this test with these 80 clients, within the same GROWTH_BOUND_MIB: a set of
+ * one byte per cell (9 MB here) and no budget grew RSS by 693 MiB (188 -> 882 MiB); one bit per cell
+ * alone by 90 MiB (all 80 held, and more clients would take more); the bitset and the budget by 51 MiB.
+ */
+const POST_CLIENTS = 80
+const POST_BODY = JSON.stringify(Array.from({ length: SIDE }, (_, y) => [y, y]))
+const POST_WALK = `POST /maze/map HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: ${POST_BODY.length}\r\n\r\n${POST_BODY}`
+/**
+ * POST /maze/map bodies that stop half-way: each client declares a large walk, sends STALLED_BYTES of
+ * it and stalls. While a body is read, the model keeps its raw bytes for the JSON.parse fallback
+ * (its precise error messages); those are taken from the same 64 MiB budget, so what stalled bodies
+ * pin is bounded whatever their number. Measured by this test alone: keeping up to 16 MiB per body
+ * with no budget grew RSS by 243 MiB (120 -> 364 MiB); within the budget by 79 MiB.
+ */
+const STALLED_BODIES = 40
+const STALLED_BYTES = 6 * 1024 * 1024
+const STALLED_PAIRS = '[0,0],'.repeat(STALLED_BYTES / 6)
+const STALLED_HEAD = `POST /maze/map HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: ${4 * STALLED_BYTES}\r\n\r\n[${STALLED_PAIRS}`
 const WAIT_MS = 30_000
 
 let model: Running
@@ -119,22 +143,68 @@ describe(`clients that stop reading a ${SIDE}x${SIDE} map`, () => {
     expect(cut).toBe(CLIENTS)
   })
 
-  test(`${CLIENTS / 3} clients that stop reading POST /maze/map`, async () => {
+  test(`${POST_CLIENTS} clients that stop reading POST /maze/map of a walk through every row pin little memory; past the budget, 429`, async () => {
     const before = await peakRss(300)
-    const clients = await stalledReaders(
-      CLIENTS / 3,
-      'POST /maze/map HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 13\r\n\r\n[[0,0],[1,0]]',
-    )
+    const clients = await stalledReaders(POST_CLIENTS, POST_WALK)
     const peak = await peakRss(1000)
     const size = await timedGet(`${url}/maze/size`)
-    // Each holds its visited mask (one byte per cell, 9 MB here) until its answer is sent or cut,
-    // besides a few pieces of the map: 10 x 9 MB is within the same bound.
+    // What each got (its status line came in the first chunk), closing them all: the accepted ones
+    // were stalled in their map, the others refused.
+    const answers = await Promise.all(clients.map((client) => client.result(0)))
+    const accepted = answers.filter((a) => a.status === 200).length
+    const refused = answers.filter((a) => a.status === 429)
     report.push(
-      `${CLIENTS / 3} stalled POST /maze/map: rss ${before.toFixed(0)} -> ${peak.toFixed(0)} MiB (+${(peak - before).toFixed(0)}, bound +${GROWTH_BOUND_MIB}); ` +
+      `${POST_CLIENTS} stalled POST /maze/map (${SIDE} moves, one per row, ${POST_BODY.length} bytes): ` +
+        `${accepted} answered, ${refused.length} refused 429; ` +
+        `rss ${before.toFixed(0)} -> ${peak.toFixed(0)} MiB (+${(peak - before).toFixed(0)}, bound +${GROWTH_BOUND_MIB}); ` +
+        `/maze/size ${size.status} in ${size.ms.toFixed(1)} ms`,
+    )
+    expect(peak - before).toBeLessThan(GROWTH_BOUND_MIB)
+    expect(size.status).toBe(200)
+    expect(accepted + refused.length).toBe(POST_CLIENTS)
+    expect(accepted).toBeGreaterThan(0)
+    expect(refused.length).toBeGreaterThan(0)
+    for (const answer of refused) {
+      expect(answer.json?.error).toBe('MAZE_ERR_TOO_MANY_MAPS')
+      expect(answer.text).toMatch(/\r\nretry-after: 1\r\n/i)
+    }
+
+    // Once they are gone, their share of the budget is back: a client that reads gets its map.
+    let response: Response | undefined
+    for (let attempt = 0; attempt < 20; attempt++) {
+      response = await fetch(`${url}/maze/map`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: POST_BODY })
+      if (response.status !== 429) break
+      await response.arrayBuffer()
+      await new Promise((r) => setTimeout(r, Number(response!.headers.get('retry-after')) * 1000))
+    }
+    expect(response?.status).toBe(200)
+    const map = (await response!.text()).split('\n')
+    for (let y = 0; y < SIDE; y++) expect('*SEK').toContain(map[2 * y + 1]![2 * y + 1])
+  })
+
+  test(`${STALLED_BODIES} POST /maze/map bodies that stall after ${STALLED_BYTES / 1024 / 1024} MiB pin little memory, and are cut`, async () => {
+    const before = await peakRss(300)
+    const clients = Array.from({ length: STALLED_BODIES }, () => rawClient(port, STALLED_HEAD))
+    // Every body handed to the kernel: the model has read all of it but a socket buffer's worth.
+    const sent = await eventually(
+      () => clients.every((c) => c.socket.writableLength === 0 && c.socket.bytesWritten > STALLED_BYTES),
+      WAIT_MS,
+    )
+    expect(sent, 'every client sent its bytes').toBe(true)
+    const peak = await peakRss(1000)
+    const size = await timedGet(`${url}/maze/size`)
+    report.push(
+      `${STALLED_BODIES} POST /maze/map bodies stalled after ${STALLED_BYTES / 1024 / 1024} MiB: ` +
+        `rss ${before.toFixed(0)} -> ${peak.toFixed(0)} MiB (+${(peak - before).toFixed(0)}, bound +${GROWTH_BOUND_MIB}); ` +
         `/maze/size ${size.status} in ${size.ms.toFixed(1)} ms`,
     )
     expect(size.status).toBe(200)
     expect(peak - before).toBeLessThan(GROWTH_BOUND_MIB)
-    for (const client of clients) client.socket.destroy()
+    // The model ends each within its request bounds: an answer (408, or 429 past the budget) and a close.
+    const exchanges = await Promise.all(clients.map((client) => client.result(WAIT_MS)))
+    for (const exchange of exchanges) {
+      expect(exchange.closedByServer).toBe(true)
+      expect([408, 429]).toContain(exchange.status)
+    }
   })
 })

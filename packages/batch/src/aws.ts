@@ -1,7 +1,10 @@
 // The AWS calls: register, submit, describe and list jobs (AWS Batch), and the agent's result lines
 // (CloudWatch Logs). Region, credentials and profile come from the SDK's standard chain (AWS_REGION,
 // AWS_PROFILE, ~/.aws/config, SSO, instance roles...); --region and --profile override them. Every
-// client is made by clientConfig, so every call has a timeout and a bounded number of attempts.
+// client is made by clientConfig, so every attempt of every call has a deadline, a call has a bounded
+// number of attempts, and the program's signal (SIGINT/SIGTERM) ends a call at once.
+import { addAbortSignal, Readable } from 'node:stream'
+import { buffer } from 'node:stream/consumers'
 import {
   BatchClient,
   DescribeJobsCommand,
@@ -29,6 +32,8 @@ export interface AwsOptions {
   readonly requestTimeoutMs?: number | undefined
   /** Attempts per AWS call, the first included (default {@link DEFAULT_MAX_ATTEMPTS}). */
   readonly maxAttempts?: number | undefined
+  /** The program's signal: when it aborts, every call of the client ends at once (BATCH_ERR_INTERRUPTED). */
+  readonly signal?: AbortSignal | undefined
 }
 
 /** The CloudWatch Logs filter that selects the agent's result lines and the model's referee lines (both have this key). */
@@ -38,12 +43,13 @@ export const DONE_STATUSES: readonly JobStatus[] = ['SUCCEEDED', 'FAILED']
 export const ALL_STATUSES: readonly JobStatus[] = ['SUBMITTED', 'PENDING', 'RUNNABLE', 'STARTING', 'RUNNING', 'SUCCEEDED', 'FAILED']
 
 /**
- * The bound on every AWS call: each attempt is abandoned after this long (connecting, waiting for
- * the answer, or a pause while it arrives), and a call is tried at most DEFAULT_MAX_ATTEMPTS times
- * (the SDK's standard retry mode: only throttling, 5xx and network errors are retried, with
- * exponential backoff of at most a few seconds). Without it the SDK waits for ever on an endpoint
- * that accepts the connection and never answers. Batch and CloudWatch Logs answer these calls in
- * well under a second.
+ * The bound on every AWS call: each attempt ends after this long, whatever happens in it
+ * (connecting, sending, waiting for the answer, reading the whole answer however slowly it
+ * trickles in), and a call is tried at most DEFAULT_MAX_ATTEMPTS times (the SDK's standard retry
+ * mode: only throttling, 5xx, network errors and these deadlines are retried, with exponential
+ * backoff of at most a few seconds). Without it the SDK waits for ever on an endpoint that accepts
+ * the connection and never answers, or answers a byte at a time (the SDK's own requestTimeout and
+ * socketTimeout only measure silences). Batch and CloudWatch Logs answer in well under a second.
  */
 export const DEFAULT_REQUEST_TIMEOUT_MS = 15_000
 export const DEFAULT_MAX_ATTEMPTS = 3
@@ -58,7 +64,53 @@ export const MAX_ATTEMPTS_LIMIT = 10
  */
 const PAGINATION = { stopOnSameToken: true } as const
 
-/** The SDK client settings, in one place: region, profile, timeouts and retries. */
+/** What an SDK HTTP handler is to the deadline below: it handles a request, given an abort signal. */
+interface HttpHandlerLike {
+  handle(request: never, options?: { abortSignal?: unknown }): Promise<{ response: { body?: unknown } }>
+}
+
+/** An SDK runtime extension's view of a client's configuration: its HTTP handler, read and replaced. */
+interface HandlerConfiguration<H extends HttpHandlerLike> {
+  httpHandler(): H
+  setHttpHandler(handler: H): void
+}
+
+/**
+ * The SDK runtime extension (a client's `extensions`) that bounds every attempt of every call: the
+ * client's HTTP handler, wrapped so that an attempt is aborted after `attemptMs` (it then fails as a
+ * TimeoutError, which the SDK retries within maxAttempts) or when `signal` aborts (an AbortError,
+ * which the SDK does not retry). The answer's body is read inside the attempt, so a trickling answer
+ * counts too; the SDK then parses the bytes read. Batch, CloudWatch Logs, CloudFormation, STS and ECR
+ * answer with small JSON or XML documents, never with streams a caller reads later.
+ */
+export function attemptDeadline(attemptMs: number, signal?: AbortSignal) {
+  return {
+    configure<H extends HttpHandlerLike>(config: HandlerConfiguration<H>): void {
+      const inner = config.httpHandler()
+      const handle: HttpHandlerLike['handle'] = async (request, options = {}) => {
+        const deadline = AbortSignal.timeout(attemptMs)
+        const given = options.abortSignal instanceof AbortSignal ? [options.abortSignal] : []
+        const abortSignal = AbortSignal.any([deadline, ...given, ...(signal === undefined ? [] : [signal])])
+        try {
+          const out = await inner.handle(request, { ...options, abortSignal })
+          const body = out.response.body
+          if (body instanceof Readable) out.response.body = await buffer(addAbortSignal(abortSignal, body))
+          return out
+        } catch (err) {
+          if (signal?.aborted === true || given.some((s) => s.aborted))
+            throw Object.assign(new Error(`interrupted (${String(signal?.reason ?? 'aborted')})`), { name: 'AbortError', cause: err })
+          if (deadline.aborted)
+            throw Object.assign(new Error(`no complete answer within ${attemptMs} ms`), { name: 'TimeoutError', cause: err })
+          throw err
+        }
+      }
+      // The same handler with `handle` wrapped: its other methods (destroy, updateHttpClientConfig...) are the SDK's.
+      config.setHttpHandler(Object.assign(Object.create(inner) as H, { handle }))
+    },
+  }
+}
+
+/** The SDK client settings, in one place: region, profile, the deadline per attempt, retries, the program's signal. */
 export function clientConfig(o: AwsOptions = {}) {
   const requestTimeout = o.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS
   return {
@@ -68,12 +120,13 @@ export function clientConfig(o: AwsOptions = {}) {
     requestHandler: {
       connectionTimeout: Math.min(requestTimeout, CONNECTION_TIMEOUT_MS),
       requestTimeout,
-      // An idle socket while the answer is arriving counts too, not only the wait for its headers.
       socketTimeout: requestTimeout,
       // Since @smithy/node-http-handler 4.4 an exceeded requestTimeout only logs a warning unless this is set.
-      throwOnRequestTimeout: true,
+      throwOnRequestTimeout: true as const,
     },
-  } as const
+    // The whole attempt, not only its silences: see attemptDeadline.
+    extensions: [attemptDeadline(requestTimeout, o.signal)],
+  }
 }
 
 export const createBatchClient = (o: AwsOptions = {}): BatchClient => new BatchClient(clientConfig(o))
@@ -98,6 +151,7 @@ export function awsError(err: unknown, doing: string): BatchError {
   const name = e.name ?? 'Error'
   const message = (e.message ?? String(err)).replace(/\.+$/, '')
   const attempts = e.$metadata?.attempts
+  if (name === 'AbortError') return new BatchError(BatchErrorCode.Interrupted, `${doing} stopped: ${message}`, { cause: err })
   let hint = ''
   if (name === 'TimeoutError' || e.code === 'ETIMEDOUT' || /timed out|exceeded the configured/i.test(message)) {
     hint = ` No answer from AWS${attempts !== undefined ? ` after ${attempts} attempt${attempts === 1 ? '' : 's'}` : ''}: check the network, the region and any AWS_ENDPOINT_URL* setting, or allow more with --request-timeout-ms / --max-attempts.`
@@ -107,7 +161,7 @@ export function awsError(err: unknown, doing: string): BatchError {
   else if (name === 'CredentialsProviderError' || /credentials/i.test(message)) {
     hint = ' No usable AWS credentials: set AWS_PROFILE (or --profile), run `aws configure` or `aws sso login`.'
   } else if (/AccessDenied|UnauthorizedOperation|not authorized/i.test(`${name} ${message}`)) {
-    hint = ' The caller lacks an IAM permission (see batch/README.md, "IAM").'
+    hint = ' The caller lacks an IAM permission (see packages/batch/README.md, "IAM roles").'
   } else if (name === 'ExpiredTokenException' || /expired/i.test(message))
     hint = ' The session has expired: log in again (e.g. `aws sso login`).'
   return new BatchError(BatchErrorCode.Aws, `${doing} failed: ${name}: ${message}.${hint}`, { cause: err })

@@ -18,6 +18,8 @@ export const BatchErrorCode = {
   Docker: 'BATCH_ERR_DOCKER',
   /** An image of the job definition is not on the local Docker engine (the local runner never pulls). */
   ImageMissing: 'BATCH_ERR_IMAGE_MISSING',
+  /** SIGINT or SIGTERM stopped the command (exit 130 or 143). */
+  Interrupted: 'BATCH_ERR_INTERRUPTED',
 } as const
 export type BatchErrorCode = (typeof BatchErrorCode)[keyof typeof BatchErrorCode]
 

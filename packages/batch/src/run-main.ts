@@ -1,5 +1,6 @@
-// `maze-batch`: the program around runCli (cli.ts). SIGINT/SIGTERM stop a run-local run or a watch
-// cleanly (the local containers are stopped and removed) instead of killing the process at once.
+// `maze-batch`: the program around runCli (cli.ts). The first SIGINT/SIGTERM aborts the commands'
+// signal: an AWS call in flight ends at once, a watch stops polling, run-local stops and removes its
+// containers; the command then exits 130 (SIGINT) or 143 (SIGTERM). A second signal exits at once.
 import { runCli, type MoreCommands } from './cli.ts'
 
 /** Runs the command line of this process and sets its exit code; `more`: a package's own commands (@maze-sim/infra). */
@@ -10,7 +11,8 @@ export async function runMain(more?: MoreCommands): Promise<void> {
     signals += 1
     if (signals > 1) process.exit(signal === 'SIGINT' ? 130 : 143)
     process.stderr.write(`maze-batch: ${signal}: stopping (again to exit at once)\n`)
-    controller.abort()
+    // The reason names the signal: the exit code follows it (interruptedExitCode).
+    controller.abort(signal)
   }
   process.on('SIGINT', onSignal)
   process.on('SIGTERM', onSignal)

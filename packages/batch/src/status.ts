@@ -1,4 +1,5 @@
 // `status` and `watch`: a job's state for people, with the children's counts by state for an array job.
+import { setTimeout } from 'node:timers/promises'
 import type { BatchClient, JobDetail } from '@aws-sdk/client-batch'
 import { ALL_STATUSES, describeJobs, DONE_STATUSES } from './aws.ts'
 
@@ -62,7 +63,9 @@ export function doneCounts(jobs: readonly JobDetail[]): { done: number; total: n
 
 /** Polls until every job is SUCCEEDED or FAILED, printing progress when it changes; returns the final details. */
 export async function watchJobs(client: BatchClient, jobIds: readonly string[], options: WatchOptions): Promise<JobDetail[]> {
-  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)))
+  // The pause between polls ends early when the signal aborts, so SIGINT/SIGTERM stop a watch at once.
+  const sleep = options.sleep ?? ((ms: number) => setTimeout(ms, undefined, { signal: options.signal }).catch(() => {}))
+  const stopped = (): boolean => options.signal?.aborted === true
   let previous = ''
   for (;;) {
     const jobs = await describeJobs(client, jobIds)
@@ -77,7 +80,8 @@ export async function watchJobs(client: BatchClient, jobIds: readonly string[], 
       options.progress(done, total)
     }
     if (jobs.every(isDone)) return jobs
-    if (options.signal?.aborted === true) return jobs
+    if (stopped()) return jobs
     await sleep(options.intervalMs)
+    if (stopped()) return jobs
   }
 }

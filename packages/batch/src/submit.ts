@@ -7,7 +7,9 @@
 // whole seeds (`seedsPerChild`, `childSlice` of @maze-sim/maze), so the containers' start-up is paid
 // once per slice instead of once per run (job-env.ts says what the children derive).
 import type { KeyValuePair, SubmitJobCommandInput, TaskContainerOverrides } from '@aws-sdk/client-batch'
-import { formatSeedList, MAX_SIDE, packedChildCount, seedsPerChild, sizeProblem } from '@maze-sim/maze'
+import { AGENT_OPTIONS } from '@maze-sim/agent'
+import { ConfigProblems, integer, readDetailed } from '@maze-sim/config'
+import { formatSeedList, MAX_SIDE, packedChildCount, SIZE_RULE, seedsPerChild, sizeProblem } from '@maze-sim/maze'
 import { usageError } from './errors.ts'
 import { deriveJobEnv, JobEnv, MAX_SEEDS_PER_CHILD, MAX_SWEEP_SEEDS, packedChildSeeds, readPacking } from './job-env.ts'
 
@@ -223,12 +225,6 @@ function validate(options: SubmitOptions): void {
   if (options.seed !== undefined && (!Number.isInteger(options.seed) || options.seed < 0 || options.seed > MAX_SEED)) {
     throw usageError(`--seed must be a whole number from 0 to ${MAX_SEED}, got ${options.seed}`)
   }
-  // The model's own size rule (@maze-sim/maze), so a size the model would refuse at start is refused here.
-  // With only one side given, the other is the job definition's and the model checks the area.
-  if (options.width !== undefined && options.height !== undefined) {
-    const problem = sizeProblem(options.width, options.height)
-    if (problem !== null) throw usageError(`--width ${options.width} --height ${options.height}: ${problem}`)
-  }
   for (const [flag, v] of [
     ['--width', options.width],
     ['--height', options.height],
@@ -236,6 +232,8 @@ function validate(options: SubmitOptions): void {
     if (v !== undefined && (!Number.isInteger(v) || v < 1 || v > MAX_SIDE))
       throw usageError(`${flag} must be a whole number from 1 to ${MAX_SIDE}, got ${v}`)
   }
+  sizeCheck(ContainerName.Model, 'MAZE_WIDTH', 'MAZE_HEIGHT', options)
+  sizeCheck(ContainerName.Agent, 'AGENT_WIDTH', 'AGENT_HEIGHT', options)
   if (options.maxSteps !== undefined && (!Number.isInteger(options.maxSteps) || options.maxSteps < 1)) {
     throw usageError(`--max-steps must be a positive whole number, got ${options.maxSteps}`)
   }
@@ -252,6 +250,58 @@ function validate(options: SubmitOptions): void {
     if (e.name.toUpperCase().startsWith('AWS_BATCH')) {
       throw usageError(`--env ${e.container}:${e.name}: variables starting with AWS_BATCH are reserved for AWS Batch; rename it`)
     }
+    if (e.container === ContainerName.Agent) agentVariableCheck(e)
+  }
+}
+
+/** One side of a maze as a container reads it: the maze's bound (@maze-sim/maze) by @maze-sim/config's rules, as the model and the agent read theirs. */
+const side = (env: string) => integer({ env, min: 1, max: MAX_SIDE, default: null, allowed: SIZE_RULE, description: 'a side of the maze' })
+
+/**
+ * The maze's one size rule (@maze-sim/maze) on the size a container will read: the model's MAZE_WIDTH
+ * and MAZE_HEIGHT (set by --width/--height, or by an --env that overrides them: the --env wins), the
+ * agent's AGENT_WIDTH and AGENT_HEIGHT. A size the container would refuse at start is refused here.
+ * With only one side known, the other is the job definition's and the container checks the area.
+ */
+function sizeCheck(container: string, widthName: string, heightName: string, options: SubmitOptions): void {
+  const model = container === ContainerName.Model
+  const sides = (
+    [
+      [widthName, '--width', model ? options.width : undefined],
+      [heightName, '--height', model ? options.height : undefined],
+    ] as const
+  ).map(([name, flag, fromFlag]) => {
+    const given = (options.env ?? []).findLast((e) => e.container === container && e.name === name)
+    if (given === undefined) return fromFlag === undefined ? undefined : { text: `${flag} ${fromFlag}`, value: fromFlag }
+    let value: number | null
+    try {
+      value = readDetailed({ side: side(name) }, { env: { [name]: given.value } }).values.side
+    } catch (err) {
+      if (!(err instanceof ConfigProblems)) throw err
+      throw usageError(`--env ${container}:${err.problems.join('; ')}`, err)
+    }
+    // An empty value is unset: the container reads the job definition's.
+    return value === null ? undefined : { text: `--env ${container}:${name}=${value}`, value }
+  })
+  const [width, height] = sides
+  if (width === undefined || height === undefined) return
+  const problem = sizeProblem(width.value, height.value)
+  if (problem !== null) throw usageError(`${width.text} ${height.text}: ${problem}`)
+}
+
+/**
+ * An --env for the agent checked by the agent's own option table (AGENT_OPTIONS of @maze-sim/agent,
+ * read by @maze-sim/config's rules), so a value the agent would refuse at start is refused here.
+ * Variables the table does not know pass (the agent ignores them, or a team's strategy reads them).
+ */
+function agentVariableCheck(e: EnvOverride): void {
+  const entry = Object.entries(AGENT_OPTIONS).find(([, option]) => option.env === e.name)
+  if (entry === undefined) return
+  try {
+    readDetailed({ [entry[0]]: entry[1] }, { env: { [e.name]: e.value } })
+  } catch (err) {
+    if (!(err instanceof ConfigProblems)) throw err
+    throw usageError(`--env ${e.container}:${err.problems.join('; ')} (the agent would refuse it at start)`, err)
   }
 }
 

@@ -74,7 +74,7 @@ describe('register', () => {
     const run = await cli('register', '--account', '123456789012', ...aws)
     expect(run.code).toBe(3)
     expect(run.stderr).toMatch(
-      /^maze-batch: BATCH_ERR_AWS: RegisterJobDefinition maze-sim failed: AccessDeniedException: User: .* not authorized .* The caller lacks an IAM permission \(see batch\/README.md, "IAM"\)\.\n$/,
+      /^maze-batch: BATCH_ERR_AWS: RegisterJobDefinition maze-sim failed: AccessDeniedException: User: .* not authorized .* The caller lacks an IAM permission \(see packages\/batch\/README.md, "IAM roles"\)\.\n$/,
     )
   })
 

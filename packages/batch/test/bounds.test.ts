@@ -3,6 +3,8 @@
 // Each ends with a one-line error, a stable code and the documented exit code.
 import { spawn } from 'node:child_process'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { once } from 'node:events'
+import { createServer as createHttpServer, type Server as HttpServer } from 'node:http'
 import { createServer, type Server, type Socket } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -23,6 +25,7 @@ const children = new Set<ReturnType<typeof spawn>>()
 function runProcess(
   args: readonly string[],
   env: Record<string, string>,
+  started?: (child: ReturnType<typeof spawn>) => void,
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [main, ...args], {
@@ -30,6 +33,7 @@ function runProcess(
       stdio: ['ignore', 'pipe', 'pipe'],
     })
     children.add(child)
+    started?.(child)
     let stdout = ''
     let stderr = ''
     child.stdout.setEncoding('utf8').on('data', (t: string) => (stdout += t))
@@ -106,7 +110,7 @@ describe('an AWS endpoint that accepts the connection and never answers', { time
     expect(run.code).toBe(3)
   })
 
-  test('every client gets the bound: a request timeout and a number of attempts', async () => {
+  test('every client gets the bound: a deadline per attempt and a number of attempts', async () => {
     expect(clientConfig()).toMatchObject({
       maxAttempts: DEFAULT_MAX_ATTEMPTS,
       requestHandler: {
@@ -114,6 +118,7 @@ describe('an AWS endpoint that accepts the connection and never answers', { time
         socketTimeout: DEFAULT_REQUEST_TIMEOUT_MS,
         throwOnRequestTimeout: true,
       },
+      extensions: [expect.objectContaining({ configure: expect.any(Function) })],
     })
     const logs = createLogsClient({ region: 'eu-west-1', maxAttempts: 2, requestTimeoutMs: 500 })
     try {
@@ -134,6 +139,100 @@ describe('an AWS endpoint that accepts the connection and never answers', { time
     expect({ code, stderr }).toEqual({
       code: 2,
       stderr: 'maze-batch: BATCH_ERR_USAGE: MAZE_BATCH_MAX_ATTEMPTS="100" is not allowed: expected an integer from 1 to 10\n',
+    })
+  })
+})
+
+// The SDK's own requestTimeout and socketTimeout measure silences: an answer that trickles in a byte
+// at a time never trips them. The deadline per attempt (attemptDeadline in aws.ts) does.
+describe('an AWS endpoint that sends its headers, then one byte at a time', { timeout: 60_000 }, () => {
+  let server: HttpServer
+  let endpoint = ''
+  beforeAll(async () => {
+    server = createHttpServer((req, res) => {
+      req.resume()
+      res.writeHead(200, { 'content-type': 'application/x-amz-json-1.1', 'content-length': '100000' })
+      res.write(' ')
+      const drip = setInterval(() => res.write(' '), 100)
+      res.on('close', () => clearInterval(drip))
+    })
+    server.listen(0, '127.0.0.1')
+    await once(server, 'listening')
+    const address = server.address()
+    if (address === null || typeof address === 'string') throw new Error('no port')
+    endpoint = `http://127.0.0.1:${address.port}`
+  })
+  afterAll(async () => {
+    for (const child of children) child.kill('SIGKILL')
+    server.closeAllConnections()
+    await new Promise<void>((resolve) => server.close(() => resolve()))
+  })
+
+  // AWS_ENDPOINT_URL: every service (Batch, CloudFormation) is this server.
+  const awsEnv = (): Record<string, string> => ({
+    AWS_REGION: 'eu-west-1',
+    AWS_ACCESS_KEY_ID: 'AKIDEXAMPLEEXAMPLE',
+    AWS_SECRET_ACCESS_KEY: 'not-a-real-secret',
+    AWS_ENDPOINT_URL: endpoint,
+  })
+
+  test('status ends at its deadline with BATCH_ERR_AWS, exit 3, after the configured attempts', async () => {
+    const run = await runProcess(['status', 'job-1', '--request-timeout-ms', '300', '--max-attempts', '2'], awsEnv())
+    expect(run).toEqual({
+      code: 3,
+      stdout: '',
+      stderr:
+        'maze-batch: BATCH_ERR_AWS: DescribeJobs failed: TimeoutError: no complete answer within 300 ms. No answer from AWS after 2 attempts: check the network, the region and any AWS_ENDPOINT_URL* setting, or allow more with --request-timeout-ms / --max-attempts.\n',
+    })
+  })
+
+  test('submit (not a dry run) too: SubmitJob ends with BATCH_ERR_AWS, exit 3', async () => {
+    const run = await runProcess(['submit', '--queue', 'q', '--request-timeout-ms', '300', '--max-attempts', '1'], awsEnv())
+    expect(run.stdout).toBe('')
+    expect(run.stderr).toMatch(
+      /\nmaze-batch: BATCH_ERR_AWS: SubmitJob maze-sim-default failed: TimeoutError: no complete answer within 300 ms\. No answer from AWS after 1 attempt: /,
+    )
+    expect(run.code).toBe(3)
+  })
+
+  test('submit without --queue: DescribeStacks is bounded the same way', async () => {
+    const run = await runProcess(['submit', '--dry-run', '--request-timeout-ms', '300', '--max-attempts', '1'], awsEnv())
+    expect(run.stderr).toMatch(
+      /^maze-batch: BATCH_ERR_AWS: DescribeStacks maze-sim failed: TimeoutError: no complete answer within 300 ms\./,
+    )
+    expect(run.code).toBe(3)
+  })
+
+  for (const [signal, code] of [
+    ['SIGTERM', 143],
+    ['SIGINT', 130],
+  ] as const) {
+    test(`one ${signal} while a call is under way ends the command: BATCH_ERR_INTERRUPTED, exit ${code}`, async () => {
+      // The default deadline (15 s a try, 3 tries) would hold the call far longer than the signal takes.
+      const asked = once(server, 'request')
+      const run = runProcess(['status', 'job-1'], awsEnv(), (child) => {
+        void asked.then(() => child.kill(signal))
+      })
+      expect(await run).toEqual({
+        code,
+        stdout: '',
+        stderr: `maze-batch: ${signal}: stopping (again to exit at once)\nmaze-batch: BATCH_ERR_INTERRUPTED: DescribeJobs stopped: interrupted (${signal})\n`,
+      })
+    })
+  }
+
+  test('watch: one SIGTERM during a call ends it with exit 143', async () => {
+    const asked = once(server, 'request')
+    const run = runProcess(['watch', 'job-1'], awsEnv(), (child) => {
+      void asked.then(() => child.kill('SIGTERM'))
+    })
+    const { code, stderr } = await run
+    expect({ code, stderr: stderr.split('\n').filter((l) => l.startsWith('maze-batch:')) }).toEqual({
+      code: 143,
+      stderr: [
+        'maze-batch: SIGTERM: stopping (again to exit at once)',
+        'maze-batch: BATCH_ERR_INTERRUPTED: DescribeJobs stopped: interrupted (SIGTERM)',
+      ],
     })
   })
 })
@@ -211,6 +310,54 @@ describe('submit --dry-run refuses what would fail later', () => {
     }
     expect(await submit('--width', '1', '--height', '3')).toMatchObject({ code: 0 })
   })
+
+  test('--env model:MAZE_WIDTH / MAZE_HEIGHT get the same size rule (the --env wins over --width/--height)', async () => {
+    const expected = 'expected width and height are integers from 1 to 100000, with width x height from 3 to 100,000,000 cells'
+    expect(await submit('--env', 'model:MAZE_WIDTH=0')).toMatchObject({
+      code: 2,
+      stderr: `maze-batch: BATCH_ERR_USAGE: --env model:MAZE_WIDTH="0" is not allowed: ${expected}\n`,
+    })
+    expect(await submit('--env', 'model:MAZE_HEIGHT=wide')).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('MAZE_HEIGHT="wide" is not allowed'),
+    })
+    expect(await submit('--width', '100000', '--env', 'model:MAZE_HEIGHT=1001')).toMatchObject({
+      code: 2,
+      stderr:
+        'maze-batch: BATCH_ERR_USAGE: --width 100000 --env model:MAZE_HEIGHT=1001: width x height must be at most 100,000,000 cells, got 100000 x 1001\n',
+    })
+    expect(await submit('--width', '1', '--height', '3', '--env', 'model:MAZE_HEIGHT=2')).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('--width 1 --env model:MAZE_HEIGHT=2: width x height must be at least 3 cells'),
+    })
+    // The --env replaces the flag's value: the size the model reads is 80 x 20 here.
+    expect(await submit('--width', '1', '--height', '1', '--env', 'model:MAZE_WIDTH=80', '--env', 'model:MAZE_HEIGHT=20')).toMatchObject({
+      code: 0,
+    })
+  })
+
+  test("--env for the agent: checked by the agent's own option table, its size by the same rule", async () => {
+    expect(await submit('--env', 'agent:AGENT_MAX_STEPS=0')).toMatchObject({
+      code: 2,
+      stderr: expect.stringMatching(
+        /^maze-batch: BATCH_ERR_USAGE: --env agent:AGENT_MAX_STEPS="0" is not allowed: expected an integer from 1 to \d+ \(the agent would refuse it at start\)\n$/,
+      ),
+    })
+    expect(await submit('--env', 'agent:AGENT_PROTOCOL=carrier-pigeon')).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('AGENT_PROTOCOL'),
+    })
+    expect(await submit('--env', 'agent:AGENT_WIDTH=1', '--env', 'agent:AGENT_HEIGHT=2')).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('--env agent:AGENT_WIDTH=1 --env agent:AGENT_HEIGHT=2: width x height must be at least 3 cells'),
+    })
+    // A variable the agent's table does not know (a team strategy's own) passes.
+    expect(await submit('--env', 'agent:TEAM_KNOB=anything', '--env', 'agent:AGENT_MAX_STEPS=500')).toMatchObject({ code: 0 })
+  })
+})
+
+describe('submit --dry-run refuses what would fail later: names and numbers', () => {
+  const submit = (...args: string[]) => cli('submit', '--queue', 'q', '--dry-run', ...args)
 
   test('--env for a container the job definition does not have', async () => {
     expect(await submit('--env', 'modle:MAZE_SEED=1')).toMatchObject({

@@ -11,6 +11,7 @@ import {
   renderMap,
   renderMapBytes,
   renderMapLines,
+  VisitedCells,
   visitedMask,
   type Maze,
 } from '../src/index.ts'
@@ -113,6 +114,50 @@ describe('renderMap', () => {
       }
       expect(Buffer.concat(parts).equals(Buffer.from(whole))).toBe(true)
     }
+  })
+})
+
+describe('visited cells', () => {
+  test('visitedMask is a bitset: one bit per cell, whatever cells it holds', () => {
+    const maze = generateMaze({ width: 3000, height: 3000, seed: 1 })
+    // One move per row: a byte per cell would touch every page of 9 MB.
+    const visited = visitedMask(
+      maze,
+      Array.from({ length: 3000 }, (_, y) => [y, y] as const),
+    )
+    expect(visited).toBeInstanceOf(VisitedCells)
+    expect(visited.bits.byteLength).toBe(1_125_000)
+    for (const [x, y, has] of [
+      [0, 0, true],
+      [2999, 2999, true],
+      [1, 0, false],
+      [0, 1, false],
+    ] as const) {
+      expect(visited.has(y * 3000 + x)).toBe(has)
+    }
+    let count = 0
+    for (const byte of visited.bits) for (let b = byte; b > 0; b &= b - 1) count++
+    expect(count).toBe(3000)
+  })
+
+  test('VisitedCells: bit i & 7 of byte i >> 3, any area', () => {
+    for (const area of [0, 1, 7, 8, 9, 64, 65]) {
+      const cells = new VisitedCells(area)
+      expect(cells.bits.byteLength).toBe(Math.ceil(area / 8))
+      expect(VisitedCells.byteLength(area)).toBe(Math.ceil(area / 8))
+      for (let i = 0; i < area; i += 3) cells.add(i)
+      for (let i = 0; i < area; i++) {
+        expect(cells.has(i)).toBe(i % 3 === 0)
+        expect((cells.bits[i >> 3]! >> (i & 7)) & 1).toBe(i % 3 === 0 ? 1 : 0)
+      }
+    }
+    expect(() => new VisitedCells(-1)).toThrow(RangeError)
+    expect(() => new VisitedCells(1.5)).toThrow(RangeError)
+  })
+
+  test('renderMapLines refuses a set of visited cells of another size', () => {
+    const maze = generateMaze({ width: 4, height: 3, seed: 1 })
+    expect(() => renderMapBytes(maze, new VisitedCells(13))).toThrow(RangeError)
   })
 
   test('renderMapLines refuses lines outside the map or a buffer too small', () => {

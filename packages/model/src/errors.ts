@@ -11,6 +11,8 @@ export const ModelErrorCode = {
   NotFound: 'MAZE_ERR_NOT_FOUND',
   MethodNotAllowed: 'MAZE_ERR_METHOD_NOT_ALLOWED',
   TooManyViewers: 'MAZE_ERR_TOO_MANY_VIEWERS',
+  /** POST /maze/map: the answers in flight fill their memory budget (429 + Retry-After). */
+  TooManyMaps: 'MAZE_ERR_TOO_MANY_MAPS',
   RequestTimeout: 'MAZE_ERR_REQUEST_TIMEOUT',
   Internal: 'MAZE_ERR_INTERNAL',
   /** Episodes: a field of POST /episodes or a query is invalid (the message names it). */

@@ -1,11 +1,19 @@
+import { VisitedCells } from '@maze-sim/maze'
 import { HttpError, ModelErrorCode } from './errors.ts'
 
 /** What POST /maze/map expects, quoted in every MAZE_ERR_BAD_BODY message. */
 export const MOVES_SHAPE = 'a JSON array of [x, y] integer pairs, e.g. [[0, 18], [1, 18]]'
 
-/** A parsed POST /maze/map body: the visited mask of the maze (1 = visited) and the number of moves. */
+export interface MovesParserOptions {
+  /** Raw bytes kept at most for the JSON.parse fallback (default 16 MiB). */
+  keepLimit?: number | undefined
+  /** Asked before keeping more (with the total kept): false drops what is kept and keeps no more. */
+  keep?: (total: number) => boolean
+}
+
+/** A parsed POST /maze/map body: the visited cells of the maze (a bitset) and the number of moves. */
 export interface ParsedMoves {
-  visited: Uint8Array
+  visited: VisitedCells
   moves: number
 }
 
@@ -63,7 +71,8 @@ export class MovesParser {
   readonly #width: number
   readonly #height: number
   readonly #keepLimit: number
-  readonly #visited: Uint8Array
+  readonly #keep: ((total: number) => boolean) | undefined
+  readonly #visited: VisitedCells
   #state = S_START
   #offset = 0
   #moves = 0
@@ -83,11 +92,12 @@ export class MovesParser {
   #chunks: Uint8Array[] | undefined = []
   #kept = 0
 
-  constructor(width: number, height: number, keepLimit = 16 * 1024 * 1024) {
+  constructor(width: number, height: number, { keepLimit = 16 * 1024 * 1024, keep }: MovesParserOptions = {}) {
     this.#width = width
     this.#height = height
     this.#keepLimit = keepLimit
-    this.#visited = new Uint8Array(width * height)
+    this.#keep = keep
+    this.#visited = new VisitedCells(width * height)
   }
 
   /** Feeds the next chunk of the body. */
@@ -95,7 +105,7 @@ export class MovesParser {
     if (this.#chunks !== undefined) {
       this.#kept += chunk.length
       // A copy: a chunk may be a view over a read buffer that the socket reuses.
-      if (this.#kept <= this.#keepLimit) this.#chunks.push(chunk.slice())
+      if (this.#kept <= this.#keepLimit && (this.#keep?.(this.#kept) ?? true)) this.#chunks.push(chunk.slice())
       else this.#chunks = undefined
     }
     if (this.#deviation === undefined) this.#scan(chunk)
@@ -218,7 +228,7 @@ export class MovesParser {
     const x = this.#xNegative ? -this.#x : this.#x
     const y = this.#negative ? -this.#value : this.#value
     if (this.#xDigits <= EXACT_DIGITS && this.#digits <= EXACT_DIGITS && x >= 0 && y >= 0 && x < this.#width && y < this.#height) {
-      this.#visited[y * this.#width + x] = 1
+      this.#visited.add(y * this.#width + x)
     } else if (this.#outside === undefined) {
       this.#outside = { index, x, y }
     }
@@ -238,10 +248,10 @@ export class MovesParser {
     if (problem !== undefined) return new HttpError(400, ModelErrorCode.BadBody, `${problem}; expected ${MOVES_SHAPE}`)
     // Valid, just not in the canonical form (e.g. 1.0 or 1e1): mark from the parsed pairs.
     const pairs = value as [number, number][]
-    const visited = new Uint8Array(this.#width * this.#height)
+    const visited = new VisitedCells(this.#width * this.#height)
     for (let index = 0; index < pairs.length; index++) {
       const [x, y] = pairs[index]!
-      if (x >= 0 && y >= 0 && x < this.#width && y < this.#height) visited[y * this.#width + x] = 1
+      if (x >= 0 && y >= 0 && x < this.#width && y < this.#height) visited.add(y * this.#width + x)
       else return outsideError({ index, x, y }, this.#width, this.#height)
     }
     return { visited, moves: pairs.length }

@@ -33,5 +33,7 @@ export function readBody(payload: Readable, options: ReadBodyOptions, done: (err
   payload.on('data', onData)
   payload.once('end', () => finish(null))
   payload.once('error', (error: Error) => finish(error))
+  // A connection closed before the end (cut at a timeout, or gone) may end the stream without either.
+  payload.once('close', () => finish(new Error('the connection closed before the body ended')))
   payload.resume()
 }

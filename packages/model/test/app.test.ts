@@ -427,7 +427,7 @@ describe('with a maze: unknown routes, methods and the OpenAPI document', () => 
     )
     expect(Object.keys(doc.paths['/maze/map']!).sort()).toEqual(['get', 'post'])
     expect(Object.keys(doc.paths['/maze/pos/{y}/{x}']!.get!.responses).sort()).toEqual(['200', '400', '503'])
-    expect(Object.keys(doc.paths['/maze/map']!.post!.responses).sort()).toEqual(['200', '400', '401', '403', '413', '415', '503'])
+    expect(Object.keys(doc.paths['/maze/map']!.post!.responses).sort()).toEqual(['200', '400', '401', '403', '413', '415', '429', '503'])
     expect(JSON.stringify(doc)).toContain('MAZE_ERR_OUT_OF_BOUNDS')
   })
 })

@@ -9,13 +9,15 @@ const H = 4
 type Outcome = { code: string } | { mask: string; moves: number }
 
 function outcome(result: ReturnType<MovesParser['end']>): Outcome {
-  return result instanceof HttpError ? { code: result.code } : { mask: Array.from(result.visited).join(''), moves: result.moves }
+  if (result instanceof HttpError) return { code: result.code }
+  const mask = Array.from({ length: W * H }, (_, i) => (result.visited.has(i) ? 1 : 0))
+  return { mask: mask.join(''), moves: result.moves }
 }
 
 /** Parses `text` fed in chunks of the given sizes (cycled). */
 function parse(text: string, chunkSizes: number[] = [Infinity], keepLimit?: number): Outcome {
   const bytes = Buffer.from(text)
-  const parser = new MovesParser(W, H, keepLimit)
+  const parser = new MovesParser(W, H, { keepLimit })
   for (let i = 0, k = 0; i < bytes.length; k++) {
     const size = Math.min(chunkSizes[k % chunkSizes.length]!, bytes.length - i)
     parser.write(bytes.subarray(i, i + size))
@@ -128,6 +130,24 @@ describe('MovesParser', () => {
     expect(parse(`[${prefix}["a",1]]`, [50], 64)).toEqual({ code: 'MAZE_ERR_BAD_BODY' })
     expect(parse(`[${prefix},]`, [50], 64)).toEqual({ code: 'MAZE_ERR_BAD_JSON' })
     expect(parse(`[${prefix}[1,2]`, [50], 64)).toEqual({ code: 'MAZE_ERR_BAD_JSON' })
+  })
+
+  test('keep: asked with the total before keeping more; refused, nothing is kept and errors are located by byte', () => {
+    const totals: number[] = []
+    const allowed = new MovesParser(W, H, {
+      keep: (total) => {
+        totals.push(total)
+        return true
+      },
+    })
+    for (const piece of ['[[1.0,', '2]]']) allowed.write(Buffer.from(piece))
+    expect(outcome(allowed.end())).toEqual({ mask: '00000000000100000000', moves: 1 })
+    expect(totals).toEqual([6, 9])
+    const refused = new MovesParser(W, H, { keep: (total) => total < 6 })
+    for (const piece of ['[[1.0,', '2]]']) refused.write(Buffer.from(piece))
+    const result = refused.end()
+    expect(result).toBeInstanceOf(HttpError)
+    expect((result as HttpError).message).toMatch(/^the body is not valid JSON at byte 3: expected/)
   })
 
   test('the first pair outside the grid is named in the message', () => {

@@ -12,13 +12,21 @@ export const ExitCode = {
   Usage: 2,
   /** AWS or Docker could not do it (BATCH_ERR_AWS, BATCH_ERR_JOB_NOT_FOUND, BATCH_ERR_RESULTS, BATCH_ERR_DOCKER, BATCH_ERR_IMAGE_MISSING). */
   Unavailable: 3,
+  /** SIGINT stopped it (BATCH_ERR_INTERRUPTED). */
   Interrupted: 130,
+  /** SIGTERM stopped it (BATCH_ERR_INTERRUPTED). */
+  Terminated: 143,
 } as const
+
+/** The exit code of a command its signal stopped: 143 for SIGTERM (the abort's reason), else 130. */
+export const interruptedExitCode = (signal: AbortSignal | undefined): number =>
+  signal?.reason === 'SIGTERM' ? ExitCode.Terminated : ExitCode.Interrupted
 
 export interface CliIo {
   readonly stdout: (text: string) => void
   readonly stderr: (text: string) => void
   readonly env: Readonly<Record<string, string | undefined>>
+  /** Aborted (with the signal's name as reason) on SIGINT/SIGTERM: AWS calls, watch and run-local stop. */
   readonly signal?: AbortSignal | undefined
   /** stderr is a terminal: progress is redrawn in place instead of printed as lines. */
   readonly stderrIsTTY?: boolean | undefined

@@ -27,7 +27,7 @@ ${AWS_FLAGS}
       io.stdout(json(definition))
       return ExitCode.Ok
     }
-    const client = createBatchClient(awsOf(values))
+    const client = createBatchClient(awsOf(values, io.signal))
     try {
       const out = await registerJobDefinition(client, definition)
       io.stderr(`registered ${out.jobDefinitionName} revision ${out.revision}\n`)

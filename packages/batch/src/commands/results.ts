@@ -73,8 +73,8 @@ ${AWS_FLAGS}
       return ExitCode.Ok
     }
     if (positionals.length !== 1) throw usageError('results needs one job id (or --dir <run directory>)')
-    const batch = createBatchClient(awsOf(values))
-    const logs = createLogsClient(awsOf(values))
+    const batch = createBatchClient(awsOf(values, io.signal))
+    const logs = createLogsClient(awsOf(values, io.signal))
     try {
       const described = await describeWithChildren(batch, positionals[0]!)
       const packed = describedPacking(described, agent, model)

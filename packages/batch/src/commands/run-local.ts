@@ -12,7 +12,7 @@ import { ChildProgress } from '../progress.ts'
 import { planMissing } from '../resubmit.ts'
 import { localPackedJob, packedChildrenFromDirectory, readLocalJob, summarizeResults } from '../results.ts'
 import { formatPlan, planSubmissions, type PlannedJob } from '../submit.ts'
-import { ExitCode, helpOption, type CliIo, type Command, type Values } from './command.ts'
+import { ExitCode, helpOption, interruptedExitCode, type CliIo, type Command, type Values } from './command.ts'
 import {
   containerNamesOf,
   definitionOf,
@@ -177,7 +177,7 @@ ${RUN_FLAGS}
         io.stderr(`${run.jobName}: ${run.status}; ${summarizeResults(run.rows)}\n  results again: maze-batch results --dir ${run.runDir}\n`)
       }
       ok &&= run.status === 'SUCCEEDED'
-      if (io.signal?.aborted === true) return ExitCode.Interrupted
+      if (io.signal?.aborted === true) return interruptedExitCode(io.signal)
     }
     return ok ? ExitCode.Ok : ExitCode.Failed
   },

@@ -21,7 +21,7 @@ ${AWS_FLAGS}
   takesArguments: true,
   async run(values, positionals, io) {
     if (positionals.length === 0) throw usageError('status needs at least one job id')
-    const client = createBatchClient(awsOf(values))
+    const client = createBatchClient(awsOf(values, io.signal))
     try {
       const jobs = await describeJobs(client, positionals)
       if (values.json === true) io.stdout(json(jobs))

@@ -109,7 +109,7 @@ async function fromStack(
   io: CliIo,
 ): Promise<{ queue: string; jobDefinition: string }> {
   const stackName = str(values, 'stack')!
-  const client = createCloudFormationClient(awsOf(values))
+  const client = createCloudFormationClient(awsOf(values, io.signal))
   try {
     const outputs = await describeStackOutputs(client, stackName)
     const fargate = values.platform === 'fargate'
@@ -156,7 +156,7 @@ ${AWS_FLAGS}
   async run(values, _positionals, io, sources) {
     const onlyMissing = str(values, 'only-missing')
     const queue = str(values, 'queue')
-    const aws = awsOf(values)
+    const aws = awsOf(values, io.signal)
     let plan: PlannedJob[]
     const client = createBatchClient(aws)
     try {

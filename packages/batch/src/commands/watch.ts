@@ -6,7 +6,7 @@ import { createBatchClient } from '../aws.ts'
 import { usageError } from '../errors.ts'
 import { ChildProgress } from '../progress.ts'
 import { watchJobs } from '../status.ts'
-import { ExitCode, helpOption, type CliIo, type Command } from './command.ts'
+import { ExitCode, helpOption, interruptedExitCode, type CliIo, type Command } from './command.ts'
 import { AWS_FLAGS, awsOf, awsOptions, num } from './flags.ts'
 
 export const WATCH_OPTIONS = {
@@ -33,7 +33,7 @@ export async function followJobs(
       signal: io.signal,
       progress: (done, total) => progress.update(done, total),
     })
-    if (io.signal?.aborted === true) return ExitCode.Interrupted
+    if (io.signal?.aborted === true) return interruptedExitCode(io.signal)
     return jobs.every((j) => j.status === 'SUCCEEDED') ? ExitCode.Ok : ExitCode.Failed
   } finally {
     progress.end()
@@ -55,7 +55,7 @@ ${AWS_FLAGS}
   takesArguments: true,
   async run(values, positionals, io) {
     if (positionals.length === 0) throw usageError('watch needs at least one job id')
-    const client = createBatchClient(awsOf(values))
+    const client = createBatchClient(awsOf(values, io.signal))
     try {
       return await followJobs(client, positionals, io, num(values, 'interval')!)
     } finally {

@@ -2,8 +2,8 @@ import { Readable } from 'node:stream'
 import { renderMapBytes } from '@maze-sim/maze'
 import type { FastifyContentTypeParser, FastifyReply } from 'fastify'
 import { buildCellViewTable, type CellViewTable } from '../cell-views.ts'
-import { HttpError, ModelErrorCode, notReady } from '../errors.ts'
-import { MAP_PIECE_BYTES, MapStream } from '../map-stream.ts'
+import { HttpError, ModelErrorCode, notReady, RETRY_AFTER_SECONDS } from '../errors.ts'
+import { BudgetShares, ByteBudget, MAP_ANSWERS_BUDGET_BYTES, MAP_PIECE_BYTES, mapAnswerBytes, MapStream } from '../map-stream.ts'
 import type { MazeState, Served } from '../maze-state.ts'
 import { MovesParser, movesBodyLimit, type ParsedMoves } from '../moves-body.ts'
 import type { ModelPlugin } from '../plugin.ts'
@@ -70,6 +70,7 @@ const postMapSchema = {
     ),
     413: errorResponse('MAZE_ERR_BODY_TOO_LARGE: the body exceeds max(1 MiB, 64 bytes per cell)'),
     415: errorResponse('MAZE_ERR_UNSUPPORTED_MEDIA_TYPE: the body is not application/json'),
+    429: errorResponse('MAZE_ERR_TOO_MANY_MAPS: the answers in flight fill their memory budget (Retry-After)'),
     ...sealedErrors,
     ...mazeErrors,
   },
@@ -94,10 +95,13 @@ export const mazeRoutes: ModelPlugin<MazeRoutesOptions> = async function mazeRou
   // A route-level hook rather than one for the whole prefix: /maze/pos checks in its validator
   // instead, which spares the hot path a hook run (about 5% of its CPU time).
   const requireMaze = requireMazeHook(state)
+  // What the POST /maze/map answers in flight hold together (visited cells, pieces of maps).
+  const budget = new ByteBudget(MAP_ANSWERS_BUDGET_BYTES)
+  const mapAnswers = mapAnswersHook(state, budget)
 
   // Only JSON bodies, parsed as a stream into the visited mask (see moves-body.ts).
   maze.removeAllContentTypeParsers()
-  maze.addContentTypeParser('application/json', movesContentTypeParser(state))
+  maze.addContentTypeParser('application/json', movesContentTypeParser(state, budget))
 
   maze.get('/size', { onRequest: requireMaze, schema: sizeSchema }, (_request, reply) => {
     reply.send(state.served!.size)
@@ -143,7 +147,7 @@ export const mazeRoutes: ModelPlugin<MazeRoutesOptions> = async function mazeRou
   maze.post(
     '/map',
     // The body was validated (against MovesBody) while it streamed in: see moves-body.ts.
-    { onRequest: requireMaze, schema: postMapSchema, validatorCompiler: () => () => true },
+    { onRequest: [requireMaze, mapAnswers], schema: postMapSchema, validatorCompiler: () => () => true },
     (request, reply) => {
       // Not the schema's type: the content-type parser turned the pairs into a visited mask.
       const body = request.body as unknown as ParsedMoves | undefined
@@ -170,6 +174,31 @@ function requireMazeHook(state: MazeState) {
   return (_request: unknown, _reply: unknown, done: (error?: Error) => void): void => {
     if (state.served === undefined) done(notReady())
     else done()
+  }
+}
+
+/**
+ * The onRequest hook of POST /maze/map: takes the request's share of the budget of the answers in
+ * flight before its body is read (the visited cells are allocated then) and gives it back when its
+ * answer is sent or its connection closes (a client that stops reading is cut at the idle
+ * timeout). When the budget is spent, 429 + Retry-After: load, not a fault of the client's.
+ */
+function mapAnswersHook(state: MazeState, budget: ByteBudget) {
+  return (_request: unknown, reply: FastifyReply, done: (error?: Error) => void): void => {
+    const release = budget.take(mapAnswerBytes(state.served!.maze))
+    if (release === undefined) {
+      done(
+        new HttpError(
+          429,
+          ModelErrorCode.TooManyMaps,
+          `the model is answering as many POST /maze/map as it holds at once (${budget.limit / 1024 / 1024} MiB of visited cells and map pieces); retry after the Retry-After delay`,
+          { headers: { 'retry-after': String(RETRY_AFTER_SECONDS) } },
+        ),
+      )
+      return
+    }
+    reply.raw.once('close', release)
+    done()
   }
 }
 
@@ -210,9 +239,12 @@ function outOfBounds(x: number, y: number, served: Served): HttpError {
 
 /**
  * The POST /maze/map body parser: the moves stream into a MovesParser (visited mask, O(cells)
- * memory) within max(1 MiB, 64 bytes per cell); the body itself is never held.
+ * memory) within max(1 MiB, 64 bytes per cell). The raw bytes the parser keeps for its JSON.parse
+ * fallback are taken from the answers' budget as they arrive, and given back when the body is
+ * parsed or its reading fails; past the budget the parser keeps none (its errors are then located
+ * by byte offset instead of JSON.parse's wording).
  */
-function movesContentTypeParser(state: MazeState): FastifyContentTypeParser {
+function movesContentTypeParser(state: MazeState, budget: ByteBudget): FastifyContentTypeParser {
   return (request, payload, done) => {
     const current = state.served
     if (current === undefined) return done(notReady(), undefined)
@@ -221,8 +253,10 @@ function movesContentTypeParser(state: MazeState): FastifyContentTypeParser {
       new HttpError(413, ModelErrorCode.BodyTooLarge, `the body is larger than ${limit} bytes (64 bytes per cell, at least 1 MiB)`)
     const declared = Number(request.headers['content-length'])
     if (declared > limit) return done(tooLarge(), undefined)
-    const parser = new MovesParser(current.width, current.height)
+    const kept = new BudgetShares(budget)
+    const parser = new MovesParser(current.width, current.height, { keep: (total) => kept.cover(total) })
     readBody(payload, { limit, tooLarge, onChunk: (chunk) => parser.write(chunk) }, (error, received) => {
+      kept.release()
       // An HttpError is the limit's 413; any other error is the stream's own.
       if (error instanceof HttpError) return done(error, undefined)
       if (error !== null)
