@@ -5,18 +5,18 @@ import {
   help,
   helpFlag,
   integer,
-  list,
   oneOf,
   readDetailed,
-  REFUSED,
+  seedList,
   string,
   url,
   type Reading,
   type Rule,
 } from '@maze-sim/config'
-import { MAX_SEED, MAX_SIDE, SIZE_RULE, sizeProblem } from '@maze-sim/maze'
+import { DEFAULT_PORT, MAX_SEED, MAX_SIDE, type SeedSpan, SIZE_RULE, sizeProblem } from '@maze-sim/maze'
 import { AgentError, AgentErrorCode } from './errors.ts'
 import { DEFAULT_REQUEST_TIMEOUT_MS, DEFAULT_STARTUP_TIMEOUT_MS } from './http-transport.ts'
+import { DEFAULT_LOAD_TIMEOUT_MS } from './isolated-strategy.ts'
 import { DEFAULT_STRATEGY, STRATEGY_NAMES } from './registry.ts'
 import type { RunProtocol } from './runner.ts'
 
@@ -59,30 +59,10 @@ export interface AgentConfig {
   readonly debug: boolean
 }
 
-/** Seeds `from` to `to`, both included: `7` is `{ from: 7, to: 7 }`. */
-export interface SeedSpan {
-  readonly from: number
-  readonly to: number
-}
+// The seed lists' one grammar and its helpers live in @maze-sim/maze (seed-list.ts).
+export { type SeedSpan, seedCount, seedsOf } from '@maze-sim/maze'
 
-/** `7` or `100-299` (from <= to, both within 0..MAX_SEED): one item of AGENT_SEEDS. */
-function parseSeedSpan(raw: string): SeedSpan | typeof REFUSED {
-  const m = /^([0-9]+)(?:-([0-9]+))?$/.exec(raw)
-  if (m === null) return REFUSED
-  const from = Number(m[1])
-  const to = m[2] === undefined ? from : Number(m[2])
-  return from <= to && to <= MAX_SEED ? { from, to } : REFUSED
-}
-
-/** The seeds of the spans, in order (lazily: a range of millions is not an array of millions). */
-export function* seedsOf(spans: readonly SeedSpan[]): Generator<number, void, undefined> {
-  for (const { from, to } of spans) for (let seed = from; seed <= to; seed++) yield seed
-}
-
-/** How many runs the spans make. */
-export const seedCount = (spans: readonly SeedSpan[]): number => spans.reduce((n, { from, to }) => n + (to - from + 1), 0)
-
-export const DEFAULT_URL = 'http://127.0.0.1:5555'
+export const DEFAULT_URL = `http://127.0.0.1:${DEFAULT_PORT}`
 /** The strategy's time budget per decision: generous for a move, short enough to stop a runaway one. */
 export const DEFAULT_DECISION_TIMEOUT_MS = 5_000
 
@@ -99,7 +79,7 @@ export const AGENT_OPTIONS = {
     default: DEFAULT_STRATEGY,
     placeholder: '<name|module>[,...]',
     allowed: `${STRATEGY_NAMES.join(', ')}, a package name, a file path or a file: URL; with --seeds, several of them comma-separated (each seed is played by each, in the order given)`,
-    description: 'the strategy that explores the maze, or the strategies (with --seeds)',
+    description: `the strategy that explores the maze, or the strategies (with --seeds); each is loaded in a worker thread and must load within ${DEFAULT_LOAD_TIMEOUT_MS / 1000} s (else exit 2)`,
   }),
   protocol: oneOf(['auto', 'classic', 'episodes'] as const satisfies readonly RunProtocol[], {
     env: 'AGENT_PROTOCOL',
@@ -116,14 +96,11 @@ export const AGENT_OPTIONS = {
     defaultText: '(one run)',
     description: 'play this many episodes, one after another, on seeds the model picks: one result line each, no maps',
   }),
-  seeds: list({
+  seeds: seedList({
     env: 'AGENT_SEEDS',
     flag: 'seeds',
     default: null,
     defaultText: '(one run)',
-    placeholder: '<1,5,9|100-299>',
-    allowed: `seeds from 0 to ${MAX_SEED} and ranges FROM-TO (FROM <= TO), comma-separated, e.g. 1,5,9 or 100-299 or 1,5,100-299`,
-    of: { allowed: 'a seed or a range FROM-TO', parse: parseSeedSpan },
     description: 'play one episode per seed, in this order: one result line each, no maps (not with --episodes)',
   }),
   width: integer({
@@ -178,7 +155,8 @@ export const AGENT_OPTIONS = {
     min: 1,
     max: DAY,
     default: DEFAULT_REQUEST_TIMEOUT_MS,
-    description: "connect timeout, and total time of one request from sending it to the answer's last byte",
+    description:
+      "the connect timeout, and one total deadline per request from sending it to the answer's last byte (each retry has its own): missed before the headers it is retried, after them it ends the run (exit 3)",
   }),
   decisionTimeoutMs: duration({
     env: 'AGENT_DECISION_TIMEOUT_MS',

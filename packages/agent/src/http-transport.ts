@@ -194,12 +194,13 @@ interface BoundedOptions {
 
 /**
  * An interceptor that bounds every attempt, whatever the peer does:
- * - time: connecting is bounded by the client's `connectTimeout` and the headers by undici's
- *   `headersTimeout` (not restarted by partial headers; failing as UND_ERR_HEADERS_TIMEOUT, which
- *   the retry interceptor retries like any other "not there yet"). Once the headers are in, the
- *   body has `ms` in total: undici's `bodyTimeout` is idle time, restarted by every chunk, so a body
- *   trickling one byte at a time would never time out; this deadline does, and fails the request
- *   without retry (the model answered, too slowly). An attempt therefore ends within 3 x `ms`.
+ * - time: ONE total deadline of `ms` per attempt, from sending the request to the answer's last
+ *   byte. Until the headers are in, undici's `headersTimeout` (`ms`, not restarted by partial
+ *   headers; UND_ERR_HEADERS_TIMEOUT, which the retry interceptor retries like any other "not there
+ *   yet") and the client's `connectTimeout` bound it; once they are in, the body gets what is left
+ *   of the `ms` since the attempt was sent (undici's `bodyTimeout` is idle time, restarted by every
+ *   chunk, so a body trickling one byte at a time would never time out). Past the deadline the
+ *   request fails without retry (the model answered, too slowly).
  * - the body size (`maxResponseBytes`, by `content-length` and by bytes actually received): an
  *   endless body fails with AGENT_ERR_BAD_RESPONSE instead of growing the process without end.
  * Errors after the headers go to the controller's `abort`, which the retry interceptor does not retry.
@@ -210,6 +211,8 @@ const bounds =
   (opts, handler) => {
     const route = `${opts.method} ${opts.path}`
     const limit = (opts as BoundedOptions).maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES
+    // The attempt is sent now: the deadline of its last byte is `ms` from here.
+    const sentAt = performance.now()
     let timer: NodeJS.Timeout | undefined
     let bytes = 0
     const abort = (c: Dispatcher.DispatchController, err: Error): void => {
@@ -237,9 +240,12 @@ const bounds =
             () =>
               abort(
                 c,
-                new AgentError(AgentErrorCode.ModelUnreachable, `${route}: the body did not arrive in full within ${ms} ms of the headers`),
+                new AgentError(
+                  AgentErrorCode.ModelUnreachable,
+                  `${route}: the answer did not arrive in full within ${ms} ms in total (the request timeout, from sending the request to the answer's last byte)`,
+                ),
               ),
-            ms,
+            Math.max(0, ms - (performance.now() - sentAt)),
           )
           handler.onResponseStart?.(c, status, headers, message)
         },

@@ -135,14 +135,14 @@ function spawnHost(specifier: string, cwd: string): Host {
   }
   worker.on('message', (reply: WorkerReply) => host.onReply?.(reply))
   worker.on('error', (err) => {
-    host.gone ??= `it failed: ${err instanceof Error ? err.message : String(err)}`
+    host.gone ??= `failed in its worker thread: ${err instanceof Error ? err.message : String(err)}`
     wake()
-    host.onReply?.(new Error(host.gone))
+    host.onReply?.(new Error(`it ${host.gone}`))
   })
   worker.on('exit', (code) => {
-    host.gone ??= `it ended its worker thread (exit code ${code}; did it call process.exit()?)`
+    host.gone ??= `ended its worker thread (exit code ${code}; did it call process.exit()?)`
     wake()
-    host.onReply?.(new Error(host.gone))
+    host.onReply?.(new Error(`it ${host.gone}`))
   })
   return host
 }
@@ -150,7 +150,7 @@ function spawnHost(specifier: string, cwd: string): Host {
 /** The next message from the worker, within `ms`; rejects on the worker's end, an abort or the timeout. */
 function reply(host: Host, ms: number, signal: AbortSignal | undefined, onTimeout: () => AgentError): Promise<WorkerReply> {
   return new Promise((resolvePromise, reject) => {
-    if (host.gone !== null) return reject(new Error(host.gone))
+    if (host.gone !== null) return reject(new Error(`it ${host.gone}`))
     const done = (): void => {
       clearTimeout(timer)
       signal?.removeEventListener('abort', onAbort)
@@ -317,7 +317,7 @@ async function openExplorer(
   }
   signal?.addEventListener('abort', onAbort, { once: true })
 
-  const fail = (o: Observation, err: AgentError): never => {
+  const fail = (_o: Observation, err: AgentError): never => {
     void worker.terminate()
     throw err
   }

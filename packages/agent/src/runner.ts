@@ -1,6 +1,6 @@
 import { randomInt } from 'node:crypto'
 import { SpanStatusCode, trace, type Span } from '@opentelemetry/api'
-import { createRng, DIRECTION_NAMES, DX, DY, type CellView, type Direction, type Point } from '@maze-sim/maze'
+import { createRng, defaultMaxSteps, DIRECTION_NAMES, DX, DY, type CellView, type Direction, type Point } from '@maze-sim/maze'
 import { CellBook } from './cell-book.ts'
 import { playEpisode } from './episode-walk.ts'
 import { AgentError, AgentErrorCode, describeError } from './errors.ts'
@@ -105,8 +105,8 @@ export interface AgentRun {
   readonly outcome: RunOutcome
 }
 
-/** A generous step limit: random DFS walks each corridor at most twice per phase, so 20 × area is ample. */
-export const defaultMaxSteps = (width: number, height: number): number => 20 * width * height + 1000
+// The generous default step limit is the maze's (`defaultMaxSteps` of @maze-sim/maze), shared with the model's referee.
+export { defaultMaxSteps } from '@maze-sim/maze'
 
 /** The brain, either way: next() answers a direction, or a promise of one when it is isolated. */
 export type AnyExplorer = { next(o: Observation): Direction | null | PromiseLike<Direction | null> }

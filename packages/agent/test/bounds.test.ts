@@ -19,7 +19,14 @@ const { serve, connect } = scopedHttp()
 describe('HTTP transport: a total deadline per request', () => {
   test('a body trickling one byte at a time (each within the idle timeout) fails at the total deadline', async () => {
     // Bytes every 50 ms, under the 300 ms idle timeout: only a total deadline stops it.
-    const server = await serve({ maze, raw: (method, path, res) => path === '/maze/size' && (trickle(res, 50), true) })
+    const server = await serve({
+      maze,
+      raw: (_method, path, res) => {
+        if (path !== '/maze/size') return false
+        trickle(res, 50)
+        return true
+      },
+    })
     const transport = connect({ url: server.url, requestTimeoutMs: 300, startupTimeoutMs: 1000 })
     await expect(transport.size()).rejects.toMatchObject({
       code: AgentErrorCode.ModelUnreachable,
@@ -27,11 +34,55 @@ describe('HTTP transport: a total deadline per request', () => {
     })
   })
 
+  test('one deadline from sending to the last byte: headers late, then a body trickling past the setting, fail at the setting', async () => {
+    // With a 1000 ms setting: the headers at 600 ms, then 16 bytes 50 ms apart, the last at ~1400 ms.
+    // A deadline counted from the headers (600 + 1000 ms) would let the answer complete; the total
+    // deadline ends it at 1000 ms: the server sees the socket closed before it wrote its last byte.
+    const ms = 1000
+    let closedEarly!: (early: boolean) => void
+    const outcome = new Promise<boolean>((resolve) => {
+      closedEarly = resolve
+    })
+    const server = await serve({
+      maze,
+      raw: (_method, path, res) => {
+        if (path !== '/maze/size') return false
+        const body = '{"width":14,"height":9}'.padEnd(16, ' ')
+        let sent = 0
+        let timer: NodeJS.Timeout | undefined
+        res.on('close', () => {
+          clearInterval(timer)
+          closedEarly(sent < body.length)
+        })
+        setTimeout(() => {
+          if (res.destroyed) return
+          res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(body.length) })
+          res.flushHeaders()
+          timer = setInterval(() => {
+            if (res.destroyed) return clearInterval(timer)
+            res.write(body[sent++]!)
+            if (sent === body.length) {
+              clearInterval(timer)
+              res.end()
+            }
+          }, 50)
+        }, ms * 0.6)
+        return true
+      },
+    })
+    const transport = connect({ url: server.url, requestTimeoutMs: ms, startupTimeoutMs: 5000 })
+    await expect(transport.size()).rejects.toMatchObject({
+      code: AgentErrorCode.ModelUnreachable,
+      message: expect.stringContaining(`within ${ms} ms in total`),
+    })
+    expect(await outcome).toBe(true)
+  })
+
   test('mid-run, a trickling answer fails the run (exit 3 class), not retried forever', async () => {
     let trickling = false
     const server = await serve({
       maze,
-      raw: (method, path, res) => {
+      raw: (_method, path, res) => {
         if (!path.startsWith('/maze/pos/')) return false
         if (!trickling) {
           trickling = true
@@ -48,7 +99,14 @@ describe('HTTP transport: a total deadline per request', () => {
 
 describe('HTTP transport: a size limit per response', () => {
   test('an endless body on a small route fails with AGENT_ERR_BAD_RESPONSE at the limit', async () => {
-    const server = await serve({ maze, raw: (method, path, res) => path === '/maze/size' && (endless(res), true) })
+    const server = await serve({
+      maze,
+      raw: (_method, path, res) => {
+        if (path !== '/maze/size') return false
+        endless(res)
+        return true
+      },
+    })
     const transport = connect({ url: server.url })
     await expect(transport.size()).rejects.toMatchObject({
       code: AgentErrorCode.BadResponse,
@@ -57,7 +115,14 @@ describe('HTTP transport: a size limit per response', () => {
   })
 
   test('an endless map answer fails with AGENT_ERR_BAD_RESPONSE at the limit the maze size gives', async () => {
-    const server = await serve({ maze, raw: (method, path, res) => path === '/maze/map' && (endless(res), true) })
+    const server = await serve({
+      maze,
+      raw: (_method, path, res) => {
+        if (path !== '/maze/map') return false
+        endless(res)
+        return true
+      },
+    })
     const transport = connect({ url: server.url })
     await transport.size()
     await expect(transport.submitMap([[0, 0]])).rejects.toMatchObject({
@@ -69,7 +134,7 @@ describe('HTTP transport: a size limit per response', () => {
   test('a content-length over the limit fails before the body is read', async () => {
     const server = await serve({
       maze,
-      raw: (method, path, res) => {
+      raw: (_method, path, res) => {
         if (path !== '/maze/start') return false
         res.writeHead(200, { 'content-length': String(1024 ** 3) })
         res.write('{')
@@ -113,7 +178,7 @@ function contradicting(change: (x: number, y: number, cell: CellView, visit: num
 describe('runner: a model that contradicts itself is the model’s fault', () => {
   test('walls that change between visits of a cell: AGENT_ERR_BAD_RESPONSE', async () => {
     // On the second visit of any cell, every side is answered open.
-    const transport = contradicting((x, y, cell, visit) => (visit === 1 ? cell : { ...cell, up: 0, right: 0, down: 0, left: 0 }))
+    const transport = contradicting((_x, _y, cell, visit) => (visit === 1 ? cell : { ...cell, up: 0, right: 0, down: 0, left: 0 }))
     await expect(runAgent({ transport, strategy: randomDfs, seed: 1 })).rejects.toMatchObject({
       code: AgentErrorCode.BadResponse,
       message: expect.stringContaining('on an earlier visit'),
@@ -138,7 +203,7 @@ describe('runner: a model that contradicts itself is the model’s fault', () =>
   })
 
   test('a consistent model passes the checks (the whole matrix does too)', async () => {
-    const transport = contradicting((x, y, cell) => cell)
+    const transport = contradicting((_x, _y, cell) => cell)
     await expect(runAgent({ transport, strategy: randomDfs, seed: 1 })).resolves.toMatchObject({ outcome: 'solved' })
   })
 })

@@ -1,6 +1,11 @@
+import { spawn } from 'node:child_process'
+import { once } from 'node:events'
+import { fileURLToPath } from 'node:url'
+import { ConfigProblems, read } from '@maze-sim/config'
 import { describe, expect, test } from 'vitest'
-import { readConfig, seedCount, seedsOf, USAGE } from '../src/config.ts'
-import { AgentErrorCode } from '../src/errors.ts'
+import { AGENT_OPTIONS, readConfig, seedCount, seedsOf, USAGE } from '../src/config.ts'
+import { AgentError, AgentErrorCode } from '../src/errors.ts'
+import { exitCodeOf } from '../src/exit-code.ts'
 
 describe('readConfig', () => {
   test('defaults', () => {
@@ -82,7 +87,9 @@ describe('readConfig', () => {
       expect.objectContaining({ code: AgentErrorCode.Config, message: expect.stringContaining(name) }),
     )
   })
+})
 
+describe('readConfig: time budgets and --help', () => {
   test('time budgets: per decision and for the whole run (0 = none)', () => {
     expect(readConfig({ AGENT_DECISION_TIMEOUT_MS: '250', AGENT_DEADLINE_MS: '60000' }, [])).toMatchObject({
       decisionTimeoutMs: 250,
@@ -179,7 +186,9 @@ describe('readConfig: protocol and many runs', () => {
       expect.objectContaining({ code: AgentErrorCode.Config, message: expect.stringContaining('--seeds') }),
     )
   })
+})
 
+describe('readConfig: many runs, what is refused with them, and --help', () => {
   test('--episodes and --seeds together are refused (either source), naming both', () => {
     for (const [env, argv, names] of [
       [{}, ['--episodes', '3', '--seeds', '1-3'], ['--episodes', '--seeds']],
@@ -286,5 +295,54 @@ describe('readConfig: several strategies (--strategy a,b with --seeds)', () => {
         message: expect.stringContaining('with --episodes the model picks the seeds, so they could not be shared'),
       }),
     )
+  })
+})
+
+describe('readConfig: refused the same way as every program (@maze-sim/config)', () => {
+  /** What @maze-sim/config says of `env` and `argv` read by the agent's own table. */
+  const configSays = (env: Record<string, string>, argv: string[]): string => {
+    try {
+      read(AGENT_OPTIONS, { env, argv })
+    } catch (err) {
+      if (err instanceof ConfigProblems) return err.problems.join('; ')
+      throw err
+    }
+    throw new Error('read')
+  }
+
+  // The agent takes a seed list (AGENT_SEEDS, --seeds) and no WIDTHxHEIGHT size (--width and --height).
+  test.each([
+    [{ AGENT_SEEDS: ' 80' }, [], 'AGENT_SEEDS=" 80" has spaces around it: expected seeds from 0 to 4294967295'],
+    [{ AGENT_SEEDS: '+5' }, [], 'AGENT_SEEDS="+5" is not allowed: "+5" is not a seed or a range FROM-TO'],
+    [
+      { AGENT_SEEDS: '1 - 3' },
+      [],
+      'AGENT_SEEDS="1 - 3" is not allowed: "1 - 3" is not a seed or a range FROM-TO of seeds (digits, no spaces inside)',
+    ],
+    [{}, ['--seeds', '1 - 3'], '--seeds="1 - 3" is not allowed: "1 - 3" is not a seed or a range'],
+    [{}, ['--seeds', ' 80'], '--seeds=" 80" has spaces around it'],
+    [{ AGENT_SEED: '+5' }, [], 'AGENT_SEED="+5" is not allowed: expected an integer from 0 to 4294967295'],
+    [{ AGENT_WIDTH: ' 80', AGENT_HEIGHT: '20' }, ['--seeds', '1'], 'AGENT_WIDTH=" 80" has spaces around it'],
+  ] as [Record<string, string>, string[], string][])(
+    '%j %j: AGENT_ERR_CONFIG (exit 2), in the config reader’s words',
+    (env, argv, message) => {
+      const said = configSays(env, argv)
+      expect(said).toContain(message)
+      expect(() => readConfig(env, argv)).toThrow(expect.objectContaining({ code: AgentErrorCode.Config, message: said }))
+      expect(exitCodeOf(new AgentError(AgentErrorCode.Config, said))).toBe(2)
+    },
+  )
+
+  test('the program: AGENT_SEEDS="1 - 3" exits 2 before any request, its result line in the config reader’s words', async () => {
+    const child = spawn(process.execPath, [fileURLToPath(new URL('../src/main.ts', import.meta.url))], {
+      env: { PATH: process.env.PATH ?? '', AGENT_SEEDS: '1 - 3', MAZE_URL: 'http://127.0.0.1:9' },
+    })
+    let stdout = ''
+    child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c))
+    child.stderr.resume()
+    const [code] = (await once(child, 'close')) as [number | null]
+    expect(code).toBe(2)
+    const result = JSON.parse(stdout.trimEnd().split('\n').at(-1)!) as Record<string, unknown>
+    expect(result).toMatchObject({ error: AgentErrorCode.Config, message: configSays({ AGENT_SEEDS: '1 - 3' }, []) })
   })
 })

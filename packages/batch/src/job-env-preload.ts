@@ -1,6 +1,7 @@
 // The job preload: the job definition sets NODE_OPTIONS=--import=./packages/batch/src/job-env-preload.ts
 // on the model and agent containers, so this runs before the image's program reads its
-// configuration (job-env.ts says what it derives). A bad value stops the container with exit code 2.
+// configuration (job-env.ts says what it derives). A value @maze-sim/config refuses, or a half-given
+// packing, stops the container before the program starts: the message on stderr, exit code 2.
 import { JobEnvError, jobEnvChanges } from './job-env.ts'
 
 try {

@@ -23,8 +23,15 @@
 //   job never collide (consecutive ports); other jobs collide with a probability of about 1 in
 //   22,000 per pair on one instance.
 //
-// This module imports nothing but @maze-sim/maze: the images copy only it and the preload.
-import { childSlice, formatSeedList, packedChildCount, parseSeedList, sweepPosition } from '@maze-sim/maze'
+// Every variable is read by @maze-sim/config (JOB_ENV_OPTIONS), under the rules every program reads
+// its configuration by: no trimming (`MAZE_SEED_BASE=" 80"` is refused as the model refuses
+// `MAZE_SEED=" 80"`), plain digits, seeds in the one seed-list grammar (`seedList`). A refused value
+// stops the container before the program starts: the config reader's message on stderr, exit code 2.
+//
+// This module imports nothing but @maze-sim/config and @maze-sim/maze (both programs depend on them):
+// the images copy only it, the preload and those two packages.
+import { boolean, ConfigProblems, integer, list, read, seedList, string, type Values } from '@maze-sim/config'
+import { childSlice, formatSeedList, MAX_SEED, packedChildCount, seedsOf, sweepPosition } from '@maze-sim/maze'
 
 /** The variables the preload reads (besides AWS Batch's own). */
 export const JobEnv = {
@@ -44,6 +51,50 @@ export const JobEnv = {
 export const MAX_SWEEP_SEEDS = 1_000_000
 /** The most whole seeds one packed child plays. */
 export const MAX_SEEDS_PER_CHILD = 10_000
+
+/** The most array children AWS Batch runs in one job (its limit is 10,000; the index is read up to 99,999). */
+const MAX_ARRAY_INDEX = 99_999
+
+/** The preload's variables, read by @maze-sim/config: AWS Batch's own and those `submit` sets (JobEnv). */
+export const JOB_ENV_OPTIONS = {
+  arrayIndex: integer({
+    env: 'AWS_BATCH_JOB_ARRAY_INDEX',
+    min: 0,
+    max: MAX_ARRAY_INDEX,
+    default: null,
+    description: "an array child's index (set by AWS Batch)",
+  }),
+  jobId: string({ env: 'AWS_BATCH_JOB_ID', default: null, description: 'the job id (set by AWS Batch)' }),
+  seedBase: integer({
+    env: JobEnv.seedBase,
+    min: 0,
+    max: MAX_SEED,
+    default: null,
+    description: 'first maze seed of an array job; child i plays seed + floor(i / strategies)',
+  }),
+  sweepStrategies: list({
+    env: JobEnv.sweepStrategies,
+    default: null,
+    description: 'strategies of a sweep; child i runs strategy i mod count',
+  }),
+  portFromJob: boolean({ env: JobEnv.portFromJob, description: "true: the model's port comes from AWS_BATCH_JOB_ID" }),
+  sweepSeeds: seedList({
+    env: JobEnv.sweepSeeds,
+    limit: MAX_SWEEP_SEEDS,
+    default: null,
+    description: "a packed job's seeds; child i plays a slice of them",
+  }),
+  seedsPerChild: integer({
+    env: JobEnv.seedsPerChild,
+    min: 1,
+    max: MAX_SEEDS_PER_CHILD,
+    default: null,
+    description: "a packed job's whole seeds per child",
+  }),
+} as const
+
+/** The preload's variables, typed. */
+export type JobEnvValues = Values<typeof JOB_ENV_OPTIONS>
 
 /** The preload module, relative to the images' working directory (/app) and to the repository root. */
 export const JOB_ENV_PRELOAD = './packages/batch/src/job-env-preload.ts'
@@ -66,27 +117,31 @@ export interface JobEnvChanges {
 
 type Env = Readonly<Record<string, string | undefined>>
 
-const MAX_SEED = 4_294_967_295
+const PREFIX = 'maze-sim batch preload: '
 const fail = (message: string): never => {
-  throw new JobEnvError(`maze-sim batch preload: ${message}`)
+  throw new JobEnvError(`${PREFIX}${message}`)
+}
+
+/** The preload's variables of `env`, by @maze-sim/config's rules; a JobEnvError with its message (every problem) otherwise. */
+export function readJobEnv(env: Env): JobEnvValues {
+  try {
+    return read(JOB_ENV_OPTIONS, { env })
+  } catch (err) {
+    if (!(err instanceof ConfigProblems)) throw err
+    throw new JobEnvError(`${PREFIX}${err.problems.join('; ')}`, { cause: err })
+  }
 }
 
 /** An array child's strategy and seed, from its index (the sweep's order). */
-function arrayChild(env: Env, raw: string, set: Record<string, string>, notes: string[]): void {
-  if (!/^[0-9]{1,5}$/.test(raw)) fail(`AWS_BATCH_JOB_ARRAY_INDEX=${raw} is not an array index`)
-  const strategies = (env[JobEnv.sweepStrategies] ?? '')
-    .split(',')
-    .map((s) => s.trim())
-    .filter((s) => s !== '')
-  const at = sweepPosition(Number(raw), Math.max(1, strategies.length))
+function arrayChild(values: JobEnvValues, index: number, set: Record<string, string>, notes: string[]): void {
+  const strategies = values.sweepStrategies ?? []
+  const at = sweepPosition(index, Math.max(1, strategies.length))
   if (strategies.length > 0) {
     set.AGENT_STRATEGY = strategies[at.strategy]!
     notes.push(`AGENT_STRATEGY=${set.AGENT_STRATEGY}`)
   }
-  const base = (env[JobEnv.seedBase] ?? '').trim()
-  if (base === '') return
-  if (!/^[0-9]{1,10}$/.test(base) || Number(base) > MAX_SEED) fail(`${JobEnv.seedBase}=${base} is not an integer from 0 to ${MAX_SEED}`)
-  set.MAZE_SEED = String((Number(base) + at.seed) % (MAX_SEED + 1))
+  if (values.seedBase === null) return
+  set.MAZE_SEED = String((values.seedBase + at.seed) % (MAX_SEED + 1))
   notes.push(`MAZE_SEED=${set.MAZE_SEED}`)
 }
 
@@ -115,27 +170,27 @@ export const strategyList = (value: string | undefined): string[] =>
  * for a bad or half-given value. The preload, `submit`'s plan and `results` all read it here.
  */
 export function readPacking(env: Env): Packing | null {
-  const seedsText = (env[JobEnv.sweepSeeds] ?? '').trim()
-  const perChildText = (env[JobEnv.seedsPerChild] ?? '').trim()
-  if (seedsText === '' && perChildText === '') return null
-  if (seedsText === '') fail(`${JobEnv.seedsPerChild}=${perChildText} needs ${JobEnv.sweepSeeds} (the packed job's seeds)`)
-  if (perChildText === '') fail(`${JobEnv.sweepSeeds}=${seedsText} needs ${JobEnv.seedsPerChild} (whole seeds per child)`)
-  for (const other of [JobEnv.seedBase, JobEnv.sweepStrategies]) {
-    if ((env[other] ?? '').trim() !== '')
+  return packingOf(env, readJobEnv(env))
+}
+
+function packingOf(env: Env, values: JobEnvValues): Packing | null {
+  const { sweepSeeds, seedsPerChild } = values
+  if (sweepSeeds === null && seedsPerChild === null) return null
+  if (sweepSeeds === null) fail(`${JobEnv.seedsPerChild}=${seedsPerChild} needs ${JobEnv.sweepSeeds} (the packed job's seeds)`)
+  if (seedsPerChild === null) fail(`${JobEnv.sweepSeeds}=${env[JobEnv.sweepSeeds]} needs ${JobEnv.seedsPerChild} (whole seeds per child)`)
+  for (const [name, value] of [
+    [JobEnv.seedBase, values.seedBase],
+    [JobEnv.sweepStrategies, values.sweepStrategies],
+  ] as const) {
+    if (value !== null)
       fail(
-        `${other} is for one-run children; a packed job (${JobEnv.sweepSeeds}) takes its seeds from ${JobEnv.sweepSeeds} and its strategies from AGENT_STRATEGY`,
+        `${name} is for one-run children; a packed job (${JobEnv.sweepSeeds}) takes its seeds from ${JobEnv.sweepSeeds} and its strategies from AGENT_STRATEGY`,
       )
   }
-  const seeds = parseSeedList(seedsText, MAX_SWEEP_SEEDS)
-  if (typeof seeds === 'string') fail(`${JobEnv.sweepSeeds}=${seedsText}: ${seeds}`)
-  const list = seeds as number[]
-  if (list.length === 0) fail(`${JobEnv.sweepSeeds} lists no seeds`)
-  if (!/^[0-9]{1,5}$/.test(perChildText) || Number(perChildText) < 1 || Number(perChildText) > MAX_SEEDS_PER_CHILD)
-    fail(`${JobEnv.seedsPerChild}=${perChildText} is not a whole number from 1 to ${MAX_SEEDS_PER_CHILD}`)
-  const seedsPerChild = Number(perChildText)
+  const seeds = [...seedsOf(sweepSeeds!)]
   const strategies = strategyList(env.AGENT_STRATEGY)
-  const children = packedChildCount({ strategies: Math.max(1, strategies.length), seeds: list.length, sizes: 1 }, seedsPerChild)
-  return { strategies, seeds: list, seedsPerChild, children }
+  const children = packedChildCount({ strategies: Math.max(1, strategies.length), seeds: seeds.length, sizes: 1 }, seedsPerChild!)
+  return { strategies, seeds, seedsPerChild: seedsPerChild!, children }
 }
 
 /** The seeds packed child `child` plays: its `childSlice` of the job's seed list. */
@@ -149,30 +204,28 @@ export function packedChildSeeds(packing: Packing, child: number): number[] {
 }
 
 /** A packed child's AGENT_SEEDS, from its index (none: a packed single job, child 0). */
-function packedChild(env: Env, packing: Packing, raw: string, set: Record<string, string>, notes: string[]): void {
-  if (raw === '' && packing.children > 1)
+function packedChild(env: Env, packing: Packing, index: number | null, set: Record<string, string>, notes: string[]): void {
+  if (index === null && packing.children > 1)
     fail(
       `AWS_BATCH_JOB_ARRAY_INDEX is not set, but ${JobEnv.sweepSeeds} and ${JobEnv.seedsPerChild} make ${packing.children} children: submit it as an array job of ${packing.children}`,
     )
-  if (raw !== '' && !/^[0-9]{1,5}$/.test(raw)) fail(`AWS_BATCH_JOB_ARRAY_INDEX=${raw} is not an array index`)
-  const index = raw === '' ? 0 : Number(raw)
-  if (index >= packing.children)
+  const child = index ?? 0
+  if (child >= packing.children)
     fail(
-      `AWS_BATCH_JOB_ARRAY_INDEX=${raw} is beyond the ${packing.children} children that ${JobEnv.sweepSeeds} and ${JobEnv.seedsPerChild}=${packing.seedsPerChild} make`,
+      `AWS_BATCH_JOB_ARRAY_INDEX=${index} is beyond the ${packing.children} children that ${JobEnv.sweepSeeds} and ${JobEnv.seedsPerChild}=${packing.seedsPerChild} make`,
     )
-  const seeds = packedChildSeeds(packing, index)
+  const seeds = packedChildSeeds(packing, child)
   set.AGENT_SEEDS = formatSeedList(seeds)
   const strategies = Math.max(1, packing.strategies.length)
   notes.push(
-    `child ${index} of ${packing.children}: AGENT_SEEDS=${set.AGENT_SEEDS} (${seeds.length * strategies} runs${env.AGENT_STRATEGY !== undefined ? `, AGENT_STRATEGY=${env.AGENT_STRATEGY}` : ''})`,
+    `child ${child} of ${packing.children}: AGENT_SEEDS=${set.AGENT_SEEDS} (${seeds.length * strategies} runs${env.AGENT_STRATEGY !== undefined ? `, AGENT_STRATEGY=${env.AGENT_STRATEGY}` : ''})`,
   )
 }
 
 /** The model's port from the job id (FNV-1a of the parent id, plus the child's index). */
-function jobPort(env: Env, set: Record<string, string>, notes: string[]): void {
-  const id = (env.AWS_BATCH_JOB_ID ?? '').trim()
-  if (id === '') fail(`${JobEnv.portFromJob}=true needs AWS_BATCH_JOB_ID (set by AWS Batch)`)
-  const [job = '', index] = id.split(':')
+function jobPort(id: string | null, set: Record<string, string>, notes: string[]): void {
+  if (id === null) fail(`${JobEnv.portFromJob}=true needs AWS_BATCH_JOB_ID (set by AWS Batch)`)
+  const [job = '', index] = id!.split(':')
   let h = 2166136261
   for (const c of job) h = Math.imul(h ^ c.charCodeAt(0), 16777619) >>> 0
   const port = 10000 + ((h + Number(index ?? '0')) % 22000)
@@ -181,15 +234,15 @@ function jobPort(env: Env, set: Record<string, string>, notes: string[]): void {
   notes.push(`port ${port}`)
 }
 
-/** What the preload sets for `env`. Throws a JobEnvError naming the variable for a bad value. */
+/** What the preload sets for `env`. Throws a JobEnvError naming the variable for a bad value (every refused one at once). */
 export function jobEnvChanges(env: Env): JobEnvChanges {
   const set: Record<string, string> = {}
   const notes: string[] = []
-  const index = (env.AWS_BATCH_JOB_ARRAY_INDEX ?? '').trim()
-  const packing = readPacking(env)
-  if (packing !== null) packedChild(env, packing, index, set, notes)
-  else if (index !== '') arrayChild(env, index, set, notes)
-  if ((env[JobEnv.portFromJob] ?? '').trim() === 'true') jobPort(env, set, notes)
+  const values = readJobEnv(env)
+  const packing = packingOf(env, values)
+  if (packing !== null) packedChild(env, packing, values.arrayIndex, set, notes)
+  else if (values.arrayIndex !== null) arrayChild(values, values.arrayIndex, set, notes)
+  if (values.portFromJob) jobPort(values.jobId, set, notes)
   return { set, notes }
 }
 

@@ -3,7 +3,8 @@ import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, test } from 'vitest'
-import { deriveJobEnv, JOB_ENV_PRELOAD, jobEnvNodeOptions, JobEnvError } from '../src/job-env.ts'
+import { ConfigProblems, read } from '@maze-sim/config'
+import { deriveJobEnv, JOB_ENV_OPTIONS, JOB_ENV_PRELOAD, jobEnvNodeOptions, JobEnvError, MAX_SWEEP_SEEDS } from '../src/job-env.ts'
 import { REPO_ROOT } from '../src/template.ts'
 
 /**
@@ -75,12 +76,12 @@ describe('the job preload (NODE_OPTIONS) derives each array child from AWS_BATCH
 
   test('bad values stop the container with a message that names the variable (exit 2)', () => {
     expect(() => deriveJobEnv({ MAZE_SEED_BASE: 'ten', AWS_BATCH_JOB_ARRAY_INDEX: '1' })).toThrow(
-      new JobEnvError('maze-sim batch preload: MAZE_SEED_BASE=ten is not an integer from 0 to 4294967295'),
+      new JobEnvError('maze-sim batch preload: MAZE_SEED_BASE="ten" is not allowed: expected an integer from 0 to 4294967295'),
     )
     expect(() => deriveJobEnv({ MAZE_PORT_FROM_JOB: 'true' })).toThrow(/MAZE_PORT_FROM_JOB=true needs AWS_BATCH_JOB_ID/)
     const run = inNode({ MAZE_SEED_BASE: '-1', AWS_BATCH_JOB_ARRAY_INDEX: '0' })
     expect(run.status).toBe(2)
-    expect(run.stderr).toBe('maze-sim batch preload: MAZE_SEED_BASE=-1 is not an integer from 0 to 4294967295\n')
+    expect(run.stderr).toBe('maze-sim batch preload: MAZE_SEED_BASE="-1" is not allowed: expected an integer from 0 to 4294967295\n')
   })
 
   test('in a real node process through NODE_OPTIONS, the same as in-process', () => {
@@ -111,10 +112,15 @@ describe('the model and agent images hold the preload', () => {
     const line = /cp -a ((?:packages\/batch\/src\/\S+ )+)\/out\/packages\/batch\/src\//.exec(text)
     return line === null ? [] : line[1]!.trim().split(' ')
   }
+  /** The packages the Dockerfile links beside the preload: [target, name under @maze-sim]. */
+  const linked = (): [string, string][] => {
+    const text = readFileSync(join(REPO_ROOT, 'docker/Dockerfile'), 'utf8')
+    return [...text.matchAll(/ln -s (\S+) \/out\/packages\/batch\/node_modules\/@maze-sim\/(\S+)/g)].map((m) => [m[1]!, m[2]!])
+  }
   const dir = mkdtempSync(join(tmpdir(), 'maze-batch-image-'))
   afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
-  test('the Dockerfile copies the preload, and it runs from those files alone (with @maze-sim/maze beside them, as in the images)', () => {
+  test('the Dockerfile copies the preload, and it runs from those files alone (with @maze-sim/config and @maze-sim/maze beside them, as in the images)', () => {
     const files = copied()
     expect(files).toContain(JOB_ENV_PRELOAD.replace(/^\.\//, ''))
     // The image's layout: /app/package.json, packages/maze, and only those files of packages/batch.
@@ -124,10 +130,77 @@ describe('the model and agent images hold the preload', () => {
     copyFileSync(join(REPO_ROOT, 'packages/batch/package.json'), join(dir, 'packages/batch/package.json'))
     for (const file of files) copyFileSync(join(REPO_ROOT, file), join(dir, file))
     symlinkSync(join(REPO_ROOT, 'packages/maze'), join(dir, 'packages/maze'))
-    symlinkSync('../../../maze', join(dir, 'packages/batch/node_modules/@maze-sim/maze'))
+    symlinkSync(join(REPO_ROOT, 'packages/config'), join(dir, 'packages/config'))
+    // The packages the preload imports, linked as the Dockerfile links them (no link: the import fails).
+    const links = linked()
+    expect(links.map(([, at]) => at).sort()).toEqual(['config', 'maze'])
+    for (const [target, at] of links) symlinkSync(target, join(dir, 'packages/batch/node_modules/@maze-sim', at))
     const env = { MAZE_SEED_BASE: '40', MAZE_SWEEP_STRATEGIES: 'astar,random-dfs', AWS_BATCH_JOB_ARRAY_INDEX: '3' }
     const run = inNode(env, dir)
     expect([run.status, run.stderr]).toEqual([0, 'maze-sim batch: AGENT_STRATEGY=random-dfs, MAZE_SEED=41\n'])
     expect(run.env).toMatchObject({ MAZE_SEED: '41', AGENT_STRATEGY: 'random-dfs' })
+  })
+})
+
+/** The message @maze-sim/config gives for `env` read by the preload's own table (null: read). */
+function configSays(env: Record<string, string>): string | null {
+  try {
+    read(JOB_ENV_OPTIONS, { env })
+    return null
+  } catch (err) {
+    if (err instanceof ConfigProblems) return err.problems.join('; ')
+    throw err
+  }
+}
+
+describe('the preload reads its variables by @maze-sim/config: refused as every program refuses them', () => {
+  const sweep = { MAZE_SWEEP_STRATEGIES: 'astar,random-dfs', AWS_BATCH_JOB_ARRAY_INDEX: '3' }
+  const packed = { AGENT_STRATEGY: 'astar', MAZE_SWEEP_SEEDS: '1-10', MAZE_SEEDS_PER_CHILD: '2', AWS_BATCH_JOB_ARRAY_INDEX: '0' }
+
+  // Each of these was read before (trimmed, or by a regex of its own); the model refuses MAZE_SEED=" 80".
+  test.each([
+    [{ ...sweep, MAZE_SEED_BASE: ' 80' }, 'MAZE_SEED_BASE=" 80" has spaces around it: expected an integer from 0 to 4294967295'],
+    [{ ...sweep, MAZE_SEED_BASE: '+5' }, 'MAZE_SEED_BASE="+5" is not allowed: expected an integer from 0 to 4294967295'],
+    [{ ...packed, MAZE_SEEDS_PER_CHILD: ' 2' }, 'MAZE_SEEDS_PER_CHILD=" 2" has spaces around it: expected an integer from 1 to 10000'],
+    [{ ...packed, MAZE_SEEDS_PER_CHILD: '+5' }, 'MAZE_SEEDS_PER_CHILD="+5" is not allowed: expected an integer from 1 to 10000'],
+    [{ ...packed, MAZE_SWEEP_SEEDS: '1 - 3' }, 'MAZE_SWEEP_SEEDS="1 - 3" is not allowed: "1 - 3" is not a seed or a range FROM-TO'],
+    [{ ...packed, MAZE_SWEEP_SEEDS: ' 1-10' }, 'MAZE_SWEEP_SEEDS=" 1-10" has spaces around it'],
+    [{ ...packed, MAZE_SWEEP_SEEDS: '+5' }, 'MAZE_SWEEP_SEEDS="+5" is not allowed'],
+    [{ ...packed, MAZE_SWEEP_SEEDS: '1-5,3-9' }, 'MAZE_SWEEP_SEEDS="1-5,3-9" is not allowed: seed 3 is listed more than once'],
+    [{ ...sweep, AWS_BATCH_JOB_ARRAY_INDEX: ' 3' }, 'AWS_BATCH_JOB_ARRAY_INDEX=" 3" has spaces around it'],
+    [
+      { ...sweep, MAZE_PORT_FROM_JOB: 'yes', AWS_BATCH_JOB_ID: 'j' },
+      'MAZE_PORT_FROM_JOB="yes" is not allowed: expected true, false, 1 or 0',
+    ],
+  ])('%j: %s', (env, message) => {
+    const said = configSays(env)
+    expect(said).toContain(message)
+    expect(() => deriveJobEnv(env)).toThrow(new JobEnvError(`maze-sim batch preload: ${said}`))
+  })
+
+  test('every refused variable at once, in one message', () => {
+    expect(() => deriveJobEnv({ ...sweep, MAZE_SEED_BASE: ' 80', MAZE_PORT_FROM_JOB: 'maybe' })).toThrow(
+      /MAZE_SEED_BASE=" 80" has spaces around it[^;]*; MAZE_PORT_FROM_JOB="maybe" is not allowed/,
+    )
+  })
+
+  test('a real node process through NODE_OPTIONS: the program never starts, the message on stderr, exit 2', () => {
+    const env = { ...sweep, MAZE_SEED_BASE: ' 80' }
+    const run = inNode(env)
+    expect([run.status, run.stderr]).toEqual([2, `maze-sim batch preload: ${configSays(env)}\n`])
+    const packedRun = inNode({ ...packed, MAZE_SWEEP_SEEDS: '1 - 3' })
+    expect(packedRun.status).toBe(2)
+    expect(packedRun.stderr).toMatch(/^maze-sim batch preload: MAZE_SWEEP_SEEDS="1 - 3" is not allowed: [^\n]+\n$/)
+  })
+
+  test('MAZE_SWEEP_SEEDS is the shared seed list (limit MAX_SWEEP_SEEDS); the others the shared integers and switch', () => {
+    expect(JOB_ENV_OPTIONS.sweepSeeds.kind).toBe('seeds')
+    expect(JOB_ENV_OPTIONS.sweepSeeds.allowed).toContain(`at most ${MAX_SWEEP_SEEDS} seeds`)
+    expect(JOB_ENV_OPTIONS.seedBase.kind).toBe('integer')
+    expect(JOB_ENV_OPTIONS.seedsPerChild.kind).toBe('integer')
+    expect(JOB_ENV_OPTIONS.portFromJob.kind).toBe('boolean')
+    // MAZE_PORT_FROM_JOB=false (and 0) is off, as unset.
+    expect(deriveJobEnv({ MAZE_PORT_FROM_JOB: 'false' }).PORT).toBeUndefined()
+    expect(deriveJobEnv({ MAZE_PORT_FROM_JOB: '1', AWS_BATCH_JOB_ID: 'j' }).PORT).toMatch(/^[0-9]+$/)
   })
 })

@@ -145,10 +145,10 @@ describe("a packed child's preload (jobEnvChanges): AGENT_SEEDS from AWS_BATCH_J
     expect(bad({ ...agent, AWS_BATCH_JOB_ARRAY_INDEX: '8' })).toMatch(/AWS_BATCH_JOB_ARRAY_INDEX=8 is beyond the 8 children/)
     expect(bad({ ...agent })).toMatch(/AWS_BATCH_JOB_ARRAY_INDEX is not set, but .* make 8 children/)
     expect(bad({ ...agent, MAZE_SEEDS_PER_CHILD: '0', AWS_BATCH_JOB_ARRAY_INDEX: '0' })).toMatch(
-      /MAZE_SEEDS_PER_CHILD=0 is not a whole number from 1 to 10000/,
+      /MAZE_SEEDS_PER_CHILD="0" is not allowed: expected an integer from 1 to 10000/,
     )
     expect(bad({ ...agent, MAZE_SWEEP_SEEDS: '5-1', AWS_BATCH_JOB_ARRAY_INDEX: '0' })).toMatch(
-      /MAZE_SWEEP_SEEDS=5-1: the range 5-1 runs backwards/,
+      /MAZE_SWEEP_SEEDS="5-1" is not allowed: the range 5-1 runs backwards/,
     )
     expect(bad({ MAZE_SWEEP_SEEDS: '1-10', AWS_BATCH_JOB_ARRAY_INDEX: '0' })).toMatch(/MAZE_SWEEP_SEEDS=1-10 needs MAZE_SEEDS_PER_CHILD/)
     expect(bad({ MAZE_SEEDS_PER_CHILD: '5' })).toMatch(/MAZE_SEEDS_PER_CHILD=5 needs MAZE_SWEEP_SEEDS/)

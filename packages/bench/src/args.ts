@@ -1,35 +1,17 @@
 // The benchmark's command line, parsed apart from running it so that it can be tested. Read with
 // @maze-sim/config's rules; --help is generated from the same table.
 import { fileURLToPath } from 'node:url'
-import {
-  boolean,
-  ConfigProblems,
-  decimal,
-  help,
-  helpFlag,
-  integer,
-  list,
-  read,
-  REFUSED,
-  type Size,
-  string,
-  type Values,
-} from '@maze-sim/config'
+import { boolean, ConfigProblems, decimal, help, helpFlag, integer, read, sizes, string, type Values } from '@maze-sim/config'
+import { DEFAULT_SIZE } from '@maze-sim/maze'
 
 /** Every option of `pnpm bench`, with its default. */
 export const BENCH_OPTIONS = {
-  sizes: list({
+  // anySize: a size over the maze's limit is read and measured as refused, with the reason.
+  sizes: sizes({
     flag: 'sizes',
-    // Any WIDTHxHEIGHT: a size over the maze's limit is measured as refused, with the reason.
-    of: {
-      allowed: 'WIDTHxHEIGHT such as 80x20',
-      parse: (raw: string): Size | typeof REFUSED => {
-        const match = /^([1-9]\d{0,5})x([1-9]\d{0,5})$/.exec(raw)
-        return match === null ? REFUSED : { width: Number(match[1]), height: Number(match[2]) }
-      },
-    },
+    anySize: true,
     default: [
-      { width: 80, height: 20 },
+      DEFAULT_SIZE,
       { width: 1000, height: 1000 },
       { width: 3000, height: 3000 },
       { width: 10000, height: 10000 },

@@ -9,6 +9,7 @@ import { once } from 'node:events'
 import http from 'node:http'
 import { cpus } from 'node:os'
 import { createHistogram } from 'node:perf_hooks'
+import { DEFAULT_SIZE } from '@maze-sim/maze'
 import autocannon from 'autocannon'
 import { BenchArgsError, HELP, parseBenchArgs, type BenchOptions } from './args.ts'
 import { benchEpisodes, episodesTable } from './episodes.ts'
@@ -71,9 +72,10 @@ if (generation !== undefined && telemetry !== undefined) {
 if (options.http) {
   const port = await freePort(options.port)
   await withModel(ON, { port }, async (base) => {
-    // Rotate over every cell of the 80x20 maze, as an agent's walk would.
+    // Rotate over every cell of the model's maze (DEFAULT_SIZE: withModel gives no size), as an agent's walk would.
+    const { width, height } = DEFAULT_SIZE
     const paths: string[] = []
-    for (let y = 0; y < 20; y++) for (let x = 0; x < 80; x++) paths.push(`/maze/pos/${y}/${x}`)
+    for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) paths.push(`/maze/pos/${y}/${x}`)
     let next = 0
     /**
      * One autocannon run on rotating /maze/pos paths. Latency comes from autocannon's per-response
@@ -139,8 +141,8 @@ if (options.episodes) {
   }
   await withModel(ON, { port, env }, async (base, model) => {
     process.stderr.write(`episodes: ${live} live, then ${agents} agents for ${duration} s…\n`)
-    const result = await benchEpisodes({ base, pid: model.pid!, live, agents, seconds: duration, width: 80, height: 20 })
-    emit('episodes', 'Episodes: one model process hosting many runs', episodesTable(result, 80, 20))
+    const result = await benchEpisodes({ base, pid: model.pid!, live, agents, seconds: duration, ...DEFAULT_SIZE })
+    emit('episodes', 'Episodes: one model process hosting many runs', episodesTable(result, DEFAULT_SIZE.width, DEFAULT_SIZE.height))
   })
 }
 await stopSink()

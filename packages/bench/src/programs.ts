@@ -11,6 +11,7 @@ import net from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { DEFAULT_SIZE } from '@maze-sim/maze'
 
 /** How telemetry is set for a measured process. */
 export type Telemetry = 'off' | 'on' | 'no collector'
@@ -99,7 +100,7 @@ export interface ModelOptions {
 }
 
 /**
- * The model on 127.0.0.1:`port`, seed 1, 80x20 unless told; its stdout (referee lines) dropped, its
+ * The model on 127.0.0.1:`port`, seed 1, DEFAULT_SIZE (80x20) unless told; its stdout (referee lines) dropped, its
  * stderr (warnings only, LOG_LEVEL=warn) passed on but with no collector (it says so).
  */
 export function startModel(v: Variant, options: ModelOptions): ChildProcess {
@@ -110,8 +111,8 @@ export function startModel(v: Variant, options: ModelOptions): ChildProcess {
       PORT: String(options.port),
       HOST: '127.0.0.1',
       MAZE_SEED: '1',
-      MAZE_WIDTH: String(options.width ?? 80),
-      MAZE_HEIGHT: String(options.height ?? 20),
+      MAZE_WIDTH: String(options.width ?? DEFAULT_SIZE.width),
+      MAZE_HEIGHT: String(options.height ?? DEFAULT_SIZE.height),
       LOG_LEVEL: 'warn',
       ...options.env,
     },

@@ -9,6 +9,7 @@ import { once } from 'node:events'
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { fileURLToPath } from 'node:url'
+import { DEFAULT_SIZE } from '@maze-sim/maze'
 import autocannon from 'autocannon'
 import {
   cpuMs,
@@ -53,8 +54,7 @@ export interface TelemetryBenchResult {
   readonly modelStart: ReadonlyMap<Variant, Sample>
 }
 
-const WIDTH = 80
-const HEIGHT = 20
+const { width: WIDTH, height: HEIGHT } = DEFAULT_SIZE
 const COLD_ON: Variant = { telemetry: 'on', cold: true }
 const COLD_OFF: Variant = { telemetry: 'off', cold: true }
 

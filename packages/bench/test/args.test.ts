@@ -1,5 +1,7 @@
 import { describe, expect, test } from 'vitest'
-import { BenchArgsError, HELP, parseBenchArgs } from '../src/args.ts'
+import { ConfigProblems, read, SIZE_GRAMMAR } from '@maze-sim/config'
+import { DEFAULT_SIZE } from '@maze-sim/maze'
+import { BENCH_OPTIONS, BenchArgsError, HELP, parseBenchArgs } from '../src/args.ts'
 
 describe('parseBenchArgs', () => {
   test('the defaults: four sizes, 10 s runs after a 2 s warm-up, 32 connections, 10 viewers, both benchmarks', () => {
@@ -89,10 +91,15 @@ describe('parseBenchArgs', () => {
       readme: '/tmp/R.md',
     })
   })
+})
 
+describe('parseBenchArgs: refused values', () => {
   // The rules of @maze-sim/config: each problem names the flag, the value and what is allowed.
   test.each([
-    [['--sizes', '80by20'], '--sizes="80by20" is not allowed: expected a comma-separated list, each item WIDTHxHEIGHT such as 80x20'],
+    [
+      ['--sizes', '80by20'],
+      '--sizes="80by20" is not allowed: "80by20" is not a size; expected sizes separated by commas, each WIDTHxHEIGHT such as 80x20',
+    ],
     [['--sizes', '80x20,'], '--sizes="80x20," is not allowed'],
     [['--sizes', '0x5'], '--sizes="0x5" is not allowed'],
     [['--port', '65536'], '--port="65536" is not allowed: expected an integer from 0 to 65535'],
@@ -151,5 +158,44 @@ describe('parseBenchArgs: the README and sizes', () => {
     ]) {
       expect(HELP).toContain(option)
     }
+  })
+})
+
+/** What @maze-sim/config says of `argv` read by the bench's own table, or null when it is read. */
+function configSays(argv: string[]): string | null {
+  try {
+    read(BENCH_OPTIONS, { argv })
+    return null
+  } catch (err) {
+    if (err instanceof ConfigProblems) return err.problems.join('; ')
+    throw err
+  }
+}
+
+describe('parseBenchArgs: refused the same way as every program (@maze-sim/config)', () => {
+  test.each([
+    [['--sizes', '80 x 20'], '--sizes="80 x 20" is not allowed: "80 x 20" is not a size; expected sizes separated by commas'],
+    [['--sizes', ' 80x20'], '--sizes=" 80x20" has spaces around it: expected sizes separated by commas'],
+    [['--sizes', '80X20'], '--sizes="80X20" is not allowed: "80X20" is not a size'],
+    [['--sizes', '80x20,80x20'], '--sizes="80x20,80x20" is not allowed: 80x20 is listed twice'],
+    [['--port', ' 80'], '--port=" 80" has spaces around it: expected an integer from 0 to 65535'],
+    [['--port', '+5'], '--port="+5" is not allowed: expected an integer from 0 to 65535'],
+    [['--rounds', '+5'], '--rounds="+5" is not allowed: expected an integer from 1 to 100'],
+  ])('%j: %s', (argv, message) => {
+    const said = configSays(argv)
+    expect(said).toContain(message)
+    expect(() => parseBenchArgs(argv)).toThrow(new BenchArgsError(said!))
+  })
+
+  test('--sizes is the shared sizes option in its anySize mode: the grammar of every program, any side of at least 1', () => {
+    expect(BENCH_OPTIONS.sizes.kind).toBe('sizes')
+    expect(BENCH_OPTIONS.sizes.allowed).toContain(`${SIZE_GRAMMAR}, each side at least 1`)
+    expect(HELP).toContain(SIZE_GRAMMAR)
+    // Over the maze's limit: read (the benchmark reports it refused), not refused here.
+    expect(parseBenchArgs(['--sizes', '100000x100000']).sizes).toEqual([[100000, 100000]])
+  })
+
+  test("the first default size is the maze's DEFAULT_SIZE", () => {
+    expect(parseBenchArgs([]).sizes[0]).toEqual([DEFAULT_SIZE.width, DEFAULT_SIZE.height])
   })
 })

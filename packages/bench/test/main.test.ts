@@ -7,9 +7,21 @@ import { join } from 'node:path'
 import { once } from 'node:events'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, test } from 'vitest'
-import { HELP } from '../src/args.ts'
+import { ConfigProblems, read } from '@maze-sim/config'
+import { BENCH_OPTIONS, HELP } from '../src/args.ts'
 
 const main = fileURLToPath(new URL('../src/main.ts', import.meta.url))
+
+/** What @maze-sim/config says of `--<flag> value` read by the bench's own option. */
+function refusedBy(flag: string, value: string): string {
+  try {
+    read({ sizes: BENCH_OPTIONS.sizes }, { argv: [flag, value] })
+  } catch (err) {
+    if (err instanceof ConfigProblems) return err.problems.join('; ')
+    throw err
+  }
+  throw new Error(`${flag} ${value} was read`)
+}
 
 interface Ran {
   code: number | string
@@ -74,10 +86,15 @@ describe('pnpm bench (src/main.ts)', () => {
       code: 2,
       stdout: '',
       stderr: expect.stringMatching(
-        /^bench: --sizes="big" is not allowed: expected a comma-separated list, each item WIDTHxHEIGHT[^\n]*\n$/,
+        /^bench: --sizes="big" is not allowed: "big" is not a size; expected sizes separated by commas, each WIDTHxHEIGHT[^\n]*\n$/,
       ),
     })
     expect((await bench(['--turbo'])).code).toBe(2)
+  })
+
+  test('a size written with spaces (--sizes "80 x 20") exits 2 with the config reader\'s wording', async () => {
+    const run = await bench(['--sizes', '80 x 20'])
+    expect(run).toMatchObject({ code: 2, stdout: '', stderr: `bench: ${refusedBy('--sizes', '80 x 20')}\n` })
   })
 
   test('a tiny run prints every table and writes each into the README between its markers', async () => {

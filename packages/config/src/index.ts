@@ -4,7 +4,7 @@
 // one error listing every problem. `help` renders the options part of the program's --help from the
 // same table, so the text cannot drift from what is read.
 import { parseArgs, type ParseArgsConfig } from 'node:util'
-import { parseSize, SIZE_RULE } from '@maze-sim/maze'
+import { parseSeedSpans, SEED_LIST_RULE, type SeedSpan, SIZE_RULE, sizeProblem } from '@maze-sim/maze'
 
 /** The environment as a program sees it (process.env, or a plain object in tests). */
 export type Env = Readonly<Record<string, string | undefined>>
@@ -13,8 +13,31 @@ export type Env = Readonly<Record<string, string | undefined>>
 export const REFUSED: unique symbol = Symbol('refused')
 export type Refused = typeof REFUSED
 
+/** A value refused for a reason of its own (`seed 1 is listed more than once`), said before what is allowed. */
+export class Refusal {
+  readonly reason: string
+  constructor(reason: string) {
+    this.reason = reason
+  }
+}
+
+const isRefused = (value: unknown): value is Refused | Refusal => value === REFUSED || value instanceof Refusal
+
 /** The kinds of value, shown in messages and used by `help`. */
-export type Kind = 'integer' | 'duration' | 'decimal' | 'string' | 'enum' | 'boolean' | 'url' | 'size' | 'list' | 'repeated'
+export type Kind =
+  | 'integer'
+  | 'duration'
+  | 'decimal'
+  | 'fraction'
+  | 'string'
+  | 'enum'
+  | 'boolean'
+  | 'url'
+  | 'size'
+  | 'sizes'
+  | 'seeds'
+  | 'list'
+  | 'repeated'
 
 /** One option of a program: where its value comes from, what it accepts, its default. Made by the helpers below. */
 export interface Option<T, D> {
@@ -42,8 +65,8 @@ export interface Option<T, D> {
   readonly negatable: boolean
   /** `--help`: when given, nothing else is validated (help works whatever the environment holds). */
   readonly isHelp: boolean
-  /** The value, or REFUSED. Called only with a non-blank value without surrounding whitespace. */
-  readonly parse: (raw: string) => T | Refused
+  /** The value, or REFUSED (or a Refusal saying why). Called only with a non-blank value without surrounding whitespace. */
+  readonly parse: (raw: string) => T | Refused | Refusal
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: any option, whatever its value type
@@ -73,7 +96,7 @@ export interface Spec<T, D> {
   readonly check?: (value: T) => boolean
 }
 
-type Maker<T> = { kind: Kind; allowed: string; placeholder: string; parse: (raw: string) => T | Refused }
+type Maker<T> = { kind: Kind; allowed: string; placeholder: string; parse: (raw: string) => T | Refused | Refusal }
 
 function option<T, D>(
   spec: Spec<T, D>,
@@ -87,7 +110,7 @@ function option<T, D>(
       ? made.parse
       : (raw: string) => {
           const value = made.parse(raw)
-          return value === REFUSED || check(value) ? value : REFUSED
+          return isRefused(value) || check(value) ? value : REFUSED
         }
   const d = spec.default as D
   return {
@@ -112,6 +135,8 @@ function showDefault(value: unknown): string | undefined {
   if (value === undefined || value === null) return undefined
   if (Array.isArray(value)) return value.length === 0 ? undefined : value.map(showDefault).join(',')
   if (typeof value === 'object' && 'width' in value && 'height' in value) return `${value.width}x${value.height}`
+  if (typeof value === 'object' && 'from' in value && 'to' in value)
+    return value.from === value.to ? `${value.from}` : `${value.from}-${value.to}`
   return String(value)
 }
 
@@ -163,6 +188,19 @@ export function decimal<const D extends number | null | undefined = undefined>(
       const n = /^[0-9]+(\.[0-9]+)?$/.test(raw) ? Number(raw) : Number.NaN
       const lowOk = spec.above !== undefined ? n > spec.above : n >= (spec.min ?? 0)
       return Number.isFinite(n) && lowOk && n <= spec.max ? n : REFUSED
+    },
+  })
+}
+
+/** A share from 0 to 1 written in plain decimal digits (`0`, `0.25`, `1`): no sign, exponent or hex. */
+export function fraction<const D extends number | null | undefined = undefined>(spec: Spec<number, D>): Option<number, D> {
+  return option(spec, {
+    kind: 'fraction',
+    allowed: 'a fraction from 0 to 1, in digits (0, 0.25, 1)',
+    placeholder: '<0..1>',
+    parse: (raw) => {
+      const n = /^[0-9]+(\.[0-9]+)?$/.test(raw) ? Number(raw) : Number.NaN
+      return n >= 0 && n <= 1 ? n : REFUSED
     },
   })
 }
@@ -244,15 +282,77 @@ export interface Size {
   readonly height: number
 }
 
-/** A maze size written WIDTHxHEIGHT, under the maze's one size rule (`parseSize` of @maze-sim/maze). */
-export function size<D extends Size | null | undefined = undefined>(spec: Spec<Size, D>): Option<Size, D> {
+/** How a size is written: width, a lowercase x, height, in plain digits (`80x20`; not `80 x 20`, `80×20` or `80X20`). */
+export const SIZE_GRAMMAR = 'WIDTHxHEIGHT such as 80x20 (digits, a lowercase x, no spaces)'
+const SIZE_PATTERN = /^([0-9]{1,6})x([0-9]{1,6})$/
+
+/**
+ * A size as written (`80x20`), checked against the maze's one size rule (`sizeProblem` of
+ * @maze-sim/maze) unless `anySize` (then only at least 1 x 1: a program that measures refusals).
+ */
+export function parseSizeValue(raw: string, anySize = false): Size | Refused | Refusal {
+  const m = SIZE_PATTERN.exec(raw)
+  if (m === null) return REFUSED
+  const size = { width: Number(m[1]), height: Number(m[2]) }
+  if (anySize) return size.width >= 1 && size.height >= 1 ? size : REFUSED
+  const problem = sizeProblem(size.width, size.height)
+  return problem === null ? size : new Refusal(problem)
+}
+
+const sizeAllowed = (anySize: boolean | undefined): string =>
+  anySize ? `${SIZE_GRAMMAR}, each side at least 1` : `${SIZE_GRAMMAR}, where ${SIZE_RULE}`
+
+/** A maze size written WIDTHxHEIGHT, under the maze's one size rule (`sizeProblem` of @maze-sim/maze). */
+export function size<D extends Size | null | undefined = undefined>(spec: Spec<Size, D> & { readonly anySize?: boolean }): Option<Size, D> {
   return option(spec, {
     kind: 'size',
-    allowed: `WIDTHxHEIGHT such as 80x20, where ${SIZE_RULE}`,
+    allowed: sizeAllowed(spec.anySize),
     placeholder: '<WxH>',
+    parse: (raw) => parseSizeValue(raw, spec.anySize),
+  })
+}
+
+/** Several sizes, comma-separated (`80x20,160x40`), each as `size` reads it; a size given twice is refused. */
+export function sizes<D extends Size[] | null | undefined = undefined>(
+  spec: Spec<Size[], D> & { readonly anySize?: boolean },
+): Option<Size[], D> {
+  return option(spec, {
+    kind: 'sizes',
+    allowed: `sizes separated by commas, each ${sizeAllowed(spec.anySize)}; each size once`,
+    placeholder: '<WxH[,WxH...]>',
     parse: (raw) => {
-      const parsed = parseSize(raw)
-      return typeof parsed === 'string' ? REFUSED : parsed
+      const out: Size[] = []
+      for (const part of raw.split(',')) {
+        const item = part.trim()
+        const value = item === '' ? REFUSED : parseSizeValue(item, spec.anySize)
+        if (value === REFUSED) return new Refusal(`${JSON.stringify(item)} is not a size`)
+        if (value instanceof Refusal) return new Refusal(`${item}: ${value.reason}`)
+        if (out.some((s) => s.width === value.width && s.height === value.height)) return new Refusal(`${item} is listed twice`)
+        out.push(value)
+      }
+      return out
+    },
+  })
+}
+
+export type { SeedSpan }
+
+/**
+ * A list of maze seeds in the one grammar of @maze-sim/maze (`parseSeedSpans`): `1-200`, `1,5,9-12`;
+ * each seed at most once. The value is the spans as written (not expanded); `limit` bounds the number
+ * of seeds.
+ */
+export function seedList<D extends SeedSpan[] | null | undefined = undefined>(
+  spec: Spec<SeedSpan[], D> & { readonly limit?: number },
+): Option<SeedSpan[], D> {
+  const limit = spec.limit
+  return option(spec, {
+    kind: 'seeds',
+    allowed: limit === undefined ? SEED_LIST_RULE : `${SEED_LIST_RULE}; at most ${limit} seeds`,
+    placeholder: '<1-200|1,5,9-12>',
+    parse: (raw) => {
+      const spans = parseSeedSpans(raw, limit)
+      return typeof spans === 'string' ? new Refusal(spans) : spans
     },
   })
 }
@@ -274,7 +374,7 @@ export function list<T = string, D extends T[] | null | undefined = undefined>(
       for (const part of raw.split(',')) {
         const item = part.trim()
         const value = item === '' ? REFUSED : of.parse(item)
-        if (value === REFUSED) return REFUSED
+        if (isRefused(value)) return value
         items.push(value)
       }
       return items
@@ -488,6 +588,7 @@ function parseOne(opt: AnyOption, source: string, raw: string): unknown {
   if (refused !== null) return new Problem(refused)
   const value = opt.parse(raw)
   if (value === REFUSED) return new Problem(`${shown(source, raw)} is not allowed: expected ${opt.allowed}`)
+  if (value instanceof Refusal) return new Problem(`${shown(source, raw)} is not allowed: ${value.reason}; expected ${opt.allowed}`)
   return value
 }
 

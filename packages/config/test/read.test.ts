@@ -196,9 +196,9 @@ describe('read: precedence and refusals', () => {
     [['--ratio', '0'], '--ratio="0" is not allowed: expected a number greater than 0 and at most 10'],
     [['--ratio', '.5'], '--ratio=".5" is not allowed'],
     [['--ratio', '1e1'], '--ratio="1e1" is not allowed'],
-    [['--size', '1x1'], '--size="1x1" is not allowed: expected WIDTHxHEIGHT such as 80x20, where width and height are integers'],
+    [['--size', '1x1'], '--size="1x1" is not allowed: width x height must be at least 3 cells'],
     [['--size', '80'], '--size="80" is not allowed'],
-    [['--sizes', '3x1,1x1'], '--sizes="3x1,1x1" is not allowed: expected a comma-separated list, each item WIDTHxHEIGHT'],
+    [['--sizes', '3x1,1x1'], '--sizes="3x1,1x1" is not allowed: width x height must be at least 3 cells'],
   ])('%j: %s', (argv, message) => {
     expect(problemsOf({}, argv)).toEqual([expect.stringContaining(message)])
   })

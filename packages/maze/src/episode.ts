@@ -9,7 +9,11 @@ import { MazeError, MazeErrorCode } from './errors.ts'
 import { DIRECTION_NAMES, DX, DY, type Direction, type DirectionName, type Label, type Maze, type Point, type Side } from './grid.ts'
 import { solve } from './solve.ts'
 
-/** The generous default step limit of a run on a `width` x `height` maze (the agent's, shared). */
+/**
+ * The generous default step limit of a run on a `width` x `height` maze: random DFS walks each
+ * corridor at most twice per phase, so 20 x area is ample. The one definition: the model's referee,
+ * the agent and the sweep import it.
+ */
 export const defaultMaxSteps = (width: number, height: number): number => 20 * width * height + 1000
 
 /** Where an episode stands; `generating` belongs to the HTTP layer, before the maze exists. */

@@ -35,10 +35,21 @@ export {
   type Point,
   type Side,
 } from './grid.ts'
-export { mapByteLength, mapLineCount, mapLineLength, renderMap, renderMapBytes, renderMapLines, visitedMask, type Moves } from './render.ts'
+export {
+  mapByteLength,
+  mapLineCount,
+  mapLineLength,
+  renderMap,
+  renderMapBytes,
+  renderMapLines,
+  VisitedCells,
+  visitedMask,
+  type Moves,
+} from './render.ts'
 export { createRng, type Rng } from './rng.ts'
 export { distancesFrom, solve, type Solution } from './solve.ts'
-export { formatSeedList, parseSeedList } from './seed-list.ts'
+export { DEFAULT_PORT, DEFAULT_SIZE } from './defaults.ts'
+export { formatSeedList, parseSeedList, parseSeedSpans, SEED_LIST_RULE, seedCount, seedsOf, type SeedSpan } from './seed-list.ts'
 export {
   childSlice,
   groupRuns,

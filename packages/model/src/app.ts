@@ -1,5 +1,5 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
-import type { Maze } from '@maze-sim/maze'
+import { DEFAULT_SIZE, type Maze } from '@maze-sim/maze'
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyServerOptions } from 'fastify'
 import { IDLE_TIMEOUT_DEFAULT_MS, REQUEST_TIMEOUT_DEFAULT_MS } from './config.ts'
 import { httpServerOptions, shortKeepAliveOnClose } from './http-server.ts'
@@ -108,7 +108,7 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<ModelApp>
   await app.register(viewRoutes, { live, episodeView, registry: episodes })
   await app.register(healthRoutes, { state })
   await app.register(mazeRoutes, { prefix: '/maze', state, live })
-  const defaultSize = options.episodes?.defaultSize ?? { width: 80, height: 20 }
+  const defaultSize = options.episodes?.defaultSize ?? DEFAULT_SIZE
   await app.register(episodesRoutes, { registry: episodes, defaultSize, sealed: viewer })
 
   return {

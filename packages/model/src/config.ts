@@ -13,7 +13,7 @@ import {
   type Rule,
   type Values,
 } from '@maze-sim/config'
-import { MAX_SEED, MAX_SIDE, SIZE_RULE, sizeProblem } from '@maze-sim/maze'
+import { DEFAULT_PORT, DEFAULT_SIZE, MAX_SEED, MAX_SIDE, SIZE_RULE, sizeProblem } from '@maze-sim/maze'
 import {
   DEFAULT_EPISODE_LIMITS,
   EPISODE_LIMIT_ENV_VARS,
@@ -45,7 +45,10 @@ export interface ModelConfig {
   shutdownTimeoutMs: number
   /** How long a client may take to send a whole request (headers and body) before it is answered 408 and closed. */
   requestTimeoutMs: number
-  /** How long a connection may make no progress (nothing received, nothing sent) before it is closed. */
+  /**
+   * How long a connection may make no progress (nothing received, nothing sent) before its first
+   * request and while a request is in flight; between requests the keep-alive time (72 s) applies.
+   */
   idleTimeoutMs: number
   /** What the episodes routes let clients make the model hold (EPISODES_*). */
   episodeLimits: EpisodeLimits
@@ -86,7 +89,7 @@ export const MODEL_OPTIONS = {
     env: 'PORT',
     min: 0,
     max: 65535,
-    default: 5555,
+    default: DEFAULT_PORT,
     allowed: 'an integer from 0 to 65535 (0: any free port)',
     description: 'TCP port to listen on',
   }),
@@ -97,8 +100,22 @@ export const MODEL_OPTIONS = {
     check: (host) => !/\s/.test(host),
     description: 'address to listen on (all interfaces, as the original)',
   }),
-  width: integer({ env: 'MAZE_WIDTH', min: 1, max: MAX_SIDE, default: 80, allowed: SIZE_RULE, description: 'maze width in cells' }),
-  height: integer({ env: 'MAZE_HEIGHT', min: 1, max: MAX_SIDE, default: 20, allowed: SIZE_RULE, description: 'maze height in cells' }),
+  width: integer({
+    env: 'MAZE_WIDTH',
+    min: 1,
+    max: MAX_SIDE,
+    default: DEFAULT_SIZE.width,
+    allowed: SIZE_RULE,
+    description: 'maze width in cells',
+  }),
+  height: integer({
+    env: 'MAZE_HEIGHT',
+    min: 1,
+    max: MAX_SIDE,
+    default: DEFAULT_SIZE.height,
+    allowed: SIZE_RULE,
+    description: 'maze height in cells',
+  }),
   seed: integer({
     env: 'MAZE_SEED',
     min: 0,
@@ -129,7 +146,10 @@ export const MODEL_OPTIONS = {
     min: TIMEOUT_MIN_MS,
     max: TIMEOUT_MAX_MS,
     default: IDLE_TIMEOUT_DEFAULT_MS,
-    description: 'how long a connection may make no progress (nothing received or sent, e.g. an answer not read) before it is closed',
+    description:
+      'how long a connection may make no progress (nothing received or sent) before its first request and while a request is in flight, ' +
+      'its body arriving or its answer being sent (e.g. not read); then 408 if the request waits for its body, else closed. ' +
+      'Between requests a keep-alive connection may idle 72 s instead',
   }),
   maxLive: limit('maxLive', 'episodes generating or running at once (then POST /episodes is 429 + Retry-After)'),
   maxLiveCells: limit('maxLiveCells', 'cells of all live episodes together (then 429)'),

@@ -1,6 +1,7 @@
 import { MAX_SEED, MIN_AREA, SIZE_RULE } from '@maze-sim/maze'
 import { describe, expect, test } from 'vitest'
-import { drawSeed, ENV_VARS, readModelConfig, usage } from '../src/config.ts'
+import { ConfigProblems, read } from '@maze-sim/config'
+import { drawSeed, ENV_VARS, MODEL_OPTIONS, readModelConfig, usage } from '../src/config.ts'
 import { DEFAULT_EPISODE_LIMITS } from '../src/episodes/limits.ts'
 import { ConfigError } from '../src/errors.ts'
 
@@ -205,5 +206,32 @@ describe('episodes and sealed mode', () => {
     ).toEqual({ secret: 'a-secret-of-some-length', viewerToken: 'let-me-see' })
     // Off by default, and a secret without MODEL_SEALED changes nothing.
     expect(readModelConfig({ MODEL_SEALED_SECRET: 'a-secret-of-some-length' }, () => 1).sealed).toBeUndefined()
+  })
+})
+
+describe('readModelConfig: refused the same way as every program (@maze-sim/config)', () => {
+  /** What @maze-sim/config says of `env` read by the model's own table. */
+  const configSays = (env: Record<string, string>): string[] => {
+    try {
+      read(MODEL_OPTIONS, { env })
+    } catch (err) {
+      if (err instanceof ConfigProblems) return [...err.problems]
+      throw err
+    }
+    return []
+  }
+
+  // The model takes no seed list and no WIDTHxHEIGHT size: its numbers are refused as every program refuses them.
+  test.each([
+    [{ MAZE_SEED: ' 80' }, 'MAZE_SEED=" 80" has spaces around it: expected an integer from 0 to 4294967295'],
+    [{ MAZE_SEED: '+5' }, 'MAZE_SEED="+5" is not allowed: expected an integer from 0 to 4294967295'],
+    [{ MAZE_WIDTH: ' 80' }, 'MAZE_WIDTH=" 80" has spaces around it'],
+    [{ MAZE_WIDTH: '+5' }, 'MAZE_WIDTH="+5" is not allowed'],
+    [{ PORT: ' 80' }, 'PORT=" 80" has spaces around it'],
+    [{ PORT: '+5' }, 'PORT="+5" is not allowed'],
+  ])('%j: MAZE_ERR_CONFIG (the program exits 2), in the config reader’s words', (env, message) => {
+    const said = configSays(env)
+    expect(said).toEqual([expect.stringContaining(message)])
+    expect(problemsOf(env)).toEqual(said)
   })
 })

@@ -1,7 +1,8 @@
 import { MAX_SEED, MAX_SIDE, MIN_AREA, SIZE_RULE } from '@maze-sim/maze'
 import { ExitCode, exitCodeOf, AgentError, AgentErrorCode, DEFAULT_STRATEGY, STRATEGY_NAMES } from '@maze-sim/agent'
 import { describe, expect, test } from 'vitest'
-import { DEFAULT_PORT, readSimConfig, SimConfigError, USAGE } from '../src/config.ts'
+import { ConfigProblems, read } from '@maze-sim/config'
+import { DEFAULT_PORT, readSimConfig, SIM_OPTIONS, SimConfigError, USAGE } from '../src/config.ts'
 
 describe('readSimConfig: the one size rule of @maze-sim/maze', () => {
   test.each([
@@ -132,4 +133,34 @@ describe('readSimConfig: flags, environment, defaults', () => {
     for (const variable of ['MAZE_WIDTH', 'MAZE_HEIGHT', 'MAZE_SEED', 'AGENT_STRATEGY', 'PORT']) expect(USAGE).toContain(variable)
     for (const name of STRATEGY_NAMES) expect(USAGE).toContain(name)
   })
+})
+
+describe('readSimConfig: refused the same way as every program (@maze-sim/config)', () => {
+  /** What @maze-sim/config says of `argv` and `env` read by npm start's own table. */
+  const configSays = (argv: string[], env: Record<string, string>): string => {
+    try {
+      read(SIM_OPTIONS, { argv, env })
+    } catch (err) {
+      if (err instanceof ConfigProblems) return err.problems.join('; ')
+      throw err
+    }
+    throw new Error('read')
+  }
+
+  // npm start takes no seed list and no WIDTHxHEIGHT size: its numbers, flags and variables alike.
+  test.each([
+    [['--seed', ' 80'], {}, '--seed=" 80" has spaces around it: expected an integer from 0 to 4294967295'],
+    [['--seed', '+5'], {}, '--seed="+5" is not allowed: expected an integer from 0 to 4294967295'],
+    [[], { MAZE_SEED: ' 80' }, 'MAZE_SEED=" 80" has spaces around it'],
+    [[], { MAZE_WIDTH: '+5' }, 'MAZE_WIDTH="+5" is not allowed'],
+    [['--width', ' 80'], {}, '--width=" 80" has spaces around it'],
+    [['--port', '+5'], {}, '--port="+5" is not allowed'],
+  ] as [string[], Record<string, string>, string][])(
+    '%j %j: SimConfigError (exit 2), in the config reader’s words',
+    (argv, env, message) => {
+      const said = configSays(argv, env)
+      expect(said).toContain(message)
+      expect(() => readSimConfig(argv, env)).toThrow(new SimConfigError(said))
+    },
+  )
 })

@@ -7,6 +7,7 @@ import { dirname, resolve } from 'node:path'
 import {
   boolean,
   ConfigProblems,
+  extend,
   help,
   helpFlag,
   integer,
@@ -20,12 +21,12 @@ import {
 } from '@maze-sim/config'
 import { STRATEGY_NAMES } from '@maze-sim/agent'
 import { describeDisagreement } from '@maze-sim/agent/referee'
-import { SIZE_RULE } from '@maze-sim/maze'
+import { DEFAULT_SIZE, seedsOf, SIZE_RULE } from '@maze-sim/maze'
 import { renderRatioChart } from './chart.ts'
 import { SweepError, SweepErrorCode, usageError } from './errors.ts'
 import { formatMarkdown, formatText } from './format.ts'
 import { buildLeaderboard, type ExpectedRun, type Leaderboard } from './leaderboard.ts'
-import { expandPlan, parseSeeds, parseSizes, parseStrategies, planSize, type SweepPlan } from './plan.ts'
+import { expandPlan, parseSeeds, parseSizes, parseStrategies, planSize, SEEDS_OPTION, SIZES_OPTION, type SweepPlan } from './plan.ts'
 import { defaultWorkers } from './pool.ts'
 import { formatDuration, Progress, type ProgressStream } from './progress.ts'
 import { readResultSources } from './results-file.ts'
@@ -49,7 +50,12 @@ export const ExitCode = {
   Interrupted: 130,
 } as const
 
-export const DEFAULTS = { strategies: STRATEGY_NAMES.join(','), seeds: '1-100', size: '80x20', out: 'sweep-results.jsonl' } as const
+export const DEFAULTS = {
+  strategies: STRATEGY_NAMES.join(','),
+  seeds: '1-100',
+  size: `${DEFAULT_SIZE.width}x${DEFAULT_SIZE.height}`,
+  out: 'sweep-results.jsonl',
+} as const
 
 /** The plan's flags: `run`'s, and optional for `leaderboard`. Their grammar is the plan's (plan.ts). */
 const PLAN_OPTIONS = {
@@ -60,20 +66,8 @@ const PLAN_OPTIONS = {
     allowed: `built-in names (${STRATEGY_NAMES.join(', ')}), package names or module paths, or python:<name> for the Python SDK's runner (--transport http), separated by commas`,
     description: 'the strategies',
   }),
-  seeds: string({
-    flag: 'seeds',
-    placeholder: '<list>',
-    defaultText: DEFAULTS.seeds,
-    allowed: 'a range 1-500, a list 1,5,9, or both',
-    description: 'maze seeds',
-  }),
-  size: string({
-    flag: 'size',
-    placeholder: '<WxH[,WxH...]>',
-    defaultText: DEFAULTS.size,
-    allowed: `sizes separated by commas: ${SIZE_RULE}`,
-    description: 'maze sizes',
-  }),
+  seeds: extend(SEEDS_OPTION, { defaultText: DEFAULTS.seeds }),
+  size: extend(SIZES_OPTION, { defaultText: DEFAULTS.size }),
 } as const
 
 /** `sweep run`'s own flags. */
@@ -101,6 +95,11 @@ const RUN_OPTIONS = {
     default: null,
     defaultText: 'one per two agents',
     description: 'model processes (http only)',
+  }),
+  python: string({
+    env: 'MAZE_PYTHON',
+    defaultText: 'python3',
+    description: "the Python that plays python:<name> strategies (http only), with the SDK's sources on its PYTHONPATH",
   }),
 } as const
 
@@ -239,7 +238,7 @@ export function readConfig(argv: readonly string[]): SweepConfig {
       throw usageError('--strategies, --seeds and --size describe the plan together: give all three, or none')
     const plan =
       given.length === 3
-        ? { strategies: parseStrategies(values.strategies!), seeds: parseSeeds(values.seeds!), sizes: parseSizes(values.size!) }
+        ? { strategies: parseStrategies(values.strategies!), seeds: [...seedsOf(values.seeds!)], sizes: values.size! }
         : null
     return { command, from, plan, ...output }
   }
@@ -249,8 +248,8 @@ export function readConfig(argv: readonly string[]): SweepConfig {
     throw usageError('--models is for --transport http (the in-process sweep starts no model)')
   const plan: SweepPlan = {
     strategies: parseStrategies(values.strategies ?? DEFAULTS.strategies),
-    seeds: parseSeeds(values.seeds ?? DEFAULTS.seeds),
-    sizes: parseSizes(values.size ?? DEFAULTS.size),
+    seeds: values.seeds !== undefined ? [...seedsOf(values.seeds)] : parseSeeds(DEFAULTS.seeds),
+    sizes: values.size ?? parseSizes(DEFAULTS.size),
   }
   if (planSize(plan) > 10_000_000) throw usageError(`${planSize(plan)} runs is too many for one sweep: split it`)
   const workers = values.workers ?? defaultWorkers()

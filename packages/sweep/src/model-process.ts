@@ -6,6 +6,7 @@ import { type ChildProcess, spawn } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { parseRefereeLine, type RefereeLine } from '@maze-sim/agent/referee'
 import { helpRows } from '@maze-sim/config'
+import { defaultMaxSteps } from '@maze-sim/maze'
 import { EPISODE_LIMIT_ENV_VARS, EPISODE_LIMIT_RANGES, DEFAULT_EPISODE_LIMITS, MODEL_OPTIONS } from '@maze-sim/model'
 import { OutputTail, readLines } from './child-output.ts'
 import { SweepError, SweepErrorCode } from './errors.ts'
@@ -67,9 +68,9 @@ export function modelEnv(env: NodeJS.ProcessEnv, maxArea: number, agents: number
     [EPISODE_LIMIT_ENV_VARS.maxLiveCells]: String(
       clamp(Math.max(DEFAULT_EPISODE_LIMITS.maxLiveCells, area * (agents + 1)), EPISODE_LIMIT_RANGES.maxLiveCells),
     ),
-    // The agent's step limit (20 x area + 1000) must not be cut by the model's.
+    // The agent's step limit (defaultMaxSteps: it depends on the area alone) must not be cut by the model's.
     [EPISODE_LIMIT_ENV_VARS.maxSteps]: String(
-      clamp(Math.max(DEFAULT_EPISODE_LIMITS.maxSteps, 20 * area + 1000), EPISODE_LIMIT_RANGES.maxSteps),
+      clamp(Math.max(DEFAULT_EPISODE_LIMITS.maxSteps, defaultMaxSteps(area, 1)), EPISODE_LIMIT_RANGES.maxSteps),
     ),
     [EPISODE_LIMIT_ENV_VARS.maxLive]: String(clamp(Math.max(DEFAULT_EPISODE_LIMITS.maxLive, agents * 2), EPISODE_LIMIT_RANGES.maxLive)),
   }

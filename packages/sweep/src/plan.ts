@@ -1,7 +1,8 @@
 // What a sweep runs: strategies x seeds x sizes, and the deterministic mapping from a run's index
 // to its (strategy, seed, size). Pure. The order itself is `sweepPosition` of @maze-sim/maze, which
 // the AWS Batch job preload imports too, so array child i of a Batch sweep plays what local run i plays.
-import { MAX_SEED, parseSize, sweepPosition } from '@maze-sim/maze'
+import { ConfigProblems, type Option, read, seedList, sizes } from '@maze-sim/config'
+import { seedsOf, sweepPosition } from '@maze-sim/maze'
 import { usageError } from './errors.ts'
 
 /** A maze size. */
@@ -64,49 +65,37 @@ export const runKey = (strategy: string, seed: number, width: number, height: nu
 /** The display form of a size, `80x20`. */
 export const sizeLabel = (size: Size): string => `${size.width}x${size.height}`
 
-const INTEGER = /^\d{1,10}$/
+/** The most seeds one sweep lists. */
+export const MAX_SWEEP_SEEDS = 1_000_000
 
-function parseSeed(text: string, flag: string): number {
-  const t = text.trim()
-  const n = Number(t)
-  if (!INTEGER.test(t) || n > MAX_SEED)
-    throw usageError(`${flag}: ${JSON.stringify(text)} is not a seed (an integer from 0 to ${MAX_SEED})`)
-  return n
+/** --seeds: @maze-sim/config's seed list, the one grammar of every program's seeds (`1-200`, `1,5,9-12`; each seed once). */
+export const SEEDS_OPTION = seedList({ flag: 'seeds', limit: MAX_SWEEP_SEEDS, description: 'maze seeds' })
+
+/** --size: @maze-sim/config's sizes (`80x20` or `80x20,160x40`), each under the maze's one size rule. */
+export const SIZES_OPTION = sizes({ flag: 'size', description: 'maze sizes' })
+
+/** One value read by `opt` under the shared reader's rules; its problem as SWEEP_ERR_USAGE. */
+function readOne<T>(opt: Option<T, unknown>, flag: string, text: string): T {
+  try {
+    return read({ value: { ...opt, flag: flag.replace(/^--/, '') } }, { argv: [`${flag}=${text}`] }).value as T
+  } catch (err) {
+    if (!(err instanceof ConfigProblems)) throw err
+    throw usageError(err.problems.join('; '))
+  }
 }
 
-/** Seeds from `1-500`, `1,5,9` or a mix (`1-10,20,30-32`); each seed once, in the order given. */
+/** Seeds from `1-500`, `1,5,9` or a mix (`1-10,20,30-32`), in the order given; a seed listed twice is refused. */
 export function parseSeeds(text: string, flag = '--seeds'): number[] {
-  const seeds: number[] = []
-  const seen = new Set<number>()
-  for (const part of text.split(',')) {
-    if (part.trim() === '') throw usageError(`${flag}: empty item in ${JSON.stringify(text)}; give a range (1-500) or a list (1,5,9)`)
-    const range = /^\s*(\d+)\s*-\s*(\d+)\s*$/.exec(part)
-    const [from, to] = range ? [parseSeed(range[1]!, flag), parseSeed(range[2]!, flag)] : [parseSeed(part, flag), parseSeed(part, flag)]
-    if (to < from) throw usageError(`${flag}: the range ${part.trim()} runs backwards`)
-    if (to - from >= 1_000_000) throw usageError(`${flag}: the range ${part.trim()} holds more than a million seeds`)
-    for (let s = from; s <= to; s++) {
-      if (seen.has(s)) continue
-      seen.add(s)
-      seeds.push(s)
-    }
-  }
-  return seeds
+  return [...seedsOf(readOne(SEEDS_OPTION, flag, text))]
 }
 
 /**
- * Sizes from `80x20` or `80x20,160x40`, each checked against the maze's one size rule
- * (`parseSize` of @maze-sim/maze: the rule the model and the agent apply), so a size no maze can
- * have is a usage error here rather than a failed run in a worker.
+ * Sizes from `80x20` or `80x20,160x40`, each checked against the maze's one size rule (the rule the
+ * model and the agent apply), so a size no maze can have is a usage error here rather than a failed
+ * run in a worker.
  */
 export function parseSizes(text: string, flag = '--size'): Size[] {
-  const sizes: Size[] = []
-  for (const part of text.split(',')) {
-    // `80 x 20` and `80×20` are accepted too.
-    const size = parseSize(part.replace(/\s+/g, '').replace('×', 'x'))
-    if (typeof size === 'string') throw usageError(`${flag}: ${JSON.stringify(part.trim())}: ${size}`)
-    if (!sizes.some((s) => s.width === size.width && s.height === size.height)) sizes.push(size)
-  }
-  return sizes
+  return readOne(SIZES_OPTION, flag, text)
 }
 
 /** Strategy specifiers from `random-dfs,astar,./my-strategy.ts`. */

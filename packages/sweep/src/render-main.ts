@@ -4,13 +4,12 @@
 // .png or --png is given).
 import { existsSync, readFileSync } from 'node:fs'
 import { basename, resolve } from 'node:path'
-import { boolean, help, helpFlag, integer, string } from '@maze-sim/config'
+import { boolean, help, helpFlag, integer, parseSizeValue, Refusal, size as sizeOption, string } from '@maze-sim/config'
 import { DEFAULT_STRATEGY, loadStrategy, STRATEGY_NAMES } from '@maze-sim/agent'
-import { generateMaze, MAX_SEED, SIZE_RULE, solve } from '@maze-sim/maze'
+import { DEFAULT_SIZE, generateMaze, MAX_SEED, solve } from '@maze-sim/maze'
 import { outputProblem, readFlags, writeOutput } from './cli.ts'
 import { SweepError, SweepErrorCode, usageError } from './errors.ts'
 import { renderMazeSvg } from './maze-svg.ts'
-import { parseSizes } from './plan.ts'
 import { svgToPng } from './png.ts'
 import { walkReplay } from './replay-walk.ts'
 import { walkMaze } from './walk.ts'
@@ -18,7 +17,7 @@ import { walkMaze } from './walk.ts'
 /** Every flag of `pnpm render`, with its default. */
 const RENDER_OPTIONS = {
   seed: integer({ flag: 'seed', min: 0, max: MAX_SEED, default: 1, description: 'maze seed' }),
-  size: string({ flag: 'size', placeholder: '<WxH>', default: '80x20', allowed: SIZE_RULE, description: 'maze size' }),
+  size: sizeOption({ flag: 'size', default: DEFAULT_SIZE, description: 'maze size' }),
   strategy: string({
     flag: 'strategy',
     placeholder: '<s>',
@@ -124,12 +123,18 @@ async function main(): Promise<number> {
         )
       }
       if (sources.seed === undefined) seed = record.seed
-      if (sources.size === undefined) size = `${record.width}x${record.height}`
+      if (sources.size === undefined) {
+        // The record's size, under the same rule as --size.
+        const recorded = parseSizeValue(`${record.width}x${record.height}`)
+        if (recorded instanceof Refusal || typeof recorded === 'symbol')
+          throw usageError(
+            `the record ${found.file} has the size ${record.width}x${record.height}: ${recorded instanceof Refusal ? recorded.reason : 'not a size'}`,
+          )
+        size = recorded
+      }
     }
   }
-  const sizes = parseSizes(size)
-  if (sizes.length !== 1) throw usageError('--size takes one size')
-  const { width, height } = sizes[0]!
+  const { width, height } = size
   const cell = values.cell
   const name = values.replay !== undefined ? `replay-${basename(values.replay).replace(/\.ndjson$/, '')}` : values.strategy
   const out = values.out ?? `maze-${name.replace(/[^A-Za-z0-9_-]+/g, '_')}-${seed}-${width}x${height}.svg`

@@ -6,8 +6,21 @@ describe('parsing', () => {
   test('seeds: a range, a list, a mix; each once, in order', () => {
     expect(parseSeeds('1-5')).toEqual([1, 2, 3, 4, 5])
     expect(parseSeeds('1,5,9')).toEqual([1, 5, 9])
-    expect(parseSeeds('3-4, 10 ,4,0')).toEqual([3, 4, 10, 0])
+    expect(parseSeeds('3-4, 10 ,0')).toEqual([3, 4, 10, 0])
     expect(parseSeeds('4294967295')).toEqual([4294967295])
+  })
+
+  test.each([
+    [' 80', 'has spaces around it'],
+    ['+5', 'is not a seed or a range'],
+    ['1 - 3', 'is not a seed or a range'],
+    ['1,1,2', 'seed 1 is listed more than once'],
+    ['1-5,3-9', 'seed 3 is listed more than once'],
+  ])('seeds %j are refused by the shared reader, as every program refuses them', (text, reason) => {
+    expect(() => parseSeeds(text)).toThrow(
+      expect.objectContaining({ code: SweepErrorCode.Usage, message: expect.stringContaining(`--seeds=${JSON.stringify(text)}`) }),
+    )
+    expect(() => parseSeeds(text)).toThrow(reason)
   })
 
   test.each(['', '1,', 'a', '5-1', '-3', '4294967296', '1.5'])('seeds %j are refused naming the flag', (text) => {
@@ -18,10 +31,15 @@ describe('parsing', () => {
 
   test('sizes and strategies', () => {
     expect(parseSizes('80x20')).toEqual([{ width: 80, height: 20 }])
-    expect(parseSizes('80x20, 40×10,80x20')).toEqual([
+    expect(parseSizes('80x20, 40x10')).toEqual([
       { width: 80, height: 20 },
       { width: 40, height: 10 },
     ])
+    // One grammar: no spaces inside a size, no ×, each size once.
+    expect(() => parseSizes('80 x 20')).toThrow('--size="80 x 20" is not allowed')
+    expect(() => parseSizes('80×20')).toThrow('--size="80×20" is not allowed')
+    expect(() => parseSizes('80x20,80x20')).toThrow('80x20 is listed twice')
+    expect(() => parseSizes(' 80x20')).toThrow('has spaces around it')
     expect(() => parseSizes('80')).toThrow(/--size/)
     expect(() => parseSizes('0x5')).toThrow(/--size/)
     expect(parseStrategies('random-dfs, astar,./mine.ts')).toEqual(['random-dfs', 'astar', './mine.ts'])

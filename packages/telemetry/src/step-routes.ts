@@ -1,3 +1,4 @@
+import { ConfigProblems, fraction, read } from '@maze-sim/config'
 import type { Env } from './resource.ts'
 
 // The routes an agent calls once per step (or per batch of steps): a run makes thousands of these
@@ -20,23 +21,33 @@ export function isStepRoute(route: string | undefined): boolean {
   return route !== undefined && STEP_ROUTES.has(route)
 }
 
-/** The variable that opts in to spans of per-step requests: a ratio in [0, 1]. */
+/** The variable that opts in to spans of per-step requests: a fraction from 0 to 1. */
 export const STEP_SPANS_VARIABLE = 'MAZE_TELEMETRY_STEP_SPANS'
+
+const FRACTION = fraction({ env: STEP_SPANS_VARIABLE, description: 'the share of per-step requests that get spans' })
+
+/**
+ * MAZE_TELEMETRY_STEP_SPANS as @maze-sim/config reads it: the shared `fraction` (plain digits, `0` to
+ * `1`; no sign, exponent, hex or surrounding spaces), and `true` for 1 (README, "Steps").
+ */
+export const STEP_SPANS_OPTION = {
+  ...FRACTION,
+  allowed: `${FRACTION.allowed}, or true (= 1)`,
+  parse: (raw: string) => (raw === 'true' ? 1 : FRACTION.parse(raw)),
+} satisfies typeof FRACTION
 
 /**
  * `MAZE_TELEMETRY_STEP_SPANS`: the share of per-step requests that get spans where the decision is
  * made (the agent's client requests; requests to the model that carry no `traceparent`). Unset or
- * empty: 0 (none); `true` means 1. A value that is not a number in [0, 1] is reported in `problems`
- * and read as 0 (telemetry never stops a program).
+ * empty: 0 (none). A value @maze-sim/config refuses is reported in `problems`, in the config reader's
+ * words, and read as 0 (telemetry never stops a program).
  */
 export function stepSpanRatio(env: Env, problems: string[] = []): number {
-  const raw = env[STEP_SPANS_VARIABLE]?.trim() ?? ''
-  if (raw === '') return 0
-  if (raw.toLowerCase() === 'true') return 1
-  const ratio = Number(raw)
-  if (!Number.isFinite(ratio) || ratio < 0 || ratio > 1) {
-    problems.push(`${STEP_SPANS_VARIABLE}=${raw} is not a ratio in [0, 1]: no step spans`)
+  try {
+    return read({ ratio: STEP_SPANS_OPTION }, { env }).ratio ?? 0
+  } catch (err) {
+    if (!(err instanceof ConfigProblems)) throw err
+    problems.push(...err.problems.map((problem) => `${problem}; no step spans`))
     return 0
   }
-  return ratio
 }

@@ -2,8 +2,8 @@
 // options read from them. Only the command line and `io.env` are read here, once per command.
 import { resolve } from 'node:path'
 import type { RegisterJobDefinitionCommandInput } from '@aws-sdk/client-batch'
-import { boolean, decimal, duration, help, integer, oneOf, repeated, string, type Table } from '@maze-sim/config'
-import { MAX_SEED, MAX_SIDE, parseSeedList, SIZE_RULE } from '@maze-sim/maze'
+import { boolean, decimal, duration, help, integer, oneOf, repeated, seedList, string, type Table } from '@maze-sim/config'
+import { MAX_SEED, MAX_SIDE, type SeedSpan, seedsOf as seedsOfSpans, SIZE_RULE } from '@maze-sim/maze'
 import {
   DEFAULT_MAX_ATTEMPTS,
   DEFAULT_REQUEST_TIMEOUT_MS,
@@ -15,7 +15,7 @@ import {
 import { usageError } from '../errors.ts'
 import { MAX_SWEEP_SEEDS } from '../job-env.ts'
 import { DEFAULT_CHILD_OVERHEAD_S, MAX_RUNS_PER_CHILD, type EnvOverride, type SubmitOptions } from '../submit.ts'
-import { Platform, readJsonFile, render, TEMPLATE_FILES, type RenderOptions } from '../template.ts'
+import { DEFAULT_COLLECTOR_IMAGE, Platform, readJsonFile, render, TEMPLATE_FILES, type RenderOptions } from '../template.ts'
 import type { Values } from './command.ts'
 
 /** The job definition's flags (render, check, register, run-local); keys are the flags' names. */
@@ -23,7 +23,7 @@ export const renderOptions = {
   platform: oneOf([Platform.Ec2, Platform.Fargate], {
     flag: 'platform',
     default: Platform.Ec2,
-    description: 'which template: batch/job-definition[.fargate].json',
+    description: 'which template: job-definitions/job-definition[.fargate].json of @maze-sim/batch',
   }),
   template: string({ flag: 'template', placeholder: '<file>', description: 'another template with {{PARAMETERS}}' }),
   account: string({ flag: 'account', env: 'AWS_ACCOUNT_ID', placeholder: '<id>', description: 'AWS account id' }),
@@ -60,13 +60,13 @@ export const renderOptions = {
   'collector-image': string({
     flag: 'collector-image',
     placeholder: '<uri>',
-    defaultText: 'public.ecr.aws/aws-observability/aws-otel-collector:v0.50.0',
-    description: 'the collector image',
+    defaultText: DEFAULT_COLLECTOR_IMAGE,
+    description: "the collector image (AWS's ADOT collector)",
   }),
   'collector-config': string({
     flag: 'collector-config',
     placeholder: '<file>',
-    defaultText: 'docker/collector/aws.yaml',
+    defaultText: '@maze-sim/telemetry/collector/aws.yaml',
     description: "the collector's configuration, inlined as AOT_CONFIG_CONTENT",
   }),
   'job-role-arn': string({
@@ -113,8 +113,9 @@ export const runOptions = {
     description:
       'seeds per strategy: an array job of runs x strategies children (at most 10000); child i runs strategy i mod S on seed + floor(i / S). Packed: runs x strategies runs in all',
   }),
-  seeds: string({
+  seeds: seedList({
     flag: 'seeds',
+    limit: MAX_SWEEP_SEEDS,
     placeholder: '<1-200,500>',
     description:
       'these seeds instead of --seed/--runs (seeds and ranges, comma-separated); packs the job, one seed per child unless --runs-per-child',
@@ -235,24 +236,27 @@ async function renderOptionsOf(values: Values, defaults: { local?: boolean } = {
   }
 }
 
-/** The AWS settings: --region/--profile, and the bound on every call (flag, else variable, else default). */
-export function awsOf(values: Values): AwsOptions {
+/**
+ * The AWS settings: --region/--profile, the bound on every call (flag, else variable, else default),
+ * and the program's signal, which ends any call at once.
+ */
+export function awsOf(values: Values, signal?: AbortSignal): AwsOptions {
   return {
     region: str(values, 'region'),
     profile: str(values, 'profile'),
     requestTimeoutMs: num(values, 'request-timeout-ms'),
     maxAttempts: num(values, 'max-attempts'),
+    signal,
   }
 }
 
 /** --seeds as a list of seeds (with --runs: refused, the list says how many). */
 function seedsOf(values: Values): number[] | undefined {
-  const text = str(values, 'seeds')
-  if (text === undefined) return undefined
+  // Read by @maze-sim/config's seedList (the one seed grammar, each seed once, at most MAX_SWEEP_SEEDS).
+  const spans = values.seeds as SeedSpan[] | undefined
+  if (spans === undefined) return undefined
   if (num(values, 'runs') !== undefined) throw usageError('--seeds lists the seeds: leave out --runs (and --seed)')
-  const seeds = parseSeedList(text, MAX_SWEEP_SEEDS)
-  if (typeof seeds === 'string') throw usageError(`--seeds ${text}: ${seeds}`)
-  return seeds
+  return [...seedsOfSpans(spans)]
 }
 
 export function submitOptionsOf(values: Values, queue: string, jobDefinition: string, containerNames?: readonly string[]): SubmitOptions {
