@@ -13,6 +13,7 @@ import {
   waitForHttp,
   type Running,
 } from './support/processes.ts'
+import { until } from './support/view.ts'
 
 const WIDTH = 30
 const HEIGHT = 8
@@ -350,10 +351,9 @@ describe('no telemetry loss at exit', () => {
       AGENT_STRATEGY: 'random-dfs',
     })
     cleanup.push(() => agent.stop('SIGKILL'))
-    // The start line comes once the run has begun (size, start and meta answered).
-    const deadline = Date.now() + 30_000
-    while (!agent.stderr().includes('step limit') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50))
-    await new Promise((r) => setTimeout(r, 300))
+    // Stopped mid-run: once the referee has counted moves of the agent's episode (GET /episodes).
+    const moved = async (): Promise<boolean> => /"steps":\s*[1-9]/.test(await (await fetch(`${url}/episodes`)).text())
+    await until(moved, 'the referee to count moves of the run')
     expect(await agent.stop('SIGTERM'), agent.stderr()).toBe(143)
     const run = otlp.spans.find((s) => s.name === 'agent.run')
     expect(run?.attributes).toMatchObject({ 'agent.outcome': 'error', 'error.type': 'AGENT_ERR_ABORTED', 'agent.solved': false })

@@ -190,7 +190,7 @@ describe('agent program: a result line on every exit', () => {
     // Every second visit of a cell answers all four sides open.
     const liar = await startFixtureServer({
       maze,
-      cell: (x, y, cell, visit) => (visit === 1 ? cell : { ...cell, up: 0, right: 0, down: 0, left: 0 }),
+      cell: (_x, _y, cell, visit) => (visit === 1 ? cell : { ...cell, up: 0, right: 0, down: 0, left: 0 }),
     })
     try {
       const r = agent({ MAZE_URL: liar.url, AGENT_STRATEGY: 'random-dfs' })

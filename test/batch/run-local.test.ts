@@ -1,4 +1,4 @@
-// The local runner on the real Docker engine: the real job definition (batch/job-definition.json,
+// The local runner on the real Docker engine: the real job definition (@maze-sim/batch's job-definition.json,
 // local images) through the CLI, and small definitions on the base image for the dependsOn,
 // essential and retry semantics. Without a Docker engine (or the images) these tests are skipped
 // loudly on a laptop and fail in CI (CI=true). Images, labels and cleanup: ./support.ts.
@@ -8,13 +8,14 @@ import { join } from 'node:path'
 import { describe, expect, test } from 'vitest'
 import {
   jobEnvNodeOptions,
+  LOCAL_IMAGES,
   runLocalJob,
   type LocalJobRun,
   type RegisterJobDefinitionCommandInput,
   type TaskContainerProperties,
 } from '@maze-sim/batch'
 import { TEST_LABEL } from '../support/docker-labels.ts'
-import { BASE_IMAGE, main, useLocalRunner } from './support.ts'
+import { BASE_IMAGE, docker, main, useLocalRunner } from './support.ts'
 
 const { runId, outDir, needDocker, cli } = useLocalRunner('test/batch/run-local.test.ts')
 
@@ -40,6 +41,22 @@ async function runLocal(...args: string[]): Promise<{ code: number | null; rows:
 
 const runDirOf = (stderr: string): string => /results --dir (\S+)/.exec(stderr)![1]!
 
+const fixtureImages = new Set<string>()
+
+/**
+ * `base` with the modules of test/fixtures/batch in /fixtures: built on first use (after the test
+ * knows Docker is there), once per base image; its name.
+ */
+function fixtureImage(base: string): string {
+  const name = `maze-sim/test-batch-fixtures:${base.replace(/[^a-z0-9]+/g, '-')}`
+  if (!fixtureImages.has(name)) {
+    const build = docker(['build', '-q', '--build-arg', `BASE=${base}`, '-t', name, 'test/fixtures/batch'])
+    if (build.status !== 0) throw new Error(`building ${name} from ${base} failed: ${build.stderr || build.error?.message}`)
+    fixtureImages.add(name)
+  }
+  return name
+}
+
 describe('run-local: the real job definition on Docker', () => {
   test('a solvable run SUCCEEDS with the agent’s result; the model, stopped by SIGTERM, exits 0', async (ctx) => {
     needDocker(ctx)
@@ -60,9 +77,14 @@ describe('run-local: the real job definition on Docker', () => {
 
   test('…and a model that died of the SIGTERM (exit 143) would have turned that success into a failure', async (ctx) => {
     needDocker(ctx)
-    // The same job, with a preload that makes the model exit 143 on SIGTERM instead of shutting down.
-    const dies = `${jobEnvNodeOptions()} --import=data:text/javascript,process.on('SIGTERM',()=>process.exit(143))`
-    const run = await runLocal('--seed', '42', '--width', '24', '--height', '8', '--env', `model:NODE_OPTIONS=${dies}`)
+    // The same job, with a preload that makes the model exit 143 on SIGTERM instead of shutting down
+    // (test/fixtures/batch/exit-143-on-sigterm.mjs, in an image made from the model's).
+    const modelImage = fixtureImage(LOCAL_IMAGES.model)
+    const dies = `${jobEnvNodeOptions()} --import=file:///fixtures/exit-143-on-sigterm.mjs`
+    const run = await runLocal(
+      ...['--seed', '42', '--width', '24', '--height', '8', '--model-image', modelImage],
+      ...['--env', `model:NODE_OPTIONS=${dies}`],
+    )
     expect(run.code, run.stderr).toBe(1)
     expect(run.rows[0]).toMatchObject({ status: 'FAILED', exitCode: 0, containers: { agent: 0, model: 143 } })
     expect(run.rows[0]!.result).toMatchObject({ solved: true })
@@ -164,16 +186,14 @@ describe('run-local: Batch semantics on small definitions', () => {
     const server = {
       name: 'server',
       stopTimeout: 2,
-      command: ['node', '-e', "require('http').createServer((q,s)=>s.end('pong')).listen(7000,'127.0.0.1')"],
+      image: fixtureImage(BASE_IMAGE),
+      command: ['node', '/fixtures/pong-server.mjs'],
     }
     const client = {
       name: 'main',
       dependsOn: [{ containerName: 'server', condition: 'START' }],
-      command: [
-        'node',
-        '-e',
-        "const go=()=>fetch('http://127.0.0.1:7000').then(r=>r.text()).then(t=>{console.log(t);process.exit(t==='pong'?0:1)},()=>setTimeout(go,100));go()",
-      ],
+      image: fixtureImage(BASE_IMAGE),
+      command: ['node', '/fixtures/pong-client.mjs'],
     }
     const result = await run(definition([server, client]))
     // The server (node as PID 1, no SIGTERM handler: the kernel ignores the signal) is killed after

@@ -3,7 +3,7 @@
 // `maze-batch run-local --agent-image` (one run, and a packed job whose children take AGENT_SEEDS from
 // the job's variables). Built FROM python:3.11-slim-bookworm: offline, the stand-in that
 // docker/offline/build-stand-ins.sh makes under that name.
-import { spawnSync } from 'node:child_process'
+import { type SpawnSyncReturns, spawnSync } from 'node:child_process'
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { GenericContainer, getContainerRuntimeClient } from 'testcontainers'
@@ -23,27 +23,43 @@ interface Row {
   result: { strategy: string; seed: number; solved: boolean; width: number; height: number } | null
 }
 
+/** Builds the image under the name compose.python-agent.yaml gives it, so `up --build` finds its layers. */
+async function buildPythonAgentImage(): Promise<void> {
+  const started = Date.now()
+  try {
+    await GenericContainer.fromDockerfile(join(repoRoot, 'packages/python-sdk'))
+      .withBuildkit()
+      .withBuildArgs({ PYTHON_IMAGE })
+      .build(PYTHON_AGENT_IMAGE, { deleteOnExit: false })
+  } catch (err) {
+    throw new Error(
+      `building ${PYTHON_AGENT_IMAGE} failed. Offline, ${PYTHON_IMAGE} must exist locally (docker/offline/build-stand-ins.sh)`,
+      {
+        cause: err,
+      },
+    )
+  }
+  console.log(`containers: built ${PYTHON_AGENT_IMAGE} in ${((Date.now() - started) / 1000).toFixed(1)} s`)
+}
+
+/** `pnpm sweep leaderboard` over result files written into `outDir`, one per entry of `results`. */
+function leaderboard(outDir: string, results: Record<string, string>): SpawnSyncReturns<string> {
+  const from = Object.entries(results).flatMap(([name, stdout]) => {
+    const file = join(outDir, `${name}-results.jsonl`)
+    writeFileSync(file, stdout)
+    return ['--from', file]
+  })
+  return spawnSync(process.execPath, [join(repoRoot, 'packages/sweep/src/main.ts'), 'leaderboard', ...from], {
+    cwd: repoRoot,
+    encoding: 'utf8',
+    env: { ...process.env, OTEL_SDK_DISABLED: 'true' },
+  })
+}
+
 describeWithDocker('the Python agent image (packages/python-sdk/Dockerfile)', () => {
   const { outDir, needDocker, cli } = useLocalRunner('test/containers/python-agent.test.ts')
 
-  beforeAll(async () => {
-    const started = Date.now()
-    try {
-      // The name compose.python-agent.yaml gives it, so `up --build` finds its layers.
-      await GenericContainer.fromDockerfile(join(repoRoot, 'packages/python-sdk'))
-        .withBuildkit()
-        .withBuildArgs({ PYTHON_IMAGE })
-        .build(PYTHON_AGENT_IMAGE, { deleteOnExit: false })
-    } catch (err) {
-      throw new Error(
-        `building ${PYTHON_AGENT_IMAGE} failed. Offline, ${PYTHON_IMAGE} must exist locally (docker/offline/build-stand-ins.sh)`,
-        {
-          cause: err,
-        },
-      )
-    }
-    console.log(`containers: built ${PYTHON_AGENT_IMAGE} in ${((Date.now() - started) / 1000).toFixed(1)} s`)
-  }, 600_000)
+  beforeAll(buildPythonAgentImage, 600_000)
 
   test('runs as a non-root user, the runner as its entry point', async () => {
     const client = await getContainerRuntimeClient()
@@ -123,19 +139,7 @@ describeWithDocker('the Python agent image (packages/python-sdk/Dockerfile)', ()
       [1, 'python:random-dfs', 3, true],
       [1, 'python:random-dfs', 4, true],
     ])
-    const pyFile = join(outDir, 'python-results.jsonl')
-    const tsFile = join(outDir, 'astar-results.jsonl')
-    writeFileSync(pyFile, py.stdout)
-    writeFileSync(tsFile, ts.stdout)
-    const board = spawnSync(
-      process.execPath,
-      [join(repoRoot, 'packages/sweep/src/main.ts'), 'leaderboard', '--from', pyFile, '--from', tsFile],
-      {
-        cwd: repoRoot,
-        encoding: 'utf8',
-        env: { ...process.env, OTEL_SDK_DISABLED: 'true' },
-      },
-    )
+    const board = leaderboard(outDir, { python: py.stdout, astar: ts.stdout })
     expect(board.status, board.stderr).toBe(0)
     const rows = board.stdout.split('\n').filter((l) => /python:random-dfs|astar/.test(l))
     expect(

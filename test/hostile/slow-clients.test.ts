@@ -4,7 +4,7 @@
 // serving everyone else. Memory and answer times are printed, not asserted (the machine varies).
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { freePort, modelEntry, modelInstrument, startNodeWithPreload, waitForHttp, type Running } from '../support/processes.ts'
-import { rawClient, rssMiB, timedGet, type RawExchange } from '../support/raw-http.ts'
+import { type RawClient, rawClient, rssMiB, timedGet, type RawExchange } from '../support/raw-http.ts'
 
 const REQUEST_TIMEOUT_MS = 1000
 const IDLE_TIMEOUT_MS = 1500
@@ -16,14 +16,30 @@ let port: number
 let url: string
 const report: string[] = []
 
-/** Runs `clients` while sampling the model's RSS and timing one /maze/size in the middle. */
-async function underLoad<T>(name: string, clients: () => Promise<T>): Promise<T> {
+/** Resolves once the client's connection is made (or already over). */
+const connected = (client: RawClient): Promise<void> =>
+  client.socket.connecting
+    ? new Promise((resolve) => {
+        client.socket.once('connect', resolve)
+        client.socket.once('close', resolve)
+      })
+    : Promise.resolve()
+
+/**
+ * Runs `clients` while sampling the model's RSS, and times one /maze/size in the middle: once every
+ * connection the clients opened (through `open`) is made.
+ */
+async function underLoad<T>(name: string, clients: (open: (client: RawClient) => RawClient) => Promise<T>): Promise<T> {
   const before = rssMiB(model.child.pid!)
   let peak = before
   const sampler = setInterval(() => (peak = Math.max(peak, rssMiB(model.child.pid!))), 50)
   try {
-    const running = clients()
-    await new Promise((r) => setTimeout(r, 200))
+    const opened: RawClient[] = []
+    const running = clients((client) => {
+      opened.push(client)
+      return client
+    })
+    await Promise.all(opened.map(connected))
     const size = await timedGet(`${url}/maze/size`)
     const result = await running
     report.push(
@@ -71,10 +87,10 @@ afterAll(async () => {
 
 describe('hostile clients against a real model', () => {
   test('bodies sent one byte every 50 ms are answered 408 at REQUEST_TIMEOUT_MS and closed', async () => {
-    const exchanges = await underLoad('10 bodies at one byte per 50 ms', () =>
+    const exchanges = await underLoad('10 bodies at one byte per 50 ms', (open) =>
       Promise.all(
         Array.from({ length: 10 }, async () => {
-          const client = rawClient(port, `${POST_HEAD(1000)}[`)
+          const client = open(rawClient(port, `${POST_HEAD(1000)}[`))
           // Each byte is progress, so the idle timeout never fires: only the whole-request bound can.
           for (let i = 0; i < 200 && !client.socket.destroyed && client.socket.writable; i++) {
             await new Promise((r) => setTimeout(r, 50))
@@ -89,8 +105,8 @@ describe('hostile clients against a real model', () => {
   })
 
   test('bodies that stall after the headers are answered 408 and closed', async () => {
-    const exchanges = await underLoad('50 bodies stalled after the headers', () =>
-      Promise.all(Array.from({ length: 50 }, () => rawClient(port, `${POST_HEAD(100)}[[0,`).result(WAIT_MS))),
+    const exchanges = await underLoad('50 bodies stalled after the headers', (open) =>
+      Promise.all(Array.from({ length: 50 }, () => open(rawClient(port, `${POST_HEAD(100)}[[0,`)).result(WAIT_MS))),
     )
     for (const exchange of exchanges) expectTimeout(exchange)
   })
@@ -105,10 +121,10 @@ describe('hostile clients against a real model', () => {
     // (at most 64 of them: four times the limit).
     const piece = Buffer.from('[0,0],'.repeat(65536 / 6))
     const chunk = Buffer.concat([Buffer.from(`${piece.length.toString(16)}\r\n`), piece, Buffer.from('\r\n')])
-    const results = await underLoad('5 endless chunked bodies', () =>
+    const results = await underLoad('5 endless chunked bodies', (open) =>
       Promise.all(
         Array.from({ length: 5 }, async () => {
-          const client = rawClient(port, `${POST_HEAD('chunked')}1\r\n[\r\n`)
+          const client = open(rawClient(port, `${POST_HEAD('chunked')}1\r\n[\r\n`))
           for (let i = 0; i < 64 && client.socket.writable; i++) {
             if (!client.socket.write(chunk)) {
               await new Promise<void>((resolve) => {
@@ -130,8 +146,8 @@ describe('hostile clients against a real model', () => {
   })
 
   test('500 connections that never send a request are closed', async () => {
-    const exchanges = await underLoad('500 idle connections', async () => {
-      const clients = Array.from({ length: 500 }, () => rawClient(port, ''))
+    const exchanges = await underLoad('500 idle connections', async (open) => {
+      const clients = Array.from({ length: 500 }, () => open(rawClient(port, '')))
       return Promise.all(clients.map((client) => client.result(WAIT_MS)))
     })
     const closed = exchanges.filter((e) => e.closedByServer).length

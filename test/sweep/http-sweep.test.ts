@@ -75,9 +75,16 @@ describe('pnpm sweep --transport http', () => {
     expect(mdHttp).toContain('| astar | random-dfs | 40 |')
     expect(mdHttp).toBe(mdLocal)
   })
+
+  test('--help names MAZE_PYTHON, the Python that plays python:<name> strategies', async () => {
+    const io = captured()
+    expect(await runCli(['--help'], io)).toBe(0)
+    expect(io.out).toMatch(/MAZE_PYTHON +the Python that plays python:<name> strategies/)
+    expect(io.out).toContain('default: python3')
+  })
 })
 
-describe('pnpm sweep --transport http: dead processes and signals', () => {
+describe('pnpm sweep --transport http: dead agents and models', () => {
   test('an agent killed mid-slice: its unfinished runs are played again, the sweep completes with every run once', {
     timeout: 240_000,
   }, async () => {
@@ -152,7 +159,9 @@ describe('pnpm sweep --transport http: dead processes and signals', () => {
     expect(new Set(lines.map(key)).size).toBe(12)
     expect(lines.every((r) => r.solved && r.error === undefined)).toBe(true)
   })
+})
 
+describe('pnpm sweep --transport http: signals to the sweep', () => {
   test('SIGINT stops the models and agents and keeps what finished; the rerun plays only the rest', { timeout: 240_000 }, async () => {
     const out = join(dir, 'interrupted.jsonl')
     const args = ['--strategies', 'astar,random-dfs', '--seeds', '1-12', '--size', '30x10', '--transport', 'http', '--workers', '2']

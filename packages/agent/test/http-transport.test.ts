@@ -1,6 +1,6 @@
 import { createServer } from 'node:http'
 import { generateMaze, solve } from '@maze-sim/maze'
-import { describe, expect, test } from 'vitest'
+import { describe, expect, test, vi } from 'vitest'
 import { AgentErrorCode } from '../src/errors.ts'
 import { createHttpTransport, retryAfterMs, undiciParts } from '../src/http-transport.ts'
 import { createInProcessTransport } from '../src/in-process-transport.ts'
@@ -24,14 +24,33 @@ const until = async (check: () => boolean, what: string, timeoutMs = 20_000): Pr
 
 describe('HTTP transport against the original contract', () => {
   test('solves a maze served as text/html JSON after a 503 + Retry-After; seed and optimalSteps are null', async () => {
-    // When each request reached the server (its own clock): the retry must come after the wait it asked for.
-    const arrivals: number[] = []
-    const server = await serve({ maze, unavailableFor: 1, retryAfter: '1', raw: () => (arrivals.push(performance.now()), false) })
+    // In order: the requests the server saw and the timers set meanwhile (of 100 ms or more, with
+    // their delays), so what the client waited for between the 503 and its retry shows.
+    const events: string[] = []
+    const schedule = globalThis.setTimeout
+    const timers = vi.spyOn(globalThis, 'setTimeout').mockImplementation(((callback: () => void, ms?: number, ...args: unknown[]) => {
+      if (typeof ms === 'number' && ms >= 100) events.push(`timer ${ms} ms`)
+      return Reflect.apply(schedule, globalThis, [callback, ms, ...args]) as ReturnType<typeof setTimeout>
+    }) as typeof setTimeout)
+    defer(async () => timers.mockRestore())
+    const server = await serve({
+      maze,
+      unavailableFor: 1,
+      retryAfter: '1',
+      raw: () => {
+        events.push('request')
+        return false
+      },
+    })
     const transport = connect({ url: server.url, startupTimeoutMs: 10_000 })
     const { result, map } = await runAgent({ transport, strategy: randomDfs, seed: 3 })
-    // Retry-After: 1 was honoured: the retry came no earlier than about a second after the 503 (the
-    // transport's own backoff would have retried after 100 ms). A minimum only: later is fine.
-    expect(arrivals[1]! - arrivals[0]!).toBeGreaterThanOrEqual(900)
+    timers.mockRestore()
+    // Retry-After: 1 was honoured: between the 503 and the retry, a wait of 1000 ms; not the
+    // transport's own backoff, 100 ms.
+    const retry = events.indexOf('request', events.indexOf('request') + 1)
+    const between = events.slice(events.indexOf('request') + 1, retry)
+    expect(between, events.join(', ')).toContain('timer 1000 ms')
+    expect(between, events.join(', ')).not.toContain('timer 100 ms')
     expect(result).toMatchObject({ solved: true, width: 14, height: 9, seed: null, optimalSteps: null })
     expect(server.hits['503']).toBe(1)
     expect(server.hits.other).toBe(2) // the /maze/meta and /episodes probes, answered 404

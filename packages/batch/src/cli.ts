@@ -4,7 +4,7 @@
 // AWS SDK client) as well as through main.ts.
 import { ConfigProblems, joinNegativeNumbers, readDetailed, type Env } from '@maze-sim/config'
 import { check } from './commands/check.ts'
-import { ExitCode, type CliIo, type Command, type Values } from './commands/command.ts'
+import { ExitCode, interruptedExitCode, type CliIo, type Command, type Values } from './commands/command.ts'
 import { register } from './commands/register.ts'
 import { render } from './commands/render.ts'
 import { results } from './commands/results.ts'
@@ -43,12 +43,13 @@ Commands:
   results     the agent's result line of each run, one JSON line per run
   run-local   run the job definition on the local Docker engine with Batch's semantics
 
-Run \`maze-batch <command> --help\` for a command's options. See batch/README.md.
+Run \`maze-batch <command> --help\` for a command's options. See packages/batch/README.md.
 
 Exit codes: 0 ok; 1 a job FAILED or check found errors; 2 bad command line, template or
 parameter (BATCH_ERR_USAGE, BATCH_ERR_TEMPLATE); 3 AWS or Docker could not do it (BATCH_ERR_AWS,
 BATCH_ERR_JOB_NOT_FOUND, BATCH_ERR_STACK_NOT_FOUND, BATCH_ERR_RESULTS, BATCH_ERR_DOCKER,
-BATCH_ERR_IMAGE_MISSING); 130 interrupted.
+BATCH_ERR_IMAGE_MISSING); 130 interrupted by SIGINT, 143 by SIGTERM (BATCH_ERR_INTERRUPTED when
+an AWS call was cut short).
 `
 
 /** `maze-batch --help` (`main`) and every command's `--help`. */
@@ -87,8 +88,10 @@ function parseCommandLine(name: string, command: Command, args: readonly string[
   return parsed
 }
 
-const exitCodeOf = (err: BatchError): number => {
+const exitCodeOf = (err: BatchError, signal: AbortSignal | undefined): number => {
   switch (err.code) {
+    case BatchErrorCode.Interrupted:
+      return interruptedExitCode(signal)
     case BatchErrorCode.Usage:
     case BatchErrorCode.Template:
       return ExitCode.Usage
@@ -135,6 +138,6 @@ export async function runCli(argv: readonly string[], io: CliIo, more?: MoreComm
     io.stderr(`maze-batch: ${err.code}: ${err.message}\n`)
     if (io.env.DEBUG !== undefined && io.env.DEBUG !== '' && err.cause !== undefined)
       io.stderr(`caused by: ${String((err.cause as Error).stack ?? err.cause)}\n`)
-    return exitCodeOf(err)
+    return exitCodeOf(err, io.signal)
   }
 }

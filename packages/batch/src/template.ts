@@ -1,7 +1,7 @@
-// The job definition templates (batch/job-definition.json, batch/job-definition.fargate.json) and
-// their parameters: `{{NAME}}` inside any string value is replaced at render time. The templates are
-// parsed first and filled value by value, so a parameter (an image URI, the collector's YAML) can
-// hold any text without breaking the JSON.
+// The job definition templates (job-definitions/job-definition.json and job-definition.fargate.json
+// of this package) and their parameters: `{{NAME}}` inside any string value is replaced at render
+// time. The templates are parsed first and filled value by value, so a parameter (an image URI, the
+// collector's YAML) can hold any text without breaking the JSON.
 import { existsSync, readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import type { RegisterJobDefinitionCommandInput } from '@aws-sdk/client-batch'
@@ -11,19 +11,30 @@ import { jobEnvNodeOptions } from './job-env.ts'
 export const Platform = { Ec2: 'ec2', Fargate: 'fargate' } as const
 export type Platform = (typeof Platform)[keyof typeof Platform]
 
-/** The repository root (the templates live in its `batch/` folder). */
+/**
+ * The repository root: the build context of docker/Dockerfile (packages/infra's push-images). No
+ * file this package reads is found through it: the templates are the package's own, the collector's
+ * configuration is @maze-sim/telemetry's.
+ */
 export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url))
 
+/** The job definition templates, this package's own files (exported as `@maze-sim/batch/job-definitions/*`). */
 export const TEMPLATE_FILES: Readonly<Record<Platform, string>> = {
-  ec2: `${REPO_ROOT}batch/job-definition.json`,
-  fargate: `${REPO_ROOT}batch/job-definition.fargate.json`,
+  ec2: fileURLToPath(new URL('../job-definitions/job-definition.json', import.meta.url)),
+  fargate: fileURLToPath(new URL('../job-definitions/job-definition.fargate.json', import.meta.url)),
 }
 
-/** The ADOT collector's AWS configuration (inlined as AOT_CONFIG_CONTENT), beside the compose stack's. */
-export const COLLECTOR_CONFIG_FILE = `${REPO_ROOT}docker/collector/aws.yaml`
+/**
+ * The ADOT collector's AWS configuration (inlined as AOT_CONFIG_CONTENT): @maze-sim/telemetry's
+ * export, beside the compose stack's. Resolved only: none of the telemetry package's code is loaded.
+ */
+export const COLLECTOR_CONFIG_FILE = fileURLToPath(import.meta.resolve('@maze-sim/telemetry/collector/aws.yaml'))
 
-/** The collector image on AWS: the AWS Distro for OpenTelemetry, from the public ECR gallery. */
-export const DEFAULT_COLLECTOR_IMAGE = 'public.ecr.aws/aws-observability/aws-otel-collector:v0.50.0'
+/**
+ * The collector image on AWS: AWS's ADOT collector (the AWS Distro for OpenTelemetry), by its name
+ * without a registry host (the engine's default registry resolves it); --collector-image sets another.
+ */
+export const DEFAULT_COLLECTOR_IMAGE = 'amazon/aws-otel-collector:v0.50.0'
 
 /** Images of a local run (`run-local`, `render --local`): what docker/ builds, and the collector stand-in. */
 export const LOCAL_IMAGES = {

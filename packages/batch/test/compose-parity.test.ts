@@ -19,7 +19,8 @@ interface ComposeService {
 
 const composeFile = `${REPO_ROOT}docker/compose.yaml`
 const compose = (): Record<string, ComposeService> => {
-  if (!existsSync(composeFile)) throw new Error(`${composeFile} is missing: the parity test compares it with batch/job-definition.json`)
+  if (!existsSync(composeFile))
+    throw new Error(`${composeFile} is missing: the parity test compares it with job-definitions/job-definition.json`)
   return (parse(readFileSync(composeFile, 'utf8')) as { services: Record<string, ComposeService> }).services
 }
 

@@ -45,7 +45,9 @@ describe('submit builds SubmitJob inputs with ecsPropertiesOverride only', () =>
   test('no options: the definition as registered (random seed, its strategy)', () => {
     expect(inputs({})).toEqual([{ jobName: 'maze-sim-default', jobQueue: 'maze-queue', jobDefinition: 'maze-sim' }])
   })
+})
 
+describe('submit: sweeps, split strategies, --env and limits, with ecsPropertiesOverride only', () => {
   test('a sweep: one array job of runs x strategies, seeds from MAZE_SEED_BASE', () => {
     const [job] = planSubmissions({ ...base, strategies: ['astar', 'random-dfs'], runs: 50, seed: 1000 })
     expect(job!.input).toEqual({

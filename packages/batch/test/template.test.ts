@@ -1,10 +1,22 @@
-import { readFileSync } from 'node:fs'
+import { spawnSync } from 'node:child_process'
+import { existsSync, readFileSync } from 'node:fs'
+import { dirname, relative } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import type { RegisterJobDefinitionCommandInput, TaskContainerProperties } from '@aws-sdk/client-batch'
 import { describe, expect, test } from 'vitest'
 import { assertValidJobDefinition, checkJobDefinition } from '../src/check.ts'
 import { BatchErrorCode } from '../src/errors.ts'
 import { jobEnvNodeOptions } from '../src/job-env.ts'
-import { COLLECTOR_CONFIG_FILE, fillTemplate, LOCAL_IMAGES, Platform, render, resolveParams, TEMPLATE_FILES } from '../src/template.ts'
+import {
+  COLLECTOR_CONFIG_FILE,
+  fillTemplate,
+  LOCAL_IMAGES,
+  Platform,
+  REPO_ROOT,
+  render,
+  resolveParams,
+  TEMPLATE_FILES,
+} from '../src/template.ts'
 
 const account = '123456789012'
 const region = 'eu-west-1'
@@ -35,7 +47,7 @@ describe.each([Platform.Ec2, Platform.Fargate])('the %s template', (platform) =>
     const registry = `${account}.dkr.ecr.${region}.amazonaws.com`
     expect(byName(d, 'model').image).toBe(`${registry}/maze-sim/model:v7`)
     expect(byName(d, 'agent').image).toBe(`${registry}/maze-sim/agent:v7`)
-    expect(byName(d, 'collector').image).toBe('public.ecr.aws/aws-observability/aws-otel-collector:v0.50.0')
+    expect(byName(d, 'collector').image).toBe('amazon/aws-otel-collector:v0.50.0')
     const task = d.ecsProperties!.taskProperties![0]!
     expect(task.taskRoleArn).toBe(`arn:aws:iam::${account}:role/maze-sim-batch-job`)
     expect(task.executionRoleArn).toBe(`arn:aws:iam::${account}:role/maze-sim-batch-execution`)
@@ -79,7 +91,7 @@ describe.each([Platform.Ec2, Platform.Fargate])('the %s template', (platform) =>
 
   test('the collector gets the AWS collector configuration inline, and the Node containers the job preload', () => {
     const d = render({ platform, account, region })
-    expect(COLLECTOR_CONFIG_FILE.endsWith('/docker/collector/aws.yaml')).toBe(true)
+    expect(COLLECTOR_CONFIG_FILE.endsWith('/packages/telemetry/collector/aws.yaml')).toBe(true)
     expect(envOf(byName(d, 'collector'))).toEqual({ AWS_REGION: region, AOT_CONFIG_CONTENT: readFileSync(COLLECTOR_CONFIG_FILE, 'utf8') })
     for (const name of ['model', 'agent']) {
       expect(envOf(byName(d, name))).toMatchObject({ NODE_OPTIONS: jobEnvNodeOptions(), MAZE_PORT_FROM_JOB: 'true' })
@@ -150,5 +162,57 @@ describe('render parameters', () => {
     expect(() => fillTemplate({ a: '{{NOPE}}' }, { P: '' }, 'my.json')).toThrow(
       expect.objectContaining({ code: BatchErrorCode.Template, message: 'my.json uses unknown parameters {{NOPE}}; the parameters are P' }),
     )
+  })
+})
+
+describe('every file render reads belongs to a package, found by the package', () => {
+  /** This package's directory (the test's own package) and @maze-sim/telemetry's, resolved by name. */
+  const batchRoot = fileURLToPath(new URL('../', import.meta.url))
+  const telemetryRoot = `${dirname(dirname(fileURLToPath(import.meta.resolve('@maze-sim/telemetry'))))}/`
+  const inside = (root: string, file: string): boolean => !relative(root, file).startsWith('..')
+
+  test.each([Platform.Ec2, Platform.Fargate])('the %s template is a file of @maze-sim/batch, the one its export names', (platform) => {
+    const file = TEMPLATE_FILES[platform]
+    expect(inside(batchRoot, file)).toBe(true)
+    expect(relative(batchRoot, file)).toMatch(/^job-definitions\/job-definition(\.fargate)?\.json$/)
+    expect(file).toBe(fileURLToPath(import.meta.resolve(`@maze-sim/batch/${relative(batchRoot, file)}`)))
+    expect(existsSync(file)).toBe(true)
+  })
+
+  test("the collector's configuration is @maze-sim/telemetry's export, not a file under the repository's docker/", () => {
+    expect(COLLECTOR_CONFIG_FILE).toBe(fileURLToPath(import.meta.resolve('@maze-sim/telemetry/collector/aws.yaml')))
+    expect(relative(telemetryRoot, COLLECTOR_CONFIG_FILE)).toBe('collector/aws.yaml')
+    expect(inside(`${REPO_ROOT}docker/`, COLLECTOR_CONFIG_FILE)).toBe(false)
+    expect(existsSync(COLLECTOR_CONFIG_FILE)).toBe(true)
+  })
+
+  test('the IAM documents are exported beside the templates', () => {
+    for (const name of ['ecs-tasks-trust.json', 'job-role-policy.json', 'operator-policy.json']) {
+      const file = fileURLToPath(import.meta.resolve(`@maze-sim/batch/iam/${name}`))
+      expect(relative(batchRoot, file)).toBe(`iam/${name}`)
+      expect(JSON.parse(readFileSync(file, 'utf8'))).toHaveProperty('Statement')
+    }
+  })
+
+  test("render as a process, from another directory, loads none of @maze-sim/telemetry's code (its configuration is only resolved)", () => {
+    // A module hook that names every module loaded, on stderr.
+    const hook = `import { registerHooks } from 'node:module'; import { writeSync } from 'node:fs';
+registerHooks({ load(url, context, next) { writeSync(2, 'loaded ' + url + '\\n'); return next(url, context) } })`
+    const out = spawnSync(
+      process.execPath,
+      [
+        `--import=data:text/javascript,${encodeURIComponent(hook)}`,
+        fileURLToPath(new URL('../src/main.ts', import.meta.url)),
+        'render',
+        '--local',
+      ],
+      { encoding: 'utf8', cwd: '/', timeout: 60_000 },
+    )
+    expect(out.status).toBe(0)
+    const loaded = out.stderr.split('\n').filter((l) => l.startsWith('loaded file:'))
+    expect(loaded.some((l) => l.includes('/packages/batch/src/template.ts'))).toBe(true)
+    expect(loaded.filter((l) => inside(telemetryRoot, fileURLToPath(l.slice('loaded '.length))))).toEqual([])
+    const d = JSON.parse(out.stdout) as RegisterJobDefinitionCommandInput
+    expect(envOf(byName(d, 'collector')).AOT_CONFIG_CONTENT).toBe(readFileSync(COLLECTOR_CONFIG_FILE, 'utf8'))
   })
 })

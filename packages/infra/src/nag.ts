@@ -28,7 +28,7 @@ export const ACKNOWLEDGEMENTS: readonly Acknowledgement[] = [
     path: 'JobRole/Resource',
     id: 'AwsSolutions-IAM5[Resource::*]',
     reason:
-      "batch/iam/job-role-policy.json as documented: the X-Ray actions have no resource-level permissions, and the collector's awsemf exporter creates its log group and one log stream per task at run time (DescribeLogGroups is account-wide)",
+      "packages/batch/iam/job-role-policy.json as documented: the X-Ray actions have no resource-level permissions, and the collector's awsemf exporter creates its log group and one log stream per task at run time (DescribeLogGroups is account-wide)",
   },
   { path: 'SpotComputeEnvironment/InstanceProfileRole/Resource', id: INSTANCE_ROLE_POLICY, reason: INSTANCE_ROLE_REASON },
   { path: 'OnDemandComputeEnvironment/InstanceProfileRole/Resource', id: INSTANCE_ROLE_POLICY, reason: INSTANCE_ROLE_REASON },

@@ -14,7 +14,7 @@ export const NAMES = {
   /** A team's own agent image (its strategy built in): `maze-batch register --agent-image <uri> --name <team>`. */
   teamAgentRepository: 'maze-sim/team-agent',
   logGroup: '/aws/batch/maze-sim',
-  /** Where the collector's awsemf exporter writes the metrics (docker/collector/aws.yaml). */
+  /** Where the collector's awsemf exporter writes the metrics (collector/aws.yaml of @maze-sim/telemetry). */
   metricsLogGroup: '/maze-sim/metrics',
   ec2Queue: 'maze-sim',
   fargateQueue: 'maze-sim-fargate',

@@ -2,12 +2,13 @@
 // a VPC, compute environments (EC2 Spot and On-Demand, Fargate), the job queues, the two job
 // definitions, their roles and log groups, and the outputs `pnpm batch submit` reads.
 //
-// The job definitions are not written here: they are `render()` of @maze-sim/batch (the templates in
-// batch/), the very JSON `pnpm batch render` prints and `pnpm batch check` validates. The stack names
+// The job definitions are not written here: they are `render()` of @maze-sim/batch (its templates in
+// job-definitions/), the very JSON `pnpm batch render` prints and `pnpm batch check` validates. The stack names
 // its roles, repositories and log group as render's defaults expect them (maze-sim-batch-job,
 // maze-sim/model, /aws/batch/maze-sim, ...), so the rendered definition needs no token and is
 // byte-for-byte what `pnpm batch render --account <id> --region <region>` prints.
-import { readJsonFile, REPO_ROOT, render, resolveParams, STACK_OUTPUTS, type Platform, type RenderOptions } from '@maze-sim/batch'
+import { fileURLToPath } from 'node:url'
+import { readJsonFile, render, resolveParams, STACK_OUTPUTS, type Platform, type RenderOptions } from '@maze-sim/batch'
 import { CfnOutput, Fn, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib'
 import * as batch from 'aws-cdk-lib/aws-batch'
 import * as ec2 from 'aws-cdk-lib/aws-ec2'
@@ -20,8 +21,8 @@ import { Capacity, NAMES } from './names.ts'
 
 export { Capacity, NAMES }
 
-/** The IAM policy documents in batch/iam, beside the templates. */
-export const JOB_ROLE_POLICY_FILE = `${REPO_ROOT}batch/iam/job-role-policy.json`
+/** The job role's policy: @maze-sim/batch's IAM document (its iam/, beside the templates). */
+export const JOB_ROLE_POLICY_FILE = fileURLToPath(import.meta.resolve('@maze-sim/batch/iam/job-role-policy.json'))
 
 export interface MazeSimStackProps extends StackProps {
   /** The account and region are required: the job definitions hold the image URIs and role ARNs. */
@@ -90,7 +91,7 @@ export class MazeSimStack extends Stack {
       new iam.PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [`${logGroup.logGroupArn}`] }),
     )
 
-    // The job (task) role: what the collector sends, exactly batch/iam/job-role-policy.json.
+    // The job (task) role: what the collector sends, exactly @maze-sim/batch's iam/job-role-policy.json.
     this.jobRole = new iam.Role(this, 'JobRole', {
       roleName: NAMES.jobRole,
       assumedBy: new iam.ServicePrincipal('ecs-tasks.amazonaws.com'),

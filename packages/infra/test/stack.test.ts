@@ -4,7 +4,8 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { assertValidJobDefinition, checkJobDefinition, REPO_ROOT, render, runCli, STACK_OUTPUTS } from '@maze-sim/batch'
+import { fileURLToPath } from 'node:url'
+import { assertValidJobDefinition, checkJobDefinition, render, runCli, STACK_OUTPUTS } from '@maze-sim/batch'
 import { Template } from 'aws-cdk-lib/assertions'
 import { beforeAll, describe, expect, test } from 'vitest'
 import { fromCloudFormation } from '../src/job-definition.ts'
@@ -154,9 +155,11 @@ describe('roles grant nothing beyond what the jobs use', () => {
   const trustedBy = (r: Resource) =>
     (r.Properties.AssumeRolePolicyDocument as { Statement: { Principal: { Service: string } }[] }).Statement.map((s) => s.Principal.Service)
 
-  test('the job role: exactly batch/iam/job-role-policy.json, trusted by ECS tasks only', () => {
+  test('the job role: exactly @maze-sim/batch/iam/job-role-policy.json, trusted by ECS tasks only', () => {
     const [id, jobRole] = role(NAMES.jobRole)
-    const expected = JSON.parse(readFileSync(`${REPO_ROOT}batch/iam/job-role-policy.json`, 'utf8')) as { Statement: unknown[] }
+    const expected = JSON.parse(readFileSync(fileURLToPath(import.meta.resolve('@maze-sim/batch/iam/job-role-policy.json')), 'utf8')) as {
+      Statement: unknown[]
+    }
     const inline = jobRole.Properties.Policies as { PolicyDocument: { Statement: unknown[] } }[]
     expect(inline).toHaveLength(1)
     expect(inline[0]!.PolicyDocument.Statement).toEqual(expected.Statement)

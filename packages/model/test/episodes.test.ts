@@ -153,7 +153,12 @@ describe('POST /episodes: 202 while a maze is generated, limits and refusals', (
     const { generate } = countingGenerator()
     const h = await harness({
       limits: { waitArea: 100 },
-      episodes: { generate: async (o) => (await gate, generate(o)) },
+      episodes: {
+        generate: async (o) => {
+          await gate
+          return generate(o)
+        },
+      },
     })
     const response = await create(h, { seed: 3, width: 20, height: 20 })
     expect(response.statusCode).toBe(202)

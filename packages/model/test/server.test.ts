@@ -62,6 +62,8 @@ describe('node src/server.ts', () => {
       MAZE_HEIGHT: '200',
       MAZE_SEED: '77',
       SHUTDOWN_TIMEOUT_MS: '20000',
+      // The request log tells when the POST below is in the model's hands.
+      LOG_REQUESTS: 'true',
     })
     const url = await waitFor('the listening log line', () => {
       const line = logLines(server).find((l) => l.msg === 'generating maze')
@@ -88,7 +90,9 @@ describe('node src/server.ts', () => {
       return { status: r.statusCode, body }
     })
     request.write('[[0, 0], ')
-    await new Promise((resolve) => setTimeout(resolve, 100))
+    await waitFor('the model to log the POST', () =>
+      logLines(server).some((l) => l.msg === 'incoming request' && JSON.stringify(l).includes('/maze/map')) ? true : undefined,
+    )
     server.child.kill('SIGTERM')
     await waitFor('the shutdown log line', () =>
       logLines(server).some((l) => l.msg === 'shutting down: finishing in-flight requests') ? true : undefined,

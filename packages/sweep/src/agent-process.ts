@@ -8,15 +8,14 @@ import { AGENT_OPTIONS } from '@maze-sim/agent'
 import { parseAgentResult, type ParsedAgentResult } from '@maze-sim/agent/result'
 import { helpRows } from '@maze-sim/config'
 import { formatSeedList } from '@maze-sim/maze'
+// The Python SDK's sources, on the PYTHONPATH of its runner.
+import { PYTHON_SDK_SRC } from '@maze-sim/python-sdk'
 import { OutputTail, readLines } from './child-output.ts'
 import { isPythonStrategy, type Slice } from './http-slices.ts'
 import { describeEnd, type Ended } from './model-process.ts'
 
 /** The preload that ends the process when the sweep is gone (leash.ts). */
 const LEASH = import.meta.resolve('./leash.ts')
-
-/** The Python SDK's sources (packages/python-sdk/src), on the PYTHONPATH of its runner. */
-const PYTHON_SDK_SRC = fileURLToPath(new URL('../../python-sdk/src', import.meta.url))
 
 /** A line of the agent's stdout longer than this is not a result line (they are a few hundred bytes): dropped. */
 export const AGENT_MAX_LINE_BYTES = 64 * 1024

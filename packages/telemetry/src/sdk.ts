@@ -173,8 +173,32 @@ export async function startSdk(options: SdkOptions, env: Env): Promise<RunningSd
         })
   if (tracerProvider !== undefined) trace.setGlobalTracerProvider(tracerProvider)
 
-  // Instrumentations last: they take the tracer and meter providers registered above when made,
-  // and turn themselves on. The undici client's (undici-client.ts), Fastify's (fastify.ts) and
+  // Instrumentations last: they take the tracer and meter providers registered above when made.
+  const { made, stops } = turnOnInstrumentations(instrumentations, stepRatio, http, fastifyOtel)
+  for (const problem of problems) diag.warn(problem)
+  return {
+    endpoints,
+    counts: () => counting?.counts(),
+    async shutdown() {
+      for (const stop of stops) stop()
+      for (const instrumentation of made) instrumentation.disable()
+      await Promise.all([tracerProvider?.shutdown(), meterProvider?.shutdown()])
+    },
+  }
+}
+
+/**
+ * Makes the chosen instrumentations, which turn themselves on, with the tracer and meter providers
+ * registered when they are made. What to undo at shutdown comes back: the instrumentations to disable
+ * and the listeners to stop.
+ */
+function turnOnInstrumentations(
+  instrumentations: readonly InstrumentationName[],
+  stepRatio: number,
+  http: typeof import('@opentelemetry/instrumentation-http') | undefined,
+  fastifyOtel: { FastifyOtelInstrumentation: typeof import('@fastify/otel').FastifyOtelInstrumentation } | undefined,
+): { made: Instrumentation[]; stops: (() => void)[] } {
+  // The undici client's (undici-client.ts), Fastify's (fastify.ts) and
   // @fastify/otel listen on diagnostics channels (a request, a Fastify instance made from now on),
   // so they need not be on before undici or Fastify are loaded, only before they are used.
   const made: Instrumentation[] = []
@@ -207,16 +231,7 @@ export async function startSdk(options: SdkOptions, env: Env): Promise<RunningSd
       }),
     )
   }
-  for (const problem of problems) diag.warn(problem)
-  return {
-    endpoints,
-    counts: () => counting?.counts(),
-    async shutdown() {
-      for (const stop of stops) stop()
-      for (const instrumentation of made) instrumentation.disable()
-      await Promise.all([tracerProvider?.shutdown(), meterProvider?.shutdown()])
-    },
-  }
+  return { made, stops }
 }
 
 const isHealthPath = (url: string | undefined): boolean => url?.startsWith('/health/') === true

@@ -6,8 +6,8 @@ import { describe, expect, test } from 'vitest'
 import { parse } from 'yaml'
 import { otlpEndpoint } from '../src/resource.ts'
 
-// The configurations live with the images and the compose file (docker/collector/).
-const COLLECTOR_DIR = new URL('../../../docker/collector/', import.meta.url)
+// The configurations are this package's files (collector/, exported as @maze-sim/telemetry/collector/*.yaml).
+const COLLECTOR_DIR = new URL('../collector/', import.meta.url)
 
 type Section = Record<string, unknown>
 interface CollectorConfig {

@@ -108,6 +108,9 @@ export interface ViewRoutesOptions {
   registry: EpisodeRegistry
 }
 
+/** The Fastify instance the view's routes are added to. */
+type ViewApp = Parameters<ModelPlugin<ViewRoutesOptions>>[0]
+
 /**
  * The live view: the page at `GET /` (it keeps the original greeting), its event stream at
  * `GET /view/events` and `GET /view/stats`. A named plugin, so spans name the scope.
@@ -120,6 +123,21 @@ export const viewRoutes: ModelPlugin<ViewRoutesOptions> = async function viewRou
     done()
   })
 
+  pageRoutes(view, live)
+  episodeStreamRoutes(view, episodeView, registry)
+  episodeMazeRoute(view, episodeView, registry)
+
+  view.get(
+    '/view/stats',
+    { schema: { summary: 'Extension: the live view and its viewers, in numbers', tags: ['extensions'], response: { 200: ViewStats } } },
+    (_request, reply) => {
+      reply.send({ ...live.stats(), episodes: episodeView.stats() })
+    },
+  )
+}
+
+/** `GET /`, the page, and `GET /view/events`, the classic run as it happens. */
+function pageRoutes(view: ViewApp, live: LiveView): void {
   view.get(
     '/',
     {
@@ -157,7 +175,10 @@ export const viewRoutes: ModelPlugin<ViewRoutesOptions> = async function viewRou
       openStream(request, reply as FastifyReply, (sink) => live.addViewer(sink))
     },
   )
+}
 
+/** `GET /view/episodes/events`, the list of episodes, and `GET /view/episodes/:id/events`, one episode followed. */
+function episodeStreamRoutes(view: ViewApp, episodeView: EpisodeView, registry: EpisodeRegistry): void {
   const tooManyEpisodeViewers = errorResponse('MAZE_ERR_TOO_MANY_VIEWERS: the most episode viewers allowed are connected (Retry-After)')
 
   view.get(
@@ -204,7 +225,10 @@ export const viewRoutes: ModelPlugin<ViewRoutesOptions> = async function viewRou
       openStream(request, reply as FastifyReply, (sink) => episodeView.addFollower(entry, sink))
     },
   )
+}
 
+/** `GET /view/episodes/:id/maze`: an episode's maze, to replay it. */
+function episodeMazeRoute(view: ViewApp, episodeView: EpisodeView, registry: EpisodeRegistry): void {
   view.get(
     '/view/episodes/:id/maze',
     {
@@ -235,14 +259,6 @@ export const viewRoutes: ModelPlugin<ViewRoutesOptions> = async function viewRou
         )
       }
       reply.send(maze)
-    },
-  )
-
-  view.get(
-    '/view/stats',
-    { schema: { summary: 'Extension: the live view and its viewers, in numbers', tags: ['extensions'], response: { 200: ViewStats } } },
-    (_request, reply) => {
-      reply.send({ ...live.stats(), episodes: episodeView.stats() })
     },
   )
 }
