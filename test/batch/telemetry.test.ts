@@ -6,23 +6,10 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, test } from 'vitest'
+import { exportSummary } from '../support/lines.ts'
 import { useLocalRunner } from './support.ts'
 
 const { outDir, needDocker, cli } = useLocalRunner('test/batch/telemetry.test.ts')
-
-interface ExportSummary {
-  exported: number
-  failed: number
-  unanswered: number
-  outcome: string
-}
-
-/** The line a program prints at exit with MAZE_TELEMETRY_SUMMARY=true (packages/telemetry). */
-function exportSummary(service: string, log: string): ExportSummary {
-  const match = new RegExp(`^${service} telemetry: (\\d+) spans exported, (\\d+) failed, (\\d+) unanswered \\(([a-z-]+)\\)$`, 'm').exec(log)
-  if (match === null) throw new Error(`no telemetry summary from ${service} in its log:\n${log.slice(-2000)}`)
-  return { exported: Number(match[1]), failed: Number(match[2]), unanswered: Number(match[3]), outcome: match[4]! }
-}
 
 /** The spans per service the OTLP receiver counted, from the summary it logs when it stops. */
 function receivedSpans(log: string): Record<string, number> {

@@ -6,6 +6,7 @@
 // exported (MAZE_TELEMETRY_SUMMARY, one line at exit) reached the collector, none failed or unanswered.
 import { join } from 'node:path'
 import { expect, test } from 'vitest'
+import { exportSummary } from '../support/lines.ts'
 import { repoRoot } from '../support/processes.ts'
 import { composeStack, describeWithDocker, parseAgentStdout, stripControl } from './support.ts'
 
@@ -21,15 +22,6 @@ interface LoggedSpan {
 }
 const SERVER = 2
 const CLIENT = 3
-
-/** The line a program prints at exit with MAZE_TELEMETRY_SUMMARY=true (packages/telemetry). */
-function exportSummary(service: string, logs: string): { exported: number; failed: number; unanswered: number; outcome: string } {
-  const match = new RegExp(`^${service} telemetry: (\\d+) spans exported, (\\d+) failed, (\\d+) unanswered \\(([a-z-]+)\\)$`, 'm').exec(
-    logs,
-  )
-  if (match === null) throw new Error(`no telemetry summary from ${service} in its logs:\n${logs.slice(-2000)}`)
-  return { exported: Number(match[1]), failed: Number(match[2]), unanswered: Number(match[3]), outcome: match[4]! }
-}
 
 describeWithDocker('telemetry through the collector sidecar', () => {
   test('the spans of one agent run reach the collector from both containers, as one trace', async () => {

@@ -7,9 +7,9 @@ import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import { createHttpTransport } from '@maze-sim/agent'
-import { parseRefereeLine, type RefereeLine } from '@maze-sim/agent/referee'
-import { parseAgentResult, type ParsedAgentResult } from '@maze-sim/agent/result'
+import type { RefereeLine } from '@maze-sim/agent/referee'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { refereeLines, resultLines } from '../support/lines.ts'
 import {
   agentEntry,
   findPython,
@@ -33,17 +33,6 @@ const SEALED_ENV = {
   MAZE_SEED: '7',
 }
 
-const refereeLines = (model: Running): RefereeLine[] =>
-  model
-    .stdout()
-    .split('\n')
-    .map((l) => parseRefereeLine(l))
-    .filter((r): r is RefereeLine => r !== null)
-const resultLines = (stdout: string): ParsedAgentResult[] =>
-  stdout
-    .split('\n')
-    .map((l) => parseAgentResult(l))
-    .filter((r): r is ParsedAgentResult => r !== null)
 const until = async (what: string, done: () => boolean, timeoutMs = 10_000): Promise<void> => {
   const deadline = Date.now() + timeoutMs
   while (!done()) {
@@ -66,7 +55,7 @@ afterAll(async () => {
 
 /** The referee's lines of `agent` written since `before` lines. */
 const refereedSince = (before: number, agent: string): RefereeLine[] =>
-  refereeLines(model)
+  refereeLines(model.stdout())
     .slice(before)
     .filter((r) => r.agent === agent)
 
@@ -83,7 +72,7 @@ describe('a sealed model process', () => {
   })
 
   test('the TypeScript agent program with --seeds 1-2: both played as episodes, refereed', async () => {
-    const before = refereeLines(model).length
+    const before = refereeLines(model.stdout()).length
     const agent = startNode(agentEntry, ['--strategy', 'astar', '--seeds', '1-2', '--width', '20', '--height', '10', '-q'], {
       MAZE_URL: url,
       OTEL_SDK_DISABLED: 'true',
@@ -102,7 +91,7 @@ describe('a sealed model process', () => {
   }, 60_000)
 
   test('the TypeScript agent program with --url alone: one episode, refereed, not the classic routes', async () => {
-    const before = refereeLines(model).length
+    const before = refereeLines(model.stdout()).length
     const agent = startNode(agentEntry, ['--url', url, '--strategy', 'random-dfs', '-q'], { OTEL_SDK_DISABLED: 'true', AGENT_STRATEGY: '' })
     expect(await agent.exited, agent.stderr()).toBe(0)
     const [line] = resultLines(agent.stdout())
@@ -127,7 +116,7 @@ describe('a sealed model process', () => {
       ['no seeds: one episode, refereed, not the classic routes', [], 1],
     ] as const) {
       test(title, async () => {
-        const before = refereeLines(model).length
+        const before = refereeLines(model.stdout()).length
         const py = start(python!, ['-m', 'maze_sim_agent', '--strategy', 'random-dfs', '-q', ...args], {
           cwd: sdk,
           env: pythonEnv({ MAZE_URL: url }),

@@ -12,9 +12,10 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, afterEach, describe, expect, test } from 'vitest'
-import { reconcile, parseRefereeLine, type RefereeLine } from '@maze-sim/agent/referee'
-import { type AgentResult, isFailedResult, parseAgentResult, type ParsedAgentResult } from '@maze-sim/agent/result'
+import { reconcile, type RefereeLine } from '@maze-sim/agent/referee'
+import { type AgentResult, isFailedResult } from '@maze-sim/agent/result'
 import { buildLeaderboard, parseResultLines } from '@maze-sim/sweep'
+import { refereeLines, resultLines } from '../support/lines.ts'
 import {
   agentEntry,
   findPython,
@@ -73,19 +74,6 @@ const until = async (what: string, done: () => boolean, timeoutMs = 30_000): Pro
     await new Promise((r) => setTimeout(r, 20))
   }
 }
-
-const refereeLines = (model: Running): RefereeLine[] =>
-  model
-    .stdout()
-    .split('\n')
-    .map((l) => parseRefereeLine(l))
-    .filter((r): r is RefereeLine => r !== null)
-
-const resultLines = (stdout: string): ParsedAgentResult[] =>
-  stdout
-    .split('\n')
-    .map((l) => parseAgentResult(l))
-    .filter((r): r is ParsedAgentResult => r !== null)
 
 describe.skipIf(python === undefined)('the Python SDK (packages/python-sdk) with Debian’s python3', () => {
   test('python3 -m unittest: start-up wait on 503 + Retry-After, then 429 waits, against a model generating a large maze', async () => {
@@ -148,8 +136,8 @@ describe.skipIf(python === undefined)('the Python SDK (packages/python-sdk) with
     const pyLines = resultLines(py.stdout())
     expect(pyLines).toHaveLength(100)
     expect(new Set(pyLines.map((l) => l.strategy))).toEqual(new Set(['python:random-dfs']))
-    await until('the referee lines of all 300 runs', () => refereeLines(model).length >= 300, 10_000)
-    const records = refereeLines(model)
+    await until('the referee lines of all 300 runs', () => refereeLines(model.stdout()).length >= 300, 10_000)
+    const records = refereeLines(model.stdout())
     const byAgent = (agent: string): Map<number | null, RefereeLine> =>
       new Map(records.filter((r) => r.agent === agent).map((r) => [r.seed, r]))
     const tsWalks = byAgent('maze-agent:random-dfs')
