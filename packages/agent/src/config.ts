@@ -99,6 +99,8 @@ export const AGENT_OPTIONS = {
   seeds: seedList({
     env: 'AGENT_SEEDS',
     flag: 'seeds',
+    // One process playing a list: a seed given twice is played twice (the same walk: a check of determinism).
+    repeats: true,
     default: null,
     defaultText: '(one run)',
     description: 'play one episode per seed, in this order: one result line each, no maps (not with --episodes)',

@@ -4,7 +4,7 @@
 // one error listing every problem. `help` renders the options part of the program's --help from the
 // same table, so the text cannot drift from what is read.
 import { parseArgs, type ParseArgsConfig } from 'node:util'
-import { parseSeedSpans, SEED_LIST_RULE, type SeedSpan, SIZE_RULE, sizeProblem } from '@maze-sim/maze'
+import { parseSeedSpans, type SeedSpan, seedListRule, SIZE_RULE, sizeProblem } from '@maze-sim/maze'
 
 /** The environment as a program sees it (process.env, or a plain object in tests). */
 export type Env = Readonly<Record<string, string | undefined>>
@@ -339,19 +339,20 @@ export type { SeedSpan }
 
 /**
  * A list of maze seeds in the one grammar of @maze-sim/maze (`parseSeedSpans`): `1-200`, `1,5,9-12`;
- * each seed at most once. The value is the spans as written (not expanded); `limit` bounds the number
- * of seeds.
+ * each seed at most once, unless `repeats` (a seed given again is played again). The value is the
+ * spans as written (not expanded); `limit` bounds the number of seeds.
  */
 export function seedList<D extends SeedSpan[] | null | undefined = undefined>(
-  spec: Spec<SeedSpan[], D> & { readonly limit?: number },
+  spec: Spec<SeedSpan[], D> & { readonly limit?: number; readonly repeats?: boolean },
 ): Option<SeedSpan[], D> {
-  const limit = spec.limit
+  const { limit, repeats = false } = spec
+  const rule = seedListRule(repeats)
   return option(spec, {
     kind: 'seeds',
-    allowed: limit === undefined ? SEED_LIST_RULE : `${SEED_LIST_RULE}; at most ${limit} seeds`,
+    allowed: limit === undefined ? rule : `${rule}; at most ${limit} seeds`,
     placeholder: '<1-200|1,5,9-12>',
     parse: (raw) => {
-      const spans = parseSeedSpans(raw, limit)
+      const spans = parseSeedSpans(raw, limit, { repeats })
       return typeof spans === 'string' ? new Refusal(spans) : spans
     },
   })

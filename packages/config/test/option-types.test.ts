@@ -6,6 +6,7 @@ import { ConfigProblems, fraction, read, seedList, size, sizes } from '../src/in
 const TABLE = {
   seeds: seedList({ env: 'SEEDS', flag: 'seeds', description: 'seeds' }),
   few: seedList({ flag: 'few', limit: 5, description: 'few seeds' }),
+  again: seedList({ flag: 'again', repeats: true, description: 'seeds, a seed given again played again' }),
   size: size({ flag: 'size', description: 'size' }),
   sizes: sizes({ flag: 'sizes', description: 'sizes' }),
   anySizes: sizes({ flag: 'any-sizes', anySize: true, description: 'sizes measured, over the limit too' }),
@@ -48,6 +49,18 @@ describe('seedList: one grammar of seed lists', () => {
     expect(problem).toContain(`SEEDS=${JSON.stringify(raw)}`)
     expect(problem).toContain(reason)
     expect(problem).toContain('e.g. 1-200 or 1,5,9-12')
+  })
+
+  test('repeats: a seed given again is played again (the same grammar otherwise), and the rule says so', () => {
+    expect(read(TABLE, { argv: ['--again', '1,1,2-3,2'] }).again).toEqual([
+      { from: 1, to: 1 },
+      { from: 1, to: 1 },
+      { from: 2, to: 3 },
+      { from: 2, to: 2 },
+    ])
+    const [problem] = problemsOf({}, ['--again', '1 - 3'])
+    expect(problem).toContain('a seed given again played again')
+    expect(problemsOf({}, ['--seeds', '1,1'])).toEqual([expect.stringContaining('each seed at most once')])
   })
 
   test('limit: more seeds than allowed is refused without expanding them', () => {

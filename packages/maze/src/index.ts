@@ -49,7 +49,16 @@ export {
 export { createRng, type Rng } from './rng.ts'
 export { distancesFrom, solve, type Solution } from './solve.ts'
 export { DEFAULT_PORT, DEFAULT_SIZE } from './defaults.ts'
-export { formatSeedList, parseSeedList, parseSeedSpans, SEED_LIST_RULE, seedCount, seedsOf, type SeedSpan } from './seed-list.ts'
+export {
+  formatSeedList,
+  parseSeedList,
+  parseSeedSpans,
+  SEED_LIST_RULE,
+  seedCount,
+  seedListRule,
+  seedsOf,
+  type SeedSpan,
+} from './seed-list.ts'
 export {
   childSlice,
   groupRuns,

@@ -11,7 +11,11 @@ export interface SeedSpan {
 }
 
 /** The grammar in words: every message refusing a list and every --help say it. */
-export const SEED_LIST_RULE = `seeds from 0 to ${MAX_SEED} and ranges FROM-TO (FROM <= TO), separated by commas, each seed at most once, e.g. 1-200 or 1,5,9-12`
+export const seedListRule = (repeats = false): string =>
+  `seeds from 0 to ${MAX_SEED} and ranges FROM-TO (FROM <= TO), separated by commas, ${repeats ? 'a seed given again played again' : 'each seed at most once'}, e.g. 1-200 or 1,5,9-12`
+
+/** The grammar of a list whose seeds are each given once (a sweep's: a run is a seed and a strategy). */
+export const SEED_LIST_RULE = seedListRule(false)
 
 // One item: a seed or a range, digits only (no sign, no spaces inside: `1 - 3` is refused).
 const ITEM = /^([0-9]{1,10})(?:-([0-9]{1,10}))?$/
@@ -28,10 +32,10 @@ export function* seedsOf(spans: readonly SeedSpan[]): Generator<number, void, un
  * The spans of a seed list, in the order written, or a sentence saying what is wrong. Items are
  * separated by commas (spaces around a comma are allowed, as in every comma-separated list of
  * @maze-sim/config); an item is a seed or a range FROM-TO written in plain digits. A seed given twice
- * (`1,1` or overlapping ranges `1-5,3-9`) is refused: every seed is played once. `limit` bounds the
- * number of seeds (none by default: the spans are not expanded).
+ * (`1,1` or overlapping ranges `1-5,3-9`) is refused unless `repeats` (then it is played again).
+ * `limit` bounds the number of seeds (none by default: the spans are not expanded).
  */
-export function parseSeedSpans(text: string, limit = Number.POSITIVE_INFINITY): SeedSpan[] | string {
+export function parseSeedSpans(text: string, limit = Number.POSITIVE_INFINITY, { repeats = false } = {}): SeedSpan[] | string {
   const spans: SeedSpan[] = []
   for (const raw of text.split(',')) {
     const item = raw.trim()
@@ -45,7 +49,7 @@ export function parseSeedSpans(text: string, limit = Number.POSITIVE_INFINITY): 
     spans.push({ from, to })
   }
   // Overlaps, found without expanding the ranges: sorted by start, each span must begin after the last one ended.
-  const sorted = [...spans].sort((a, b) => a.from - b.from)
+  const sorted = repeats ? [] : [...spans].sort((a, b) => a.from - b.from)
   for (let i = 1; i < sorted.length; i++) {
     const before = sorted[i - 1]!
     const span = sorted[i]!
