@@ -2,7 +2,6 @@ import { subscribe, unsubscribe } from 'node:diagnostics_channel'
 import {
   type Attributes,
   type Histogram,
-  metrics,
   propagation,
   ROOT_CONTEXT,
   SpanKind,
@@ -10,6 +9,7 @@ import {
   type Tracer,
   trace,
 } from '@opentelemetry/api'
+import { httpDurationHistogram } from './http-duration.ts'
 import { isStepRoute } from './step-routes.ts'
 
 // The model's request telemetry, at the cost of one Fastify hook per request (onResponse, once the
@@ -26,9 +26,6 @@ export const FASTIFY_TELEMETRY_SCOPE = '@maze-sim/telemetry'
 
 /** `http.server.request.duration`, as the semantic conventions name it (seconds). */
 export const SERVER_DURATION_METRIC = 'http.server.request.duration'
-
-/** The conventions' advised buckets for HTTP durations (seconds). */
-const DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10]
 
 /** What the hook reads of a Fastify request and reply (structural: no Fastify types needed). */
 interface RequestLike {
@@ -71,11 +68,7 @@ export function instrumentFastify(options: FastifyTelemetryOptions): () => void 
 /** One instance: the onResponse hook that records every request and makes its server span (a step's when sampled). */
 export function addRequestTelemetry(app: FastifyLike, options: FastifyTelemetryOptions): void {
   // Taken now, not at import: the SDK registers its providers first (start.ts).
-  const histogram: Histogram = metrics.getMeter(FASTIFY_TELEMETRY_SCOPE).createHistogram(SERVER_DURATION_METRIC, {
-    unit: 's',
-    description: 'Duration of HTTP server requests.',
-    advice: { explicitBucketBoundaries: DURATION_BUCKETS },
-  })
+  const histogram: Histogram = httpDurationHistogram(FASTIFY_TELEMETRY_SCOPE, SERVER_DURATION_METRIC, 'Duration of HTTP server requests.')
   const tracer = trace.getTracer(FASTIFY_TELEMETRY_SCOPE)
   // One attributes object per (method, route, status, version): no allocation per request.
   const attributeSets = new Map<string, Attributes>()

@@ -1,15 +1,6 @@
 import { subscribe, unsubscribe } from 'node:diagnostics_channel'
-import {
-  type Attributes,
-  context,
-  type Histogram,
-  metrics,
-  propagation,
-  type Span,
-  SpanKind,
-  SpanStatusCode,
-  trace,
-} from '@opentelemetry/api'
+import { type Attributes, context, type Histogram, propagation, type Span, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api'
+import { httpDurationHistogram } from './http-duration.ts'
 import { isStepPath } from './step-routes.ts'
 
 // The agent's HTTP client telemetry, from undici's diagnostics channels (the agent's undici, and
@@ -27,9 +18,6 @@ export const CLIENT_SCOPE = '@maze-sim/telemetry'
 
 /** `http.client.request.duration`, as the semantic conventions name it (seconds). */
 export const CLIENT_DURATION_METRIC = 'http.client.request.duration'
-
-/** The conventions' advised buckets for HTTP durations (seconds), as the instrumentations use. */
-const DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10]
 
 /** What is read of undici's request (`undici:request:*` messages). */
 interface RequestLike {
@@ -61,11 +49,7 @@ function originAttributes(origin: string): Attributes {
 /** Starts recording every undici request (metric, and spans as above); returns the function that stops it. */
 export function instrumentClientRequests(options: ClientTelemetryOptions): () => void {
   // Taken now, not at import: the SDK registers its providers first (sdk.ts).
-  const histogram: Histogram = metrics.getMeter(CLIENT_SCOPE).createHistogram(CLIENT_DURATION_METRIC, {
-    unit: 's',
-    description: 'Duration of HTTP client requests.',
-    advice: { explicitBucketBoundaries: DURATION_BUCKETS },
-  })
+  const histogram: Histogram = httpDurationHistogram(CLIENT_SCOPE, CLIENT_DURATION_METRIC, 'Duration of HTTP client requests.')
   const tracer = trace.getTracer(CLIENT_SCOPE)
   const pending = new WeakMap<object, Pending>()
   const origins = new Map<string, Attributes>()
