@@ -89,15 +89,6 @@ export function assertSize(width: number, height: number): void {
   if (problem !== null) throw new MazeError(MazeErrorCode.BadSize, problem)
 }
 
-/** Parses a size written `WIDTHxHEIGHT` (e.g. `80x20`) and checks it against {@link sizeProblem}. */
-export function parseSize(text: string): { width: number; height: number } | string {
-  const match = /^(\d{1,6})x(\d{1,6})$/.exec(text.trim())
-  if (match === null) return `a size is written WIDTHxHEIGHT, such as 80x20, got ${JSON.stringify(text)}`
-  const width = Number(match[1])
-  const height = Number(match[2])
-  return sizeProblem(width, height) ?? { width, height }
-}
-
 /** An immutable, generated maze: a compact wall grid plus start, exit and key. */
 export class Maze {
   readonly width: number

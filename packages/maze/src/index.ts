@@ -25,7 +25,6 @@ export {
   MAX_SIDE,
   MIN_AREA,
   opposite,
-  parseSize,
   SIZE_RULE,
   sizeProblem,
   type CellView,

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto'
 import fc from 'fast-check'
 import { describe, expect, test } from 'vitest'
 import { carve } from '../src/carve.ts'
-import { createRng, generateMaze, MAX_SEED, MIN_AREA, parseSize, sizeProblem, solve, type Maze } from '../src/index.ts'
+import { createRng, generateMaze, MAX_SEED, MIN_AREA, sizeProblem, solve, type Maze } from '../src/index.ts'
 import { borderOpenings, connectivity, manhattan } from './support.ts'
 
 const sizes = fc
@@ -125,10 +125,6 @@ describe('generateMaze', () => {
       expect(sizeProblem(w, h)).toMatch(/at least 3 cells/)
     expect(sizeProblem(100_001, 1)).toMatch(/width must be an integer from 1 to 100000/)
     expect(sizeProblem(20_000, 20_000)).toMatch(/at most 100,000,000 cells/)
-    expect(parseSize('80x20')).toEqual({ width: 80, height: 20 })
-    expect(parseSize('2x1')).toMatch(/at least 3 cells/)
-    expect(parseSize('100001x1')).toMatch(/width must be/)
-    expect(parseSize('80 by 20')).toMatch(/WIDTHxHEIGHT/)
   })
 })
 
