@@ -54,6 +54,9 @@ export class HttpError extends Error {
 }
 
 /** The JSON body of every error answer: `{ error: code, message }`. */
+/** A client's text cut to its first `max` characters (and `…`), to echo it in an error message. */
+export const clipped = (text: string, max = 40): string => (text.length > max ? `${text.slice(0, max)}…` : text)
+
 export const errorBody = (error: HttpError): { error: ModelErrorCode; message: string } => ({ error: error.code, message: error.message })
 
 /** A configuration error: every problem found in the environment, one message per line. */

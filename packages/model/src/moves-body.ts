@@ -1,5 +1,5 @@
 import { VisitedCells } from '@maze-sim/maze'
-import { HttpError, ModelErrorCode } from './errors.ts'
+import { clipped, HttpError, ModelErrorCode } from './errors.ts'
 
 /** What POST /maze/map expects, quoted in every MAZE_ERR_BAD_BODY message. */
 export const MOVES_SHAPE = 'a JSON array of [x, y] integer pairs, e.g. [[0, 18], [1, 18]]'
@@ -285,7 +285,7 @@ function describe(value: unknown): string {
   if (typeof value === 'object') return 'an object'
   if (typeof value === 'number' && !Number.isFinite(value)) return 'a number too large to represent'
   const text = JSON.stringify(value)
-  return `${typeof value} ${text.length > 40 ? `${text.slice(0, 40)}…` : text}`
+  return `${typeof value} ${clipped(text)}`
 }
 
 /** Why a parsed JSON value is not an array of [x, y] integer pairs, or undefined when it is. */

@@ -88,8 +88,8 @@ export async function startModel(options: StartModelOptions): Promise<RunningMod
       const served = secret === undefined ? maze : new Maze({ ...maze.toData(), seed })
       setMaze(served, optimalSteps)
       // Outside sealed mode an episode of MAZE_SEED's seed and size plays this very maze: no second
-      // generation. In sealed mode it is not an episode's maze, so it is never offered.
-      if (secret === undefined) episodes.cache.offer({ maze: served, optimalSteps })
+      // generation (the cache ignores the offer in sealed mode: it is not an episode's maze).
+      episodes.cache.offer({ maze: served, optimalSteps })
       app.log.info({ width, height, seed, optimalSteps, generationMs: Math.round(generationMs) }, 'maze ready')
       span.setAttribute(ModelTelemetry.optimalSteps, optimalSteps)
       span.end()

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import { Episode, EpisodeStatus, type Direction, type MoveResult, type ReplayEntry } from '@maze-sim/maze'
 import type { FastifyBaseLogger } from 'fastify'
-import { HttpError, ModelErrorCode } from '../errors.ts'
+import { clipped, HttpError, ModelErrorCode } from '../errors.ts'
 import { SWEEP_BATCH, sweepIntervalMs, type EpisodeLimits } from './limits.ts'
 import type { MazeCache, ReadyMaze } from './maze-cache.ts'
 import type { LineWriter } from './referee-log.ts'
@@ -238,11 +238,10 @@ export class EpisodeRegistry {
   get(id: string): EpisodeEntry {
     const entry = this.find(id)
     if (entry === undefined) {
-      const shown = id.length > 40 ? `${id.slice(0, 40)}…` : id
       throw new HttpError(
         404,
         ModelErrorCode.EpisodeNotFound,
-        `no episode ${JSON.stringify(shown)}: never created, or ended and no longer kept (see GET /episodes)`,
+        `no episode ${JSON.stringify(clipped(id))}: never created, or ended and no longer kept (see GET /episodes)`,
       )
     }
     return entry

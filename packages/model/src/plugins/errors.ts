@@ -1,5 +1,5 @@
 import type { FastifyReply, FastifyServerOptions } from 'fastify'
-import { errorBody, HttpError, ModelErrorCode } from '../errors.ts'
+import { clipped, errorBody, HttpError, ModelErrorCode } from '../errors.ts'
 import { unencapsulated } from '../plugin.ts'
 import type { RouteTable } from '../route-table.ts'
 
@@ -25,9 +25,14 @@ export function toHttpError(error: unknown): HttpError {
     // the whole path ('<path>' is exceeding the max param length); ours echoes its start only.
     case 'FST_ERR_MAX_PARAM_LENGTH': {
       const path = /^'(.*)' is exceeding/s.exec(message)?.[1] ?? ''
-      return new HttpError(414, ModelErrorCode.BadRequest, `the path ${echoed(path)} has a parameter longer than the limit`, {
-        cause: error,
-      })
+      return new HttpError(
+        414,
+        ModelErrorCode.BadRequest,
+        `the path ${JSON.stringify(clipped(path, 64))} has a parameter longer than the limit`,
+        {
+          cause: error,
+        },
+      )
     }
     default:
       break
@@ -42,9 +47,6 @@ export function toHttpError(error: unknown): HttpError {
   if (status >= 400 && status < 500) return new HttpError(status, ModelErrorCode.BadRequest, message, { cause: error })
   return new HttpError(500, ModelErrorCode.Internal, 'internal server error', { cause: error })
 }
-
-/** At most the first 64 characters of a client's text, to echo it in a message. */
-const echoed = (text: string): string => JSON.stringify(text.length > 64 ? `${text.slice(0, 64)}…` : text)
 
 function sendError(reply: FastifyReply, error: HttpError): void {
   // A request whose body was not read to its end (413 at the limit, 415, an early 400): the rest of

@@ -2,7 +2,7 @@ import { randomInt } from 'node:crypto'
 import { Readable } from 'node:stream'
 import { defaultMaxSteps, type Direction, MAX_SEED, MazeError, parseMoves, type ReplayEntry, sizeProblem } from '@maze-sim/maze'
 import type { FastifyReply } from 'fastify'
-import { HttpError, ModelErrorCode } from '../errors.ts'
+import { clipped, HttpError, ModelErrorCode } from '../errors.ts'
 import type { EpisodeLimits } from '../episodes/limits.ts'
 import type { CreateEpisode, EpisodeEntry, EpisodeRegistry } from '../episodes/registry.ts'
 import { ViewerAccess } from '../episodes/sealed.ts'
@@ -291,8 +291,7 @@ function validated<T>(parse: () => T): { value: T } | { error: Error } {
 
 const bad = (code: ModelErrorCode, message: string): HttpError => new HttpError(400, code, message)
 const show = (value: unknown): string => {
-  const text = JSON.stringify(value) ?? String(value)
-  return text.length > 40 ? `${text.slice(0, 40)}…` : text
+  return clipped(JSON.stringify(value) ?? String(value))
 }
 
 /** The POST /episodes body, checked field by field with the defaults filled in. */

@@ -2,7 +2,7 @@ import { Readable } from 'node:stream'
 import { renderMapBytes } from '@maze-sim/maze'
 import type { FastifyContentTypeParser, FastifyReply } from 'fastify'
 import { buildCellViewTable, type CellViewTable } from '../cell-views.ts'
-import { HttpError, ModelErrorCode, notReady, RETRY_AFTER_SECONDS } from '../errors.ts'
+import { clipped, HttpError, ModelErrorCode, notReady, RETRY_AFTER_SECONDS } from '../errors.ts'
 import { BudgetShares, ByteBudget, MAP_ANSWERS_BUDGET_BYTES, MAP_PIECE_BYTES, mapAnswerBytes, MapStream } from '../map-stream.ts'
 import type { MazeState, Served } from '../maze-state.ts'
 import { MovesParser, movesBodyLimit, type ParsedMoves } from '../moves-body.ts'
@@ -221,7 +221,7 @@ function posParamsValidator(state: MazeState) {
 /** Parses a path coordinate: plain decimal digits only (no sign, fraction, exponent or spaces). */
 function parseCoordinate(name: 'x' | 'y', raw: string): number | HttpError {
   if (COORDINATE.test(raw)) return Number(raw)
-  const shown = raw.length > 40 ? `${raw.slice(0, 40)}…` : raw
+  const shown = clipped(raw)
   return new HttpError(
     400,
     ModelErrorCode.BadCoordinate,
