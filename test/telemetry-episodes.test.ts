@@ -2,7 +2,7 @@
 // both programs, as a single run is (test/telemetry.test.ts). Real processes with the images'
 // preload, exporting to a real OTLP/HTTP receiver (test/support/otlp.ts).
 import { afterEach, describe, expect, test } from 'vitest'
-import { SpanKind, startOtlpReceiver, type ReceivedSpan } from './support/otlp.ts'
+import { CLEAN_OTEL, SpanKind, startOtlpReceiver, type ReceivedSpan } from './support/otlp.ts'
 import {
   agentEntry,
   agentInstrument,
@@ -12,18 +12,6 @@ import {
   startNodeWithPreload,
   waitForHttp,
 } from './support/processes.ts'
-
-/** Variables that would change what this test sees if the machine had them set. */
-const CLEAN_OTEL: NodeJS.ProcessEnv = {
-  OTEL_SDK_DISABLED: '',
-  OTEL_SERVICE_NAME: '',
-  OTEL_RESOURCE_ATTRIBUTES: '',
-  OTEL_EXPORTER_OTLP_PROTOCOL: '',
-  OTEL_TRACES_SAMPLER: '',
-  MAZE_TELEMETRY_STEP_SPANS: '',
-  AWS_BATCH_JOB_ID: '',
-  AWS_BATCH_JOB_ARRAY_INDEX: '',
-}
 
 const cleanup: Array<() => Promise<unknown>> = []
 afterEach(async () => {

@@ -1,7 +1,7 @@
 // OpenTelemetry across the two programs, as separate processes with the preload the images use,
 // exporting to a real OTLP/HTTP receiver that decodes what it gets (test/support/otlp.ts).
 import { afterEach, describe, expect, test } from 'vitest'
-import { SpanKind, startOtlpReceiver, type OtlpReceiver, type ReceivedDataPoint, type ReceivedSpan } from './support/otlp.ts'
+import { CLEAN_OTEL, SpanKind, startOtlpReceiver, type OtlpReceiver, type ReceivedDataPoint, type ReceivedSpan } from './support/otlp.ts'
 import {
   agentEntry,
   agentInstrument,
@@ -18,24 +18,6 @@ import { until } from './support/view.ts'
 const WIDTH = 30
 const HEIGHT = 8
 const SEED = 3
-
-/** Variables that would change what these tests see if the machine had them set. */
-const CLEAN_OTEL: NodeJS.ProcessEnv = {
-  OTEL_SDK_DISABLED: '',
-  OTEL_SERVICE_NAME: '',
-  OTEL_RESOURCE_ATTRIBUTES: '',
-  OTEL_LOG_LEVEL: '',
-  OTEL_EXPORTER_OTLP_PROTOCOL: '',
-  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: '',
-  OTEL_EXPORTER_OTLP_METRICS_ENDPOINT: '',
-  OTEL_TRACES_EXPORTER: '',
-  OTEL_METRICS_EXPORTER: '',
-  OTEL_TRACES_SAMPLER: '',
-  OTEL_NODE_ENABLED_INSTRUMENTATIONS: '',
-  AWS_BATCH_JOB_ID: '',
-  AWS_BATCH_JOB_ARRAY_INDEX: '',
-  AWS_BATCH_JOB_ATTEMPT: '',
-}
 
 const cleanup: Array<() => Promise<unknown>> = []
 afterEach(async () => {

@@ -9,6 +9,25 @@ import type { AddressInfo } from 'node:net'
 import { gunzipSync } from 'node:zlib'
 
 /** An attribute value as OTLP's AnyValue carries it (int64 values that fit become numbers). */
+/** Variables that would change what a test sees if the machine had them set. */
+export const CLEAN_OTEL: NodeJS.ProcessEnv = {
+  OTEL_SDK_DISABLED: '',
+  OTEL_SERVICE_NAME: '',
+  OTEL_RESOURCE_ATTRIBUTES: '',
+  OTEL_LOG_LEVEL: '',
+  OTEL_EXPORTER_OTLP_PROTOCOL: '',
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: '',
+  OTEL_EXPORTER_OTLP_METRICS_ENDPOINT: '',
+  OTEL_TRACES_EXPORTER: '',
+  OTEL_METRICS_EXPORTER: '',
+  OTEL_TRACES_SAMPLER: '',
+  OTEL_NODE_ENABLED_INSTRUMENTATIONS: '',
+  MAZE_TELEMETRY_STEP_SPANS: '',
+  AWS_BATCH_JOB_ID: '',
+  AWS_BATCH_JOB_ARRAY_INDEX: '',
+  AWS_BATCH_JOB_ATTEMPT: '',
+}
+
 export type AttributeValue = string | number | bigint | boolean | Uint8Array | null | AttributeValue[] | { [key: string]: AttributeValue }
 export type Attributes = Record<string, AttributeValue>
 
